@@ -1,0 +1,181 @@
+//! Errors of the API layer and their one mapping to `tonic::Status`
+//! (AIP-193): every error carries exactly one `google.rpc.ErrorInfo` with
+//! domain `debtcalc`, and bad input also one `google.rpc.BadRequest` listing
+//! every offending field path.
+
+use std::collections::HashMap;
+
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
+
+use crate::domain::error::DomainError;
+
+/// The `ErrorInfo.domain` of every debtcalc error.
+pub const ERROR_DOMAIN: &str = "debtcalc";
+
+/// One bad field of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The field path as named in the request: `claim.amount`,
+    /// `programs[1].weight`.
+    pub field: String,
+    /// UPPER_SNAKE reason, e.g. `INVALID_DECIMAL`.
+    pub reason: &'static str,
+    /// What is wrong, for a person.
+    pub description: String,
+}
+
+/// Collects the violations of one request, so that a response names every
+/// bad field at once rather than the first only.
+#[derive(Debug, Default)]
+pub struct Violations(Vec<Violation>);
+
+impl Violations {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(
+        &mut self,
+        field: impl Into<String>,
+        reason: &'static str,
+        description: impl Into<String>,
+    ) {
+        self.0.push(Violation {
+            field: field.into(),
+            reason,
+            description: description.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` if no violation was recorded, the collected error
+    /// otherwise. Nothing is computed from a request with any violation.
+    pub fn into_result<T>(self, value: T) -> Result<T, ApiError> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(ApiError::InvalidArgument(self.0))
+        }
+    }
+
+    /// Like [`Self::into_result`] for a value built only when the request is
+    /// valid.
+    pub fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, ApiError> {
+        if !self.0.is_empty() {
+            return Err(ApiError::InvalidArgument(self.0));
+        }
+        build().ok_or_else(|| ApiError::Internal("a validated request could not be built".into()))
+    }
+}
+
+/// Everything a handler can fail with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// Bad input: INVALID_ARGUMENT.
+    InvalidArgument(Vec<Violation>),
+    /// Valid input whose result does not fit the supported range:
+    /// OUT_OF_RANGE. `fields` are the inputs that drive the size.
+    OutOfRange {
+        reason: &'static str,
+        message: String,
+        fields: Vec<String>,
+    },
+    /// A bug: INTERNAL. Never expected.
+    Internal(String),
+}
+
+impl ApiError {
+    /// Maps a domain error, naming the request fields it stems from.
+    pub fn from_domain(error: DomainError, fields: &[&str]) -> Self {
+        match error {
+            DomainError::Overflow { .. } => ApiError::OutOfRange {
+                reason: "ARITHMETIC_OVERFLOW",
+                message: error.to_string(),
+                fields: fields.iter().map(|f| f.to_string()).collect(),
+            },
+        }
+    }
+}
+
+impl From<ApiError> for Status {
+    fn from(error: ApiError) -> Self {
+        match error {
+            ApiError::InvalidArgument(violations) => {
+                let reason = common_reason(&violations);
+                let message = format!(
+                    "invalid request: {}",
+                    violations
+                        .iter()
+                        .map(|v| format!("{}: {}", v.field, v.description))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                );
+                let fields = violations
+                    .iter()
+                    .map(|v| v.field.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let mut details = ErrorDetails::new();
+                details.set_error_info(
+                    reason,
+                    ERROR_DOMAIN,
+                    HashMap::from([("fields".to_string(), fields)]),
+                );
+                details.set_bad_request(
+                    violations
+                        .into_iter()
+                        .map(|v| FieldViolation {
+                            field: v.field,
+                            description: v.description,
+                            reason: v.reason.to_string(),
+                            localized_message: None,
+                        })
+                        .collect::<Vec<_>>(),
+                );
+                Status::with_error_details(Code::InvalidArgument, message, details)
+            }
+            ApiError::OutOfRange {
+                reason,
+                message,
+                fields,
+            } => {
+                let mut details = ErrorDetails::new();
+                details.set_error_info(
+                    reason,
+                    ERROR_DOMAIN,
+                    HashMap::from([("fields".to_string(), fields.join(","))]),
+                );
+                details.set_bad_request(
+                    fields
+                        .iter()
+                        .map(|f| FieldViolation {
+                            field: f.clone(),
+                            description: message.clone(),
+                            reason: reason.to_string(),
+                            localized_message: None,
+                        })
+                        .collect::<Vec<_>>(),
+                );
+                Status::with_error_details(Code::OutOfRange, message, details)
+            }
+            ApiError::Internal(message) => {
+                let mut details = ErrorDetails::new();
+                details.set_error_info("INTERNAL", ERROR_DOMAIN, HashMap::new());
+                Status::with_error_details(Code::Internal, message, details)
+            }
+        }
+    }
+}
+
+/// The reason shared by all violations, or `INVALID_REQUEST` when they
+/// differ.
+fn common_reason(violations: &[Violation]) -> &'static str {
+    match violations.first() {
+        Some(first) if violations.iter().all(|v| v.reason == first.reason) => first.reason,
+        _ => "INVALID_REQUEST",
+    }
+}

@@ -1,0 +1,11 @@
+//! The gRPC API layer: conversion between protobuf messages and domain types
+//! (all validation with field paths happens here), thin handlers, and the
+//! mapping of errors to `tonic::Status`.
+
+pub mod convert;
+pub mod error;
+pub mod pb;
+pub mod restructuring_service;
+pub mod split;
+
+pub use restructuring_service::RestructuringApi;

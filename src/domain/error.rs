@@ -1,0 +1,24 @@
+//! The errors of domain computations. The API layer maps each variant to a
+//! gRPC status in one exhaustive `match`.
+
+use std::fmt;
+
+/// A computation that cannot give a correct answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DomainError {
+    /// An intermediate or final figure does not fit the 96-bit decimal range
+    /// (about 7.9e28 in magnitude, 28 decimals). `quantity` names it.
+    Overflow { quantity: &'static str },
+}
+
+impl fmt::Display for DomainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Overflow { quantity } => {
+                write!(f, "{quantity} is outside the supported decimal range")
+            }
+        }
+    }
+}
+
+impl std::error::Error for DomainError {}

@@ -1,0 +1,12 @@
+//! Domain code: money, rounding and the arithmetic of restructurings. Pure
+//! functions on domain types; nothing here knows about gRPC, so the server,
+//! the command line and the tests share it.
+
+pub mod allocation;
+pub mod currency;
+pub mod decimal_text;
+pub mod error;
+pub mod money;
+pub mod rounding;
+pub mod share;
+pub mod split;

@@ -1,0 +1,118 @@
+//! Exact amounts of money in one currency, and their conversion to and from
+//! whole minor units (cents), where all money arithmetic happens.
+
+use num_bigint::BigInt;
+use rust_decimal::Decimal;
+use std::fmt;
+
+use super::currency::Currency;
+use super::error::DomainError;
+use super::rounding::pow10;
+
+/// An exact amount in one currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Money {
+    pub currency: Currency,
+    pub amount: Decimal,
+}
+
+impl Money {
+    /// Builds an amount from a count of minor units (cents for USD), printed
+    /// with exactly the currency's minor units.
+    pub fn from_minor_units(
+        currency: Currency,
+        minor: &BigInt,
+        quantity: &'static str,
+    ) -> Result<Self, DomainError> {
+        let amount = decimal_from_scaled(minor, currency.minor_units)
+            .ok_or(DomainError::Overflow { quantity })?;
+        Ok(Self { currency, amount })
+    }
+
+    /// The amount as a count of minor units, or `None` when it has more
+    /// decimals than the currency's minor unit.
+    pub fn to_minor_units(&self) -> Option<BigInt> {
+        scaled_integer(self.amount, self.currency.minor_units)
+    }
+
+    /// Whether the amount has no more decimals than the currency allows
+    /// (trailing zeros do not count: "1.500" USD is fine).
+    pub fn fits_minor_units(&self) -> bool {
+        self.to_minor_units().is_some()
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount, self.currency)
+    }
+}
+
+/// The integer `mantissa` of `value` with exactly `scale` decimals
+/// (`value x 10^scale`), or `None` if `value` has more significant decimals.
+pub fn scaled_integer(value: Decimal, scale: u32) -> Option<BigInt> {
+    let normalized = value.normalize();
+    let own_scale = normalized.scale();
+    if own_scale > scale {
+        return None;
+    }
+    Some(BigInt::from(normalized.mantissa()) * pow10(scale - own_scale))
+}
+
+/// `integer / 10^scale` as a decimal with exactly that scale, or `None` if it
+/// does not fit the 96-bit mantissa or the 28-decimal scale.
+pub fn decimal_from_scaled(integer: &BigInt, scale: u32) -> Option<Decimal> {
+    let mantissa = i128::try_from(integer).ok()?;
+    Decimal::try_from_i128_with_scale(mantissa, scale).ok()
+}
+
+/// The exact integer numerator of `value` over `10^value.scale()`.
+pub fn mantissa(value: Decimal) -> BigInt {
+    BigInt::from(value.mantissa())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::currency::find;
+    use std::str::FromStr;
+
+    #[test]
+    fn minor_units_round_trip_with_fixed_decimals() {
+        let usd = find("USD").unwrap();
+        let m = Money::from_minor_units(usd, &BigInt::from(986_400_000_000i64), "x").unwrap();
+        assert_eq!(m.amount.to_string(), "9864000000.00");
+        assert_eq!(m.to_minor_units(), Some(BigInt::from(986_400_000_000i64)));
+        let jpy = find("JPY").unwrap();
+        let y = Money::from_minor_units(jpy, &BigInt::from(1000), "x").unwrap();
+        assert_eq!(y.amount.to_string(), "1000");
+        let kwd = find("KWD").unwrap();
+        let k = Money::from_minor_units(kwd, &BigInt::from(1500), "x").unwrap();
+        assert_eq!(k.amount.to_string(), "1.500");
+    }
+
+    #[test]
+    fn too_many_decimals_are_detected() {
+        let usd = find("USD").unwrap();
+        let fine = Money {
+            currency: usd,
+            amount: Decimal::from_str("1.500").unwrap(),
+        };
+        assert!(fine.fits_minor_units());
+        let bad = Money {
+            currency: usd,
+            amount: Decimal::from_str("1.005").unwrap(),
+        };
+        assert!(!bad.fits_minor_units());
+    }
+
+    #[test]
+    fn overflow_is_an_error() {
+        let usd = find("USD").unwrap();
+        let huge = pow10(40);
+        assert_eq!(
+            Money::from_minor_units(usd, &huge, "claim"),
+            Err(DomainError::Overflow { quantity: "claim" })
+        );
+    }
+}

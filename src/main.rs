@@ -1,0 +1,75 @@
+//! The `debtcalc` command: parses the command line and hands over to the
+//! library.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use debtcalc::server::{self, ServerConfig};
+
+#[derive(Parser)]
+#[command(
+    name = "debtcalc",
+    version,
+    about = "Exact arithmetic of sovereign-debt restructuring, served over gRPC"
+)]
+struct Cli {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, global = true, env = "DEBTCALC_LISTEN", default_value = server::config::DEFAULT_LISTEN)]
+    listen: SocketAddr,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the gRPC API (the default when no command is given).
+    Serve,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DEBTCALC_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    // No command means `serve`.
+    match cli.command {
+        Some(Command::Serve) | None => serve(ServerConfig {
+            listen: cli.listen,
+            ..ServerConfig::default()
+        }),
+    }
+}
+
+fn serve(config: ServerConfig) -> ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("debtcalc: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        let listener = server::bind(&config).await?;
+        tracing::info!(
+            "debtcalc serving gRPC on {}",
+            server::local_addr(&listener)?
+        );
+        server::serve(listener, &config, server::shutdown_signal()).await?;
+        tracing::info!("debtcalc stopped");
+        Ok::<(), server::ServeError>(())
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("debtcalc: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

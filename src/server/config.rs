@@ -1,0 +1,35 @@
+//! Server configuration: what `debtcalc serve` can be told, with defaults.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// The default listening address: loopback only, so nothing is exposed by
+/// accident.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
+
+/// How the server is set up.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Address to bind (port 0 picks a free port; the bound address is
+    /// logged).
+    pub listen: SocketAddr,
+    /// The largest request message accepted, in bytes; larger ones are
+    /// refused with OUT_OF_RANGE before decoding.
+    pub max_request_bytes: usize,
+    /// Upper bound on the time one call may take; the client's shorter
+    /// `grpc-timeout` wins. On expiry the call ends with CANCELLED.
+    pub request_timeout: Duration,
+    /// Concurrent requests served per connection.
+    pub concurrency_per_connection: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: DEFAULT_LISTEN.parse().expect("the default address parses"),
+            max_request_bytes: 4 * 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            concurrency_per_connection: 256,
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! The gRPC server: the service stack (debtcalc, health, reflection), the
+//! layers, and a lifecycle with graceful shutdown. `main` and the
+//! integration tests build the very same router from here.
+
+pub mod config;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::transport::server::Router;
+use tonic::transport::Server;
+
+use crate::api::pb::debtcalc::v1::restructuring_service_server::RestructuringServiceServer;
+use crate::api::{pb, RestructuringApi};
+pub use config::ServerConfig;
+
+/// Errors of starting or running the server.
+pub type ServeError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Builds the router: debtcalc's services, the standard health service
+/// (SERVING for "" and each debtcalc service) and reflection v1 and v1alpha
+/// with the descriptors of debtcalc, health and the error details, so that
+/// grpcurl needs no .proto file.
+pub async fn router(config: &ServerConfig) -> Result<Router, ServeError> {
+    let (health_reporter, health_service) = tonic_health::server::health_reporter();
+    health_reporter
+        .set_serving::<RestructuringServiceServer<RestructuringApi>>()
+        .await;
+
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
+    };
+    let reflection_v1 = reflection().build_v1()?;
+    let reflection_v1alpha = reflection().build_v1alpha()?;
+
+    let restructuring = RestructuringServiceServer::new(RestructuringApi)
+        .max_decoding_message_size(config.max_request_bytes);
+
+    Ok(Server::builder()
+        .timeout(config.request_timeout)
+        .concurrency_limit_per_connection(config.concurrency_per_connection)
+        .tcp_nodelay(true)
+        .add_service(health_service)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .add_service(restructuring))
+}
+
+/// Binds the configured address.
+pub async fn bind(config: &ServerConfig) -> Result<TcpListener, ServeError> {
+    TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen).into())
+}
+
+/// Serves on an already bound listener until `shutdown` completes, then
+/// stops accepting, lets calls in flight finish and returns.
+pub async fn serve(
+    listener: TcpListener,
+    config: &ServerConfig,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServeError> {
+    let router = router(config).await?;
+    router
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
+        .await?;
+    Ok(())
+}
+
+/// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+    }
+}
+
+/// The address a listener is bound to, for the one start-up log line.
+pub fn local_addr(listener: &TcpListener) -> Result<SocketAddr, ServeError> {
+    Ok(listener.local_addr()?)
+}
