@@ -97,6 +97,23 @@ impl ApiError {
                 message: error.to_string(),
                 fields: fields.iter().map(|f| f.to_string()).collect(),
             },
+            DomainError::DateOutOfRange { .. } => ApiError::OutOfRange {
+                reason: "DATE_OUT_OF_RANGE",
+                message: error.to_string(),
+                fields: fields.iter().map(|f| f.to_string()).collect(),
+            },
+            // The API layer validates terms before computing, so this is a
+            // second line of defence; it is still the caller's input.
+            DomainError::InvalidTerms { .. } => ApiError::InvalidArgument(
+                fields
+                    .iter()
+                    .map(|f| Violation {
+                        field: f.to_string(),
+                        reason: "INVALID_TERMS",
+                        description: error.to_string(),
+                    })
+                    .collect(),
+            ),
         }
     }
 }

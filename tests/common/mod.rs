@@ -1,0 +1,105 @@
+//! Starts the real server (the same router and layers as `debtcalc serve`)
+//! on an ephemeral loopback port, and connects generated clients to it.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use debtcalc::api::pb::debtcalc::v1::restructuring_service_client::RestructuringServiceClient;
+use debtcalc::server::{self, ServerConfig};
+use tokio::sync::oneshot;
+use tonic::transport::Channel;
+
+/// A running server; dropping it shuts the server down.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        let config = ServerConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            ..ServerConfig::default()
+        };
+        let listener = server::bind(&config).await.expect("bind an ephemeral port");
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let handle = tokio::spawn(async move {
+            server::serve(listener, &config, async {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("server runs");
+        });
+        Self {
+            addr,
+            stop: Some(stop),
+            handle: Some(handle),
+        }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub async fn channel(&self) -> Channel {
+        Channel::from_shared(self.endpoint())
+            .unwrap()
+            .connect()
+            .await
+            .expect("connect")
+    }
+
+    pub async fn restructuring(&self) -> RestructuringServiceClient<Channel> {
+        RestructuringServiceClient::new(self.channel().await)
+    }
+
+    /// Stops accepting and waits for the server task to end.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            handle.await.expect("server task ends cleanly");
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The field paths of a status's BadRequest, in order.
+pub fn violation_fields(status: &tonic::Status) -> Vec<String> {
+    use tonic_types::StatusExt;
+    status
+        .get_details_bad_request()
+        .expect("a BadRequest detail")
+        .field_violations
+        .into_iter()
+        .map(|v| v.field)
+        .collect()
+}
+
+/// The ErrorInfo reason of a status, checking its domain.
+pub fn error_reason(status: &tonic::Status) -> String {
+    use tonic_types::StatusExt;
+    let info = status
+        .get_details_error_info()
+        .expect("an ErrorInfo detail");
+    assert_eq!(info.domain, "debtcalc");
+    info.reason
+}
+
+pub fn money(currency: &str, amount: &str) -> debtcalc::api::pb::debtcalc::v1::Money {
+    debtcalc::api::pb::debtcalc::v1::Money {
+        currency_code: currency.into(),
+        amount: amount.into(),
+    }
+}

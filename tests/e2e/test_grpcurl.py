@@ -1,0 +1,88 @@
+"""The service as a grpcurl user sees it: discovery by reflection (no .proto
+files), health, the DPRK split, and a bad request with its details."""
+
+import json
+
+SPLIT = "debtcalc.v1.RestructuringService/SplitClaim"
+
+DPRK = {
+    "claim": {"currencyCode": "USD", "amount": "10960000000"},
+    "writeOffShare": "0.9",
+    "programs": [
+        {"name": "energy", "weight": "1"},
+        {"name": "education", "weight": "1"},
+        {"name": "health", "weight": "1"},
+    ],
+}
+
+
+def test_list_shows_services_by_reflection(grpcurl):
+    result = grpcurl("list")
+    assert result.returncode == 0, result.stderr
+    services = result.stdout.split()
+    assert "debtcalc.v1.RestructuringService" in services
+    assert "grpc.health.v1.Health" in services
+    # grpcurl 1.8.6 speaks reflection v1alpha, so that is what it lists.
+    assert "grpc.reflection.v1alpha.ServerReflection" in services
+
+
+def test_describe_service_and_messages(grpcurl):
+    result = grpcurl("describe", "debtcalc.v1.RestructuringService")
+    assert result.returncode == 0, result.stderr
+    assert "rpc SplitClaim ( .debtcalc.v1.SplitClaimRequest ) returns ( .debtcalc.v1.SplitClaimResponse );" in result.stdout
+    message = grpcurl("describe", "debtcalc.v1.Money")
+    assert message.returncode == 0, message.stderr
+    assert "string currency_code = 1;" in message.stdout
+    assert "string amount = 2;" in message.stdout
+    date = grpcurl("describe", "google.rpc.BadRequest")
+    assert date.returncode == 0, "error details must be describable: " + date.stderr
+
+
+def test_health_check_serving(grpcurl):
+    result = grpcurl("grpc.health.v1.Health/Check")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"status": "SERVING"}
+    named = grpcurl("grpc.health.v1.Health/Check", data='{"service": "debtcalc.v1.RestructuringService"}')
+    assert json.loads(named.stdout) == {"status": "SERVING"}
+
+
+def test_dprk_split(grpcurl):
+    result = grpcurl(SPLIT, data=json.dumps(DPRK))
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert body["claim"] == {"currencyCode": "USD", "amount": "10960000000.00"}
+    assert body["writtenOff"] == {"currencyCode": "USD", "amount": "9864000000.00"}
+    assert body["remaining"] == {"currencyCode": "USD", "amount": "1096000000.00"}
+    assert body["writeOffShare"] == "0.9"
+    assert body["writeOffShareExact"] is True
+    assert [(a["name"], a["amount"]["amount"]) for a in body["allocations"]] == [
+        ("energy", "365333333.34"),
+        ("education", "365333333.33"),
+        ("health", "365333333.33"),
+    ]
+    assert body["conventions"]["roundingMode"] == "ROUNDING_MODE_HALF_EVEN"
+    assert body["conventions"]["allocationMethod"] == "ALLOCATION_METHOD_LARGEST_REMAINDER"
+
+
+def test_bad_request_exit_code_and_details(grpcurl):
+    bad = {
+        "claim": {"currencyCode": "USD", "amount": "1e3"},
+        "writeOffShare": "1.5",
+        "programs": [{"name": "energy", "weight": "-1"}],
+    }
+    result = grpcurl(SPLIT, data=json.dumps(bad), flags=("-format-error",))
+    # grpcurl exits with 64 + the gRPC code: INVALID_ARGUMENT (3) -> 67.
+    assert result.returncode == 67, (result.returncode, result.stdout, result.stderr)
+    status = json.loads(result.stdout or result.stderr)
+    assert status["code"] == 3
+    details = {d["@type"].rsplit("/", 1)[1]: d for d in status["details"]}
+    assert set(details) == {"google.rpc.ErrorInfo", "google.rpc.BadRequest"}
+    assert details["google.rpc.ErrorInfo"]["domain"] == "debtcalc"
+    assert details["google.rpc.ErrorInfo"]["reason"] == "INVALID_REQUEST"
+    fields = [v["field"] for v in details["google.rpc.BadRequest"]["fieldViolations"]]
+    assert fields == ["claim.amount", "write_off_share", "programs[0].weight"]
+
+
+def test_unknown_json_field_is_rejected_by_grpcurl(grpcurl):
+    result = grpcurl(SPLIT, data='{"claim": {"currencyCode": "USD", "amount": "1"}, "writeOff": "0.5"}')
+    assert result.returncode != 0
