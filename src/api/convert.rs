@@ -2,10 +2,12 @@
 //! violation with its field path and returns `None` on bad input, so a
 //! conversion can check every field and report them all at once.
 
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::error::Violations;
 use super::pb::debtcalc::v1 as pb;
+use super::pb::google::r#type::Date as GDate;
 use crate::domain::currency::{self, Currency};
 use crate::domain::decimal_text::parse_decimal;
 use crate::domain::money::Money;
@@ -120,7 +122,7 @@ pub fn money(
         currency: currency?,
         amount,
     };
-    if !money.fits_minor_units() {
+    let Some(minor) = money.to_minor_units() else {
         v.add(
             &amount_field,
             "TOO_MANY_DECIMALS",
@@ -130,8 +132,23 @@ pub fn money(
             ),
         );
         return None;
+    };
+    // Canonical form: exactly the currency's minor units, so that echoes
+    // print "10960000000.00" whatever the request wrote.
+    match Money::from_minor_units(money.currency, &minor, "amount") {
+        Ok(canonical) => Some(canonical),
+        Err(_) => {
+            v.add(
+                &amount_field,
+                "AMOUNT_TOO_LARGE",
+                format!(
+                    "{amount} {} does not fit 29 significant digits with its minor units",
+                    money.currency
+                ),
+            );
+            None
+        }
     }
-    Some(money)
 }
 
 /// The rounding-mode enum; unspecified means half-even.
@@ -184,5 +201,48 @@ fn truncate(text: &str) -> String {
         text.to_string()
     } else {
         format!("{}...", text.chars().take(MAX).collect::<String>())
+    }
+}
+
+/// A required `google.type.Date` field: a full date from 0001-01-01 to
+/// 9999-12-31 (no partial dates).
+pub fn date(v: &mut Violations, field: &str, value: Option<&GDate>) -> Option<NaiveDate> {
+    let Some(value) = value else {
+        v.add(
+            field,
+            "MISSING_FIELD",
+            "is required (a full date: year, month and day)",
+        );
+        return None;
+    };
+    let parsed = (1..=9999)
+        .contains(&value.year)
+        .then(|| {
+            NaiveDate::from_ymd_opt(
+                value.year,
+                u32::try_from(value.month).ok()?,
+                u32::try_from(value.day).ok()?,
+            )
+        })
+        .flatten();
+    if parsed.is_none() {
+        v.add(
+            field,
+            "INVALID_DATE",
+            format!(
+                "{:04}-{:02}-{:02} is not a calendar date between 0001-01-01 and 9999-12-31",
+                value.year, value.month, value.day
+            ),
+        );
+    }
+    parsed
+}
+
+/// A date as a `google.type.Date`.
+pub fn date_to_pb(date: NaiveDate) -> GDate {
+    GDate {
+        year: date.year(),
+        month: date.month() as i32,
+        day: date.day() as i32,
     }
 }

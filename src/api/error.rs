@@ -89,31 +89,38 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// Maps a domain error, naming the request fields it stems from.
+    /// Maps a domain error, naming the request fields it stems from. One
+    /// exhaustive match: a new domain error does not compile until it has a
+    /// status.
     pub fn from_domain(error: DomainError, fields: &[&str]) -> Self {
-        match error {
-            DomainError::Overflow { .. } => ApiError::OutOfRange {
-                reason: "ARITHMETIC_OVERFLOW",
-                message: error.to_string(),
-                fields: fields.iter().map(|f| f.to_string()).collect(),
-            },
-            DomainError::DateOutOfRange { .. } => ApiError::OutOfRange {
-                reason: "DATE_OUT_OF_RANGE",
-                message: error.to_string(),
-                fields: fields.iter().map(|f| f.to_string()).collect(),
-            },
-            // The API layer validates terms before computing, so this is a
-            // second line of defence; it is still the caller's input.
-            DomainError::InvalidTerms { .. } => ApiError::InvalidArgument(
+        let fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+        let message = error.to_string();
+        let out_of_range = |reason| ApiError::OutOfRange {
+            reason,
+            message: message.clone(),
+            fields: fields.clone(),
+        };
+        // The API layer validates input before computing, so the invalid-*
+        // variants are a second line of defence; they are still the caller's
+        // input, hence INVALID_ARGUMENT.
+        let invalid = |reason| {
+            ApiError::InvalidArgument(
                 fields
                     .iter()
-                    .map(|f| Violation {
-                        field: f.to_string(),
-                        reason: "INVALID_TERMS",
-                        description: error.to_string(),
+                    .map(|field| Violation {
+                        field: field.clone(),
+                        reason,
+                        description: message.clone(),
                     })
                     .collect(),
-            ),
+            )
+        };
+        match error {
+            DomainError::Overflow { .. } => out_of_range("ARITHMETIC_OVERFLOW"),
+            DomainError::DateOutOfRange { .. } => out_of_range("DATE_OUT_OF_RANGE"),
+            DomainError::InvalidTerms { .. } => invalid("INVALID_TERMS"),
+            DomainError::InvalidInput { .. } => invalid("INVALID_INPUT"),
+            DomainError::InvalidValuation { .. } => invalid("INVALID_VALUATION"),
         }
     }
 }

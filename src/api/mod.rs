@@ -4,8 +4,10 @@
 
 pub mod convert;
 pub mod error;
+pub mod loan_terms;
 pub mod pb;
 pub mod restructuring_service;
+pub mod schedule;
 pub mod split;
 
 pub use restructuring_service::RestructuringApi;

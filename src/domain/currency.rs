@@ -92,6 +92,16 @@ const CURRENCIES: &[Currency] = &[
     historical("RUR", 2),
     // DEM: Deutsche Mark, 100 pfennig; 1 EUR = 1.95583 DEM.
     historical("DEM", 2),
+    // Units without an ISO 4217 code get debtcalc codes. ISO 4217 keeps codes
+    // beginning with X for units that belong to no single country; XTR and
+    // XCL are not assigned there (current X codes: XAF, XAG, XAU, XBA-XBD,
+    // XCD, XCG, XDR, XOF, XPD, XPF, XPT, XSU, XTS, XUA, XXX; withdrawn: XEU,
+    // XFO, XFU, XRE). Not XCD: that is the East Caribbean dollar.
+    // XTR: transferable ruble, the CMEA (COMECON) clearing unit, 100 kopecks.
+    historical("XTR", 2),
+    // XCL: clearing dollar, the unit of bilateral clearing accounts
+    // (ex-Yugoslav and Mongolian clearing debts), 100 cents.
+    historical("XCL", 2),
 ];
 
 /// Looks a currency up by its exact code ("USD"; lower case is not accepted).

@@ -15,6 +15,17 @@ pub enum DomainError {
     /// Loan terms that no schedule satisfies (no instalments, too many
     /// periods, shares that do not sum to one, ...). `reason` says which.
     InvalidTerms { reason: &'static str },
+    /// An input outside the domain where a valuation is defined (a discount
+    /// rate of -100% or less, a zero face value, an unsorted discount curve).
+    /// `quantity` names the input, `requirement` says what it must satisfy.
+    InvalidInput {
+        quantity: &'static str,
+        requirement: &'static str,
+    },
+    /// A conversion or valuation that cannot be computed as asked (a rate
+    /// that does not price the target currency, an offset in another
+    /// currency, fewer than two parties, ...). `reason` says which.
+    InvalidValuation { reason: &'static str },
 }
 
 impl fmt::Display for DomainError {
@@ -27,6 +38,11 @@ impl fmt::Display for DomainError {
                 write!(f, "{quantity} is outside 0001-01-01..=9999-12-31")
             }
             Self::InvalidTerms { reason } => write!(f, "invalid loan terms: {reason}"),
+            Self::InvalidInput {
+                quantity,
+                requirement,
+            } => write!(f, "{quantity} must be {requirement}"),
+            Self::InvalidValuation { reason } => write!(f, "invalid valuation: {reason}"),
         }
     }
 }

@@ -8,5 +8,6 @@ pub mod decimal_text;
 pub mod error;
 pub mod money;
 pub mod rounding;
+pub mod schedule;
 pub mod share;
 pub mod split;

@@ -6,7 +6,7 @@ use num_traits::Zero;
 use rust_decimal::Decimal;
 
 use super::error::DomainError;
-use super::money::decimal_from_scaled;
+use super::money::{decimal_from_scaled, scaled_integer};
 use super::rounding::{div_round, pow10, RoundingMode};
 
 /// The number of decimal places to which an inexact share is rounded
@@ -40,6 +40,13 @@ impl Share {
             .normalize();
         Ok(Self { value, exact })
     }
+}
+
+/// Whether decimal shares add up to exactly 1, compared on the finest decimal
+/// scale (10^-28), so no sum is rounded.
+pub fn sums_to_one(shares: &[Decimal]) -> bool {
+    let sum: BigInt = shares.iter().filter_map(|s| scaled_integer(*s, 28)).sum();
+    sum == pow10(28)
 }
 
 #[cfg(test)]

@@ -178,13 +178,19 @@ mod tests {
     fn act_act_isda_known_pairs() {
         let f = |a, b| DayCount::ActActIsda.year_fraction_ratio(d(a), d(b), SEMI);
         // ISDA's example: 61 days in 2003, 121 days in 2004 (leap).
-        assert_eq!(f("2003-11-01", "2004-05-01"), (61 * 366 + 121 * 365, 365 * 366));
+        assert_eq!(
+            f("2003-11-01", "2004-05-01"),
+            (61 * 366 + 121 * 365, 365 * 366)
+        );
         assert_eq!(
             DayCount::ActActIsda.year_fraction(d("2003-11-01"), d("2004-05-01"), SEMI),
             dec("0.4977243805674077401003069092")
         );
         // 155 days in 1999, 29 days in 2000.
-        assert_eq!(f("1999-07-30", "2000-01-30"), (155 * 366 + 29 * 365, 365 * 366));
+        assert_eq!(
+            f("1999-07-30", "2000-01-30"),
+            (155 * 366 + 29 * 365, 365 * 366)
+        );
         // Within one leap year and one common year.
         assert_eq!(f("2000-01-30", "2000-06-30"), (152 * 365, 365 * 366));
         assert_eq!(f("1999-02-01", "1999-07-01"), (150 * 366, 365 * 366));
@@ -216,6 +222,8 @@ mod tests {
         // D1 = 31 becomes 30; then D2 = 31 becomes 30.
         assert_eq!(f("2007-01-31", "2007-03-31"), (60, 360));
         assert_eq!(f("2007-01-30", "2007-03-31"), (60, 360));
+        // D1 = 29 is not greater than 29: D2 = 31 stays.
+        assert_eq!(f("2007-01-29", "2007-03-31"), (62, 360));
         // No end-of-February adjustment in 4.16(f).
         assert_eq!(f("2007-01-31", "2007-02-28"), (28, 360));
         assert_eq!(f("2007-02-28", "2007-08-28"), (180, 360));
@@ -231,8 +239,14 @@ mod tests {
     fn actual_and_periodic() {
         let (a, b) = (d("2024-01-01"), d("2024-03-01"));
         assert_eq!(DayCount::Act360.year_fraction_ratio(a, b, SEMI), (60, 360));
-        assert_eq!(DayCount::Act365Fixed.year_fraction_ratio(a, b, SEMI), (60, 365));
-        assert_eq!(DayCount::Act360.year_fraction(a, b, SEMI), dec("0.1666666666666666666666666667"));
+        assert_eq!(
+            DayCount::Act365Fixed.year_fraction_ratio(a, b, SEMI),
+            (60, 365)
+        );
+        assert_eq!(
+            DayCount::Act360.year_fraction(a, b, SEMI),
+            dec("0.1666666666666666666666666667")
+        );
         assert_eq!(DayCount::Periodic.year_fraction(a, b, SEMI), dec("0.5"));
         assert_eq!(
             DayCount::Periodic.year_fraction(a, b, Frequency::Quarterly),

@@ -1,0 +1,326 @@
+//! LoanTerms: validation into the domain's terms (with field paths), and the
+//! echo of the terms as applied, every default filled in.
+
+use rust_decimal::Decimal;
+
+use super::convert;
+use super::error::Violations;
+use super::pb::debtcalc::v1 as pb;
+use crate::domain::schedule::{
+    Amortization, DayCount, Frequency, GraceInterest, InterestRate, LoanTerms, RateStart, RateStep,
+    MAX_PERIODS,
+};
+use crate::domain::share::sums_to_one;
+
+/// Validates `terms` found at field path `field` ("terms", "new_debt.loan.terms").
+pub fn parse(v: &mut Violations, field: &str, terms: Option<&pb::LoanTerms>) -> Option<LoanTerms> {
+    let Some(terms) = terms else {
+        v.add(field, "MISSING_FIELD", "is required");
+        return None;
+    };
+    let at = |name: &str| format!("{field}.{name}");
+
+    let first_payment_date = convert::date(
+        v,
+        &at("first_payment_date"),
+        terms.first_payment_date.as_ref(),
+    );
+    let accrual_start = match &terms.accrual_start_date {
+        None => Some(None),
+        Some(date) => convert::date(v, &at("accrual_start_date"), Some(date)).map(Some),
+    };
+    if let (Some(first), Some(Some(start))) = (first_payment_date, accrual_start) {
+        if start >= first {
+            v.add(
+                at("accrual_start_date"),
+                "ACCRUAL_AFTER_FIRST_PAYMENT",
+                format!("{start} must be before the first payment date {first}"),
+            );
+        }
+    }
+    let frequency = frequency(v, &at("frequency"), terms.frequency);
+
+    let periods = u64::from(terms.installment_count) + u64::from(terms.grace_periods);
+    let counts_valid = if terms.installment_count == 0 {
+        v.add(
+            at("installment_count"),
+            "MISSING_FIELD",
+            "is required and must be at least 1",
+        );
+        false
+    } else if periods > u64::from(MAX_PERIODS) {
+        v.add(
+            at("installment_count"),
+            "TOO_MANY_PERIODS",
+            format!(
+                "grace_periods + installment_count is {periods}; at most {MAX_PERIODS} periods"
+            ),
+        );
+        false
+    } else {
+        true
+    };
+
+    let grace_interest = match pb::GraceInterest::try_from(terms.grace_interest) {
+        Ok(pb::GraceInterest::Unspecified | pb::GraceInterest::Paid) => Some(GraceInterest::Paid),
+        Ok(pb::GraceInterest::Capitalized) => Some(GraceInterest::Capitalized),
+        Err(_) => unknown_enum(
+            v,
+            &at("grace_interest"),
+            "GraceInterest",
+            terms.grace_interest,
+        ),
+    };
+
+    let amortization = amortization(v, field, terms, counts_valid);
+    let rate = interest_rate(v, field, terms, counts_valid.then_some(periods as u32));
+    let day_count = match pb::DayCount::try_from(terms.day_count) {
+        Ok(pb::DayCount::Unspecified | pb::DayCount::Periodic) => Some(DayCount::Periodic),
+        Ok(pb::DayCount::Thirty360) => Some(DayCount::Thirty360),
+        Ok(pb::DayCount::Act360) => Some(DayCount::Act360),
+        Ok(pb::DayCount::Act365Fixed) => Some(DayCount::Act365Fixed),
+        Ok(pb::DayCount::ActActIsda) => Some(DayCount::ActActIsda),
+        Err(_) => unknown_enum(v, &at("day_count"), "DayCount", terms.day_count),
+    };
+    let rounding = convert::rounding_mode(v, &at("rounding_mode"), terms.rounding_mode);
+
+    Some(LoanTerms {
+        first_payment_date: first_payment_date?,
+        accrual_start: accrual_start?,
+        frequency: frequency?,
+        installment_count: counts_valid.then_some(terms.installment_count)?,
+        grace_periods: terms.grace_periods,
+        grace_interest: grace_interest?,
+        amortization: amortization?,
+        rate: rate?,
+        day_count: day_count?,
+        end_of_month: terms.end_of_month,
+        rounding: rounding?,
+    })
+}
+
+fn unknown_enum<T>(v: &mut Violations, field: &str, name: &str, raw: i32) -> Option<T> {
+    v.add(
+        field,
+        "UNKNOWN_ENUM_VALUE",
+        format!("{raw} is not a {name} value"),
+    );
+    None
+}
+
+/// The payment frequency; required.
+pub fn frequency(v: &mut Violations, field: &str, raw: i32) -> Option<Frequency> {
+    match pb::Frequency::try_from(raw) {
+        Ok(pb::Frequency::Annual) => Some(Frequency::Annual),
+        Ok(pb::Frequency::SemiAnnual) => Some(Frequency::SemiAnnual),
+        Ok(pb::Frequency::Quarterly) => Some(Frequency::Quarterly),
+        Ok(pb::Frequency::Monthly) => Some(Frequency::Monthly),
+        Ok(pb::Frequency::Unspecified) => {
+            v.add(
+                field,
+                "MISSING_FIELD",
+                "is required (FREQUENCY_ANNUAL, _SEMI_ANNUAL, _QUARTERLY or _MONTHLY)",
+            );
+            None
+        }
+        Err(_) => unknown_enum(v, field, "Frequency", raw),
+    }
+}
+
+fn amortization(
+    v: &mut Violations,
+    field: &str,
+    terms: &pb::LoanTerms,
+    counts_valid: bool,
+) -> Option<Amortization> {
+    let shares_field = format!("{field}.custom_shares");
+    let kind = pb::Amortization::try_from(terms.amortization);
+    if !matches!(kind, Ok(pb::Amortization::CustomShares)) && !terms.custom_shares.is_empty() {
+        v.add(
+            &shares_field,
+            "UNEXPECTED_FIELD",
+            "is only allowed with AMORTIZATION_CUSTOM_SHARES",
+        );
+        return None;
+    }
+    match kind {
+        Ok(pb::Amortization::Unspecified | pb::Amortization::EqualPrincipal) => {
+            Some(Amortization::EqualPrincipal)
+        }
+        Ok(pb::Amortization::LevelPayment) => Some(Amortization::LevelPayment),
+        Ok(pb::Amortization::Bullet) => Some(Amortization::Bullet),
+        Ok(pb::Amortization::CustomShares) => {
+            if terms.custom_shares.len() > MAX_PERIODS as usize {
+                v.add(
+                    &shares_field,
+                    "TOO_MANY_PERIODS",
+                    format!("at most {MAX_PERIODS} shares"),
+                );
+                return None;
+            }
+            if counts_valid && terms.custom_shares.len() != terms.installment_count as usize {
+                v.add(
+                    &shares_field,
+                    "SHARE_COUNT_MISMATCH",
+                    format!(
+                        "needs one share per instalment: {} shares for {} instalments",
+                        terms.custom_shares.len(),
+                        terms.installment_count
+                    ),
+                );
+                return None;
+            }
+            let shares: Vec<Option<Decimal>> = terms
+                .custom_shares
+                .iter()
+                .enumerate()
+                .map(|(i, text)| convert::unit_interval(v, &format!("{shares_field}[{i}]"), text))
+                .collect();
+            let shares: Vec<Decimal> = shares.into_iter().collect::<Option<_>>()?;
+            if !sums_to_one(&shares) {
+                v.add(
+                    &shares_field,
+                    "SHARES_DO_NOT_SUM_TO_ONE",
+                    "the shares must add up to exactly 1",
+                );
+                return None;
+            }
+            Some(Amortization::CustomShares(shares))
+        }
+        Err(_) => unknown_enum(
+            v,
+            &format!("{field}.amortization"),
+            "Amortization",
+            terms.amortization,
+        ),
+    }
+}
+
+fn interest_rate(
+    v: &mut Violations,
+    field: &str,
+    terms: &pb::LoanTerms,
+    periods: Option<u32>,
+) -> Option<InterestRate> {
+    let initial = if terms.annual_rate.is_empty() {
+        Some(Decimal::ZERO)
+    } else {
+        rate(v, &format!("{field}.annual_rate"), &terms.annual_rate)
+    };
+    if terms.rate_steps.len() > MAX_PERIODS as usize {
+        v.add(
+            format!("{field}.rate_steps"),
+            "TOO_MANY_STEPS",
+            format!("at most {MAX_PERIODS} steps"),
+        );
+        return None;
+    }
+    let mut steps = Vec::with_capacity(terms.rate_steps.len());
+    let mut valid = true;
+    for (i, step) in terms.rate_steps.iter().enumerate() {
+        let at = format!("{field}.rate_steps[{i}]");
+        let start = match &step.start {
+            None => {
+                v.add(
+                    format!("{at}.start_date"),
+                    "MISSING_FIELD",
+                    "one of start_date or start_period is required",
+                );
+                None
+            }
+            Some(pb::rate_step::Start::StartDate(date)) => {
+                convert::date(v, &format!("{at}.start_date"), Some(date)).map(RateStart::Date)
+            }
+            Some(pb::rate_step::Start::StartPeriod(period)) => match periods {
+                Some(total) if (1..=total).contains(period) => Some(RateStart::Period(*period)),
+                Some(total) => {
+                    v.add(
+                        format!("{at}.start_period"),
+                        "PERIOD_OUT_OF_RANGE",
+                        format!("{period} is not a period of this schedule (1 to {total})"),
+                    );
+                    None
+                }
+                None => None,
+            },
+        };
+        let annual_rate = rate(v, &format!("{at}.annual_rate"), &step.annual_rate);
+        match (start, annual_rate) {
+            (Some(start), Some(annual_rate)) => steps.push(RateStep { start, annual_rate }),
+            _ => valid = false,
+        }
+    }
+    Some(InterestRate {
+        initial: initial?,
+        steps: valid.then_some(steps)?,
+    })
+}
+
+/// An annual rate: a decimal fraction greater than -1.
+pub fn rate(v: &mut Violations, field: &str, text: &str) -> Option<Decimal> {
+    let value = convert::decimal(v, field, text)?;
+    if value <= Decimal::NEGATIVE_ONE {
+        v.add(
+            field,
+            "RATE_NOT_ABOVE_MINUS_ONE",
+            format!("must be greater than -1 (-100%), got {value}"),
+        );
+        return None;
+    }
+    Some(value)
+}
+
+/// The terms as applied: every default resolved, so that the echo alone
+/// rebuilds the same schedule.
+pub fn to_pb(terms: &LoanTerms, accrual_start: chrono::NaiveDate) -> pb::LoanTerms {
+    pb::LoanTerms {
+        first_payment_date: Some(convert::date_to_pb(terms.first_payment_date)),
+        accrual_start_date: Some(convert::date_to_pb(accrual_start)),
+        frequency: match terms.frequency {
+            Frequency::Annual => pb::Frequency::Annual,
+            Frequency::SemiAnnual => pb::Frequency::SemiAnnual,
+            Frequency::Quarterly => pb::Frequency::Quarterly,
+            Frequency::Monthly => pb::Frequency::Monthly,
+        } as i32,
+        installment_count: terms.installment_count,
+        grace_periods: terms.grace_periods,
+        grace_interest: match terms.grace_interest {
+            GraceInterest::Paid => pb::GraceInterest::Paid,
+            GraceInterest::Capitalized => pb::GraceInterest::Capitalized,
+        } as i32,
+        amortization: match terms.amortization {
+            Amortization::EqualPrincipal => pb::Amortization::EqualPrincipal,
+            Amortization::LevelPayment => pb::Amortization::LevelPayment,
+            Amortization::Bullet => pb::Amortization::Bullet,
+            Amortization::CustomShares(_) => pb::Amortization::CustomShares,
+        } as i32,
+        custom_shares: match &terms.amortization {
+            Amortization::CustomShares(shares) => shares.iter().map(Decimal::to_string).collect(),
+            _ => Vec::new(),
+        },
+        annual_rate: terms.rate.initial.to_string(),
+        rate_steps: terms
+            .rate
+            .steps
+            .iter()
+            .map(|step| pb::RateStep {
+                start: Some(match step.start {
+                    RateStart::Date(date) => {
+                        pb::rate_step::Start::StartDate(convert::date_to_pb(date))
+                    }
+                    RateStart::Period(period) => pb::rate_step::Start::StartPeriod(period),
+                }),
+                annual_rate: step.annual_rate.to_string(),
+            })
+            .collect(),
+        day_count: match terms.day_count {
+            DayCount::Periodic => pb::DayCount::Periodic,
+            DayCount::Thirty360 => pb::DayCount::Thirty360,
+            DayCount::Act360 => pb::DayCount::Act360,
+            DayCount::Act365Fixed => pb::DayCount::Act365Fixed,
+            DayCount::ActActIsda => pb::DayCount::ActActIsda,
+        } as i32,
+        end_of_month: terms.end_of_month,
+        rounding_mode: convert::rounding_mode_to_pb(terms.rounding) as i32,
+    }
+}

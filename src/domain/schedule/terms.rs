@@ -1,0 +1,323 @@
+//! The terms of a loan that a repayment schedule is built from.
+
+use chrono::NaiveDate;
+use num_bigint::BigInt;
+use rust_decimal::Decimal;
+use std::fmt;
+
+use super::day_count::DayCount;
+use super::frequency::Frequency;
+use crate::domain::error::DomainError;
+use crate::domain::money::scaled_integer;
+use crate::domain::rounding::{pow10, RoundingMode};
+
+/// The most periods (grace periods plus principal instalments) a schedule
+/// may have: 100 years of monthly payments.
+pub const MAX_PERIODS: u32 = 1200;
+
+/// How the principal is repaid over the `installment_count` instalment
+/// periods that follow the grace periods. "The amount" below is the
+/// outstanding at the end of grace: the principal plus any capitalised
+/// grace interest.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Amortization {
+    /// Each instalment is the amount / n, rounded to the minor unit with the
+    /// terms' rounding mode; the last instalment repays what is left, so the
+    /// instalments add up to the amount exactly.
+    EqualPrincipal,
+    /// Annuity: a level payment (principal plus interest) of
+    /// `O i / (1 - (1 + i)^-m)`, with O the outstanding, `i = annual rate /
+    /// periods per year` and m the instalments left, computed exactly and
+    /// rounded once to the minor unit; recomputed whenever the rate changes.
+    /// The principal part is the payment less the period's interest; the
+    /// last instalment repays what is left.
+    LevelPayment,
+    /// The whole amount is repaid at the last instalment period; the
+    /// instalment periods before it pay interest only. Equivalent to custom
+    /// shares (0, ..., 0, 1); `installment_count` = 1 is the usual bullet.
+    Bullet,
+    /// One share per instalment, each in [0, 1], adding up to exactly 1:
+    /// instalment i is share_i x the amount, rounded to the minor unit with
+    /// the terms' rounding mode; the last instalment repays what is left.
+    CustomShares(Vec<Decimal>),
+}
+
+impl fmt::Display for Amortization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::EqualPrincipal => "equal principal",
+            Self::LevelPayment => "level payment (annuity)",
+            Self::Bullet => "bullet",
+            Self::CustomShares(_) => "custom shares",
+        })
+    }
+}
+
+/// What happens to the interest of the grace periods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GraceInterest {
+    /// Interest is paid when due: the payment of a grace period is its
+    /// interest.
+    Paid,
+    /// Interest is added to the outstanding: the payment of a grace period is
+    /// zero and the instalments then repay the principal plus the
+    /// capitalised interest.
+    Capitalized,
+}
+
+impl fmt::Display for GraceInterest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Paid => "paid",
+            Self::Capitalized => "capitalized",
+        })
+    }
+}
+
+/// Where a rate step starts to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RateStart {
+    /// To every period whose accrual start date is on or after this date.
+    Date(NaiveDate),
+    /// To period N and later (1-based; grace periods count).
+    Period(u32),
+}
+
+/// An annual rate that applies from `start` on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RateStep {
+    pub start: RateStart,
+    pub annual_rate: Decimal,
+}
+
+/// A nominal annual interest rate (0.0585 for 5.85%), fixed or stepped.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct InterestRate {
+    /// The rate of the periods that no step applies to.
+    pub initial: Decimal,
+    /// Rate changes; none for a fixed rate.
+    pub steps: Vec<RateStep>,
+}
+
+impl InterestRate {
+    /// A rate that never changes.
+    pub fn fixed(annual_rate: Decimal) -> Self {
+        Self {
+            initial: annual_rate,
+            steps: Vec::new(),
+        }
+    }
+
+    /// The annual rate of period `period` (1-based), whose interest accrues
+    /// from `accrual_start`: the rate of the LAST step in the list that
+    /// applies to it, or the initial rate if none does. Listing steps in
+    /// chronological order therefore gives the usual step-up profile.
+    pub fn rate_for(&self, period: u32, accrual_start: NaiveDate) -> Decimal {
+        self.steps
+            .iter()
+            .rev()
+            .find(|step| match step.start {
+                RateStart::Date(date) => accrual_start >= date,
+                RateStart::Period(first) => period >= first,
+            })
+            .map_or(self.initial, |step| step.annual_rate)
+    }
+
+    fn all_rates(&self) -> impl Iterator<Item = Decimal> + '_ {
+        std::iter::once(self.initial).chain(self.steps.iter().map(|s| s.annual_rate))
+    }
+}
+
+/// The terms of a loan. See the module documentation of
+/// [`super`] for the conventions every field follows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LoanTerms {
+    /// Due date of the first scheduled payment (interest or principal);
+    /// later payments fall due every period after it.
+    pub first_payment_date: NaiveDate,
+    /// Interest accrues from here; `None` = one period before
+    /// `first_payment_date` (by the same month arithmetic as the due dates).
+    pub accrual_start: Option<NaiveDate>,
+    pub frequency: Frequency,
+    /// Number of principal instalments (at least 1).
+    pub installment_count: u32,
+    /// Periods before the first principal instalment.
+    pub grace_periods: u32,
+    pub grace_interest: GraceInterest,
+    pub amortization: Amortization,
+    pub rate: InterestRate,
+    pub day_count: DayCount,
+    /// Whether due dates follow the end of the month when the first payment
+    /// date is the last day of its month.
+    pub end_of_month: bool,
+    /// How interest, instalments and level payments are rounded to the minor
+    /// unit.
+    pub rounding: RoundingMode,
+}
+
+impl LoanTerms {
+    /// The number of periods, `grace_periods + installment_count`, or an
+    /// error when there is no instalment or more than [`MAX_PERIODS`].
+    pub fn period_count(&self) -> Result<u32, DomainError> {
+        if self.installment_count == 0 {
+            return Err(DomainError::InvalidTerms {
+                reason: "installment_count must be at least 1",
+            });
+        }
+        match self.grace_periods.checked_add(self.installment_count) {
+            Some(total) if total <= MAX_PERIODS => Ok(total),
+            _ => Err(DomainError::InvalidTerms {
+                reason: "grace_periods + installment_count exceeds the maximum number of periods",
+            }),
+        }
+    }
+
+    /// Checks what the engine relies on beyond [`Self::period_count`]:
+    /// every rate > -1, and custom shares (one per instalment, each in
+    /// [0, 1]) adding up to exactly 1.
+    pub fn check(&self) -> Result<u32, DomainError> {
+        let periods = self.period_count()?;
+        if self.rate.all_rates().any(|r| r <= Decimal::NEGATIVE_ONE) {
+            return Err(DomainError::InvalidTerms {
+                reason: "every annual rate must be greater than -1",
+            });
+        }
+        if let Amortization::CustomShares(shares) = &self.amortization {
+            if shares.len() != self.installment_count as usize {
+                return Err(DomainError::InvalidTerms {
+                    reason: "custom shares must number installment_count",
+                });
+            }
+            if shares
+                .iter()
+                .any(|s| *s < Decimal::ZERO || *s > Decimal::ONE)
+            {
+                return Err(DomainError::InvalidTerms {
+                    reason: "every custom share must be in [0, 1]",
+                });
+            }
+            // Exactly, on a common scale of 10^28 (the finest decimal scale).
+            let sum: BigInt = shares.iter().filter_map(|s| scaled_integer(*s, 28)).sum();
+            if sum != pow10(28) {
+                return Err(DomainError::InvalidTerms {
+                    reason: "custom shares must add up to exactly 1",
+                });
+            }
+        }
+        Ok(periods)
+    }
+}
+
+/// Terms for tests: 40 semi-annual equal-principal instalments at 0% from
+/// 2015-03-17, 30/360, no grace, half-even rounding.
+#[cfg(test)]
+pub(crate) fn sample_terms() -> LoanTerms {
+    LoanTerms {
+        first_payment_date: NaiveDate::from_ymd_opt(2015, 3, 17).unwrap_or_default(),
+        accrual_start: None,
+        frequency: Frequency::SemiAnnual,
+        installment_count: 40,
+        grace_periods: 0,
+        grace_interest: GraceInterest::Paid,
+        amortization: Amortization::EqualPrincipal,
+        rate: InterestRate::fixed(Decimal::ZERO),
+        day_count: DayCount::Thirty360,
+        end_of_month: false,
+        rounding: RoundingMode::HalfEven,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn dec(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    fn d(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn last_applicable_step_wins() {
+        let rate = InterestRate {
+            initial: dec("0.0225"),
+            steps: vec![
+                RateStep {
+                    start: RateStart::Period(3),
+                    annual_rate: dec("0.04"),
+                },
+                RateStep {
+                    start: RateStart::Date(d("2020-01-01")),
+                    annual_rate: dec("0.0585"),
+                },
+            ],
+        };
+        assert_eq!(rate.rate_for(1, d("2015-01-01")), dec("0.0225"));
+        assert_eq!(rate.rate_for(2, d("2015-07-01")), dec("0.0225"));
+        assert_eq!(rate.rate_for(3, d("2016-01-01")), dec("0.04"));
+        assert_eq!(rate.rate_for(10, d("2019-12-31")), dec("0.04"));
+        assert_eq!(rate.rate_for(11, d("2020-01-01")), dec("0.0585"));
+        // A date step applies by date even to early period numbers.
+        assert_eq!(rate.rate_for(1, d("2021-01-01")), dec("0.0585"));
+        assert_eq!(
+            InterestRate::fixed(dec("0.05")).rate_for(99, d("2099-01-01")),
+            dec("0.05")
+        );
+    }
+
+    #[test]
+    fn period_count_limits() {
+        let mut t = sample_terms();
+        assert_eq!(t.period_count(), Ok(40));
+        t.grace_periods = 1160;
+        assert_eq!(t.period_count(), Ok(MAX_PERIODS));
+        t.grace_periods = 1161;
+        assert!(matches!(
+            t.period_count(),
+            Err(DomainError::InvalidTerms { .. })
+        ));
+        t.grace_periods = u32::MAX;
+        assert!(matches!(
+            t.period_count(),
+            Err(DomainError::InvalidTerms { .. })
+        ));
+        t.grace_periods = 0;
+        t.installment_count = 0;
+        assert!(matches!(
+            t.period_count(),
+            Err(DomainError::InvalidTerms { .. })
+        ));
+    }
+
+    #[test]
+    fn shares_and_rates_are_checked() {
+        let mut t = sample_terms();
+        t.installment_count = 3;
+        t.amortization = Amortization::CustomShares(vec![dec("0.2"), dec("0.3"), dec("0.5")]);
+        assert_eq!(t.check(), Ok(3));
+        t.amortization = Amortization::CustomShares(vec![
+            dec("0.3333333333333333333333333333"),
+            dec("0.3333333333333333333333333333"),
+            dec("0.3333333333333333333333333334"),
+        ]);
+        assert_eq!(t.check(), Ok(3));
+        t.amortization = Amortization::CustomShares(vec![
+            dec("0.3333333333333333333333333333"),
+            dec("0.3333333333333333333333333333"),
+            dec("0.3333333333333333333333333333"),
+        ]);
+        assert!(t.check().is_err());
+        t.amortization = Amortization::CustomShares(vec![dec("0.5"), dec("0.5")]);
+        assert!(t.check().is_err());
+        t.amortization = Amortization::CustomShares(vec![dec("1.5"), dec("-0.5"), dec("0")]);
+        assert!(t.check().is_err());
+        t.amortization = Amortization::EqualPrincipal;
+        t.rate = InterestRate::fixed(dec("-1"));
+        assert!(t.check().is_err());
+        t.rate = InterestRate::fixed(dec("-0.99"));
+        assert_eq!(t.check(), Ok(3));
+    }
+}
