@@ -246,3 +246,20 @@ pub fn date_to_pb(date: NaiveDate) -> GDate {
         day: date.day() as i32,
     }
 }
+
+/// The number of decimals to which reported fractions (haircuts, grant
+/// elements) and year figures are rounded, half-even; trailing zeros are
+/// dropped.
+pub const REPORTED_DECIMALS: u32 = 20;
+
+/// A fraction or year figure as reported: rounded half-even to
+/// [`REPORTED_DECIMALS`] places, without trailing zeros.
+pub fn reported_decimal(value: Decimal) -> String {
+    value
+        .round_dp_with_strategy(
+            REPORTED_DECIMALS,
+            rust_decimal::RoundingStrategy::MidpointNearestEven,
+        )
+        .normalize()
+        .to_string()
+}

@@ -9,5 +9,6 @@ pub mod pb;
 pub mod restructuring_service;
 pub mod schedule;
 pub mod split;
+pub mod valuation;
 
 pub use restructuring_service::RestructuringApi;

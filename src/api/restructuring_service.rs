@@ -4,9 +4,10 @@ use tonic::{Request, Response, Status};
 
 use super::error::ApiError;
 use super::pb::debtcalc::v1 as pb;
-use super::{schedule, split};
-use crate::domain::schedule::build_schedule;
+use super::{schedule, split, valuation};
+use crate::domain::schedule::{build_schedule, first_accrual_start};
 use crate::domain::split::split_claim;
+use crate::domain::valuation::{assess_concessionality, value_restructuring, DebtStream};
 
 /// Implements the generated service trait over the domain functions.
 #[derive(Debug, Default, Clone)]
@@ -35,5 +36,47 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
         let result = build_schedule(&input.principal, &input.terms)
             .map_err(|e| ApiError::from_domain(e, &["principal.amount", "terms"]))?;
         Ok(Response::new(schedule::render_response(&input, &result)))
+    }
+
+    async fn value_restructuring(
+        &self,
+        request: Request<pb::ValueRestructuringRequest>,
+    ) -> Result<Response<pb::ValueRestructuringResponse>, Status> {
+        let input = valuation::parse_restructuring(request.get_ref())?;
+        let result = value_restructuring(&input).map_err(valuation::valuation_error)?;
+        Ok(Response::new(valuation::render_restructuring(
+            &input, &result,
+        )?))
+    }
+
+    async fn assess_concessionality(
+        &self,
+        request: Request<pb::AssessConcessionalityRequest>,
+    ) -> Result<Response<pb::AssessConcessionalityResponse>, Status> {
+        let input = valuation::parse_concessionality(request.get_ref())?;
+        let fields = ["principal.amount", "terms"];
+        let to_status = |e| ApiError::from_domain(e, &fields);
+        let valuation_date = match input.valuation_date {
+            Some(date) => date,
+            None => first_accrual_start(&input.terms).map_err(to_status)?,
+        };
+        let loan = DebtStream::Loan {
+            principal: input.principal.clone(),
+            terms: input.terms.clone(),
+        };
+        let stream = loan.expand(valuation_date).map_err(to_status)?;
+        let result = assess_concessionality(
+            input.principal.amount,
+            &stream.flows,
+            valuation_date,
+            &input.convention,
+            input.basis,
+        )
+        .map_err(to_status)?;
+        Ok(Response::new(valuation::render_concessionality(
+            &input,
+            valuation_date,
+            &result,
+        )?))
     }
 }

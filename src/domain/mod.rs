@@ -11,3 +11,4 @@ pub mod rounding;
 pub mod schedule;
 pub mod share;
 pub mod split;
+pub mod valuation;

@@ -7,7 +7,7 @@ use std::fmt;
 
 use super::currency::Currency;
 use super::error::DomainError;
-use super::rounding::pow10;
+use super::rounding::{div_round, pow10, RoundingMode};
 
 /// An exact amount in one currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +40,22 @@ impl Money {
     pub fn fits_minor_units(&self) -> bool {
         self.to_minor_units().is_some()
     }
+}
+
+/// Rounds an exact (or full-precision) decimal amount to the currency's
+/// minor unit with `mode`, once.
+pub fn round_to_minor_units(
+    currency: Currency,
+    value: Decimal,
+    mode: RoundingMode,
+    quantity: &'static str,
+) -> Result<Money, DomainError> {
+    let minor = div_round(
+        &(mantissa(value) * pow10(currency.minor_units)),
+        &pow10(value.scale()),
+        mode,
+    );
+    Money::from_minor_units(currency, &minor, quantity)
 }
 
 impl fmt::Display for Money {
@@ -104,6 +120,28 @@ mod tests {
             amount: Decimal::from_str("1.005").unwrap(),
         };
         assert!(!bad.fits_minor_units());
+    }
+
+    #[test]
+    fn rounding_to_minor_units_is_done_once() {
+        let usd = find("USD").unwrap();
+        let jpy = find("JPY").unwrap();
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        let r = |c, v, m| {
+            round_to_minor_units(c, d(v), m, "x")
+                .unwrap()
+                .amount
+                .to_string()
+        };
+        assert_eq!(
+            r(usd, "687576793.93019790314", RoundingMode::HalfEven),
+            "687576793.93"
+        );
+        assert_eq!(r(usd, "0.125", RoundingMode::HalfEven), "0.12");
+        assert_eq!(r(usd, "0.125", RoundingMode::HalfUp), "0.13");
+        assert_eq!(r(usd, "-0.125", RoundingMode::HalfUp), "-0.13");
+        assert_eq!(r(jpy, "1000.5", RoundingMode::HalfEven), "1000");
+        assert_eq!(r(usd, "7", RoundingMode::HalfEven), "7.00");
     }
 
     #[test]

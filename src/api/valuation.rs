@@ -1,0 +1,635 @@
+//! ValueRestructuring and AssessConcessionality: validation of streams and
+//! discounting, and the rendering of valuations with their conventions.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::convert::{self, Sign};
+use super::error::{ApiError, Violations};
+use super::loan_terms;
+use super::pb::debtcalc::v1 as pb;
+use crate::domain::currency::Currency;
+use crate::domain::error::DomainError;
+use crate::domain::money::{round_to_minor_units, Money};
+use crate::domain::rounding::RoundingMode;
+use crate::domain::schedule::MAX_PERIODS;
+use crate::domain::valuation::{
+    CashFlow, Compounding, Concessionality, ConcessionalityConvention, Dac2018Group, DebtStream,
+    Discounting, ExpandedStream, RestructuringInput, RestructuringValuation, StreamValue,
+    TimeBasis, ZeroCurve,
+};
+
+/// The most points of a zero curve.
+pub const MAX_CURVE_POINTS: usize = 200;
+
+/// How past-dated flows are treated (echoed).
+pub const PAST_FLOWS: &str = "DUE_AT_VALUATION_DATE";
+
+/// The guaranteed precision of present values (echoed).
+pub const PRECISION: &str = "discount factors to a relative error below 1e-60 (256-bit arithmetic); present values \
+     within 1e-27 x max(1, sum of |flow| x DF) before rounding, then rounded half-even to 28 decimals";
+
+/// A stream with the field path of its currency, for mismatch errors.
+pub struct ParsedStream {
+    pub stream: DebtStream,
+    pub currency_field: String,
+}
+
+/// Validates a `DebtStream` at `field`.
+pub fn debt_stream(
+    v: &mut Violations,
+    field: &str,
+    value: Option<&pb::DebtStream>,
+) -> Option<ParsedStream> {
+    use pb::debt_stream::Stream;
+    let Some(stream) = value.and_then(|s| s.stream.as_ref()) else {
+        v.add(
+            field,
+            "MISSING_FIELD",
+            "is required: one of loan, cash_flows or due_at_valuation",
+        );
+        return None;
+    };
+    match stream {
+        Stream::Loan(loan) => {
+            let at = format!("{field}.loan");
+            let principal = convert::money(
+                v,
+                &format!("{at}.principal"),
+                loan.principal.as_ref(),
+                Sign::Positive,
+            );
+            let terms = loan_terms::parse(v, &format!("{at}.terms"), loan.terms.as_ref());
+            Some(ParsedStream {
+                stream: DebtStream::Loan {
+                    principal: principal?,
+                    terms: terms?,
+                },
+                currency_field: format!("{at}.principal.currency_code"),
+            })
+        }
+        Stream::CashFlows(list) => {
+            let at = format!("{field}.cash_flows.flows");
+            if list.flows.is_empty() {
+                v.add(&at, "MISSING_FIELD", "needs at least one flow");
+                return None;
+            }
+            if list.flows.len() > MAX_PERIODS as usize {
+                v.add(
+                    &at,
+                    "TOO_MANY_FLOWS",
+                    format!("at most {MAX_PERIODS} flows, got {}", list.flows.len()),
+                );
+                return None;
+            }
+            let mut currency: Option<Currency> = None;
+            let mut flows = Vec::with_capacity(list.flows.len());
+            let mut valid = true;
+            for (i, flow) in list.flows.iter().enumerate() {
+                let date = convert::date(v, &format!("{at}[{i}].date"), flow.date.as_ref());
+                let amount = convert::money(
+                    v,
+                    &format!("{at}[{i}].amount"),
+                    flow.amount.as_ref(),
+                    Sign::Positive,
+                );
+                match (date, amount) {
+                    (Some(date), Some(amount)) => {
+                        match currency {
+                            Some(c) if c != amount.currency => {
+                                v.add(
+                                    format!("{at}[{i}].amount.currency_code"),
+                                    "CURRENCY_MISMATCH",
+                                    format!(
+                                        "must be {c} like the first flow, got {}",
+                                        amount.currency
+                                    ),
+                                );
+                                valid = false;
+                            }
+                            _ => currency = Some(amount.currency),
+                        }
+                        flows.push(CashFlow {
+                            date,
+                            amount: amount.amount,
+                        });
+                    }
+                    _ => valid = false,
+                }
+            }
+            valid.then_some(())?;
+            Some(ParsedStream {
+                stream: DebtStream::CashFlows {
+                    currency: currency?,
+                    flows,
+                },
+                currency_field: format!("{at}[0].amount.currency_code"),
+            })
+        }
+        Stream::DueAtValuation(amount) => {
+            let at = format!("{field}.due_at_valuation");
+            let amount = convert::money(v, &at, Some(amount), Sign::Positive)?;
+            Some(ParsedStream {
+                stream: DebtStream::DueAtValuation(amount),
+                currency_field: format!("{at}.currency_code"),
+            })
+        }
+    }
+}
+
+/// Validates `Discounting` at `field`.
+pub fn discounting(
+    v: &mut Violations,
+    field: &str,
+    value: Option<&pb::Discounting>,
+) -> Option<Discounting> {
+    use pb::discounting::Rate;
+    let Some(value) = value else {
+        v.add(field, "MISSING_FIELD", "is required (flat_rate or curve)");
+        return None;
+    };
+    let compounding = compounding(v, field, value);
+    let basis = time_basis(v, &format!("{field}.time_basis"), value.time_basis);
+    match &value.rate {
+        None => {
+            v.add(
+                format!("{field}.flat_rate"),
+                "MISSING_FIELD",
+                "one of flat_rate or curve is required",
+            );
+            None
+        }
+        Some(Rate::FlatRate(text)) => {
+            let rate = loan_terms::rate(v, &format!("{field}.flat_rate"), text);
+            Some(Discounting::Flat {
+                rate: rate?,
+                compounding: compounding?,
+                basis: basis?,
+            })
+        }
+        Some(Rate::Curve(curve)) => {
+            let at = format!("{field}.curve.points");
+            if curve.points.is_empty() || curve.points.len() > MAX_CURVE_POINTS {
+                v.add(
+                    &at,
+                    "CURVE_SIZE",
+                    format!(
+                        "needs 1 to {MAX_CURVE_POINTS} points, got {}",
+                        curve.points.len()
+                    ),
+                );
+                return None;
+            }
+            let mut points = Vec::with_capacity(curve.points.len());
+            let mut previous: Option<Decimal> = None;
+            let mut valid = true;
+            for (i, point) in curve.points.iter().enumerate() {
+                let tenor_field = format!("{at}[{i}].tenor_years");
+                let tenor = convert::decimal(v, &tenor_field, &point.tenor_years);
+                let rate = loan_terms::rate(v, &format!("{at}[{i}].zero_rate"), &point.zero_rate);
+                match (tenor, rate) {
+                    (Some(tenor), Some(rate)) => {
+                        if tenor < Decimal::ZERO || previous.is_some_and(|p| tenor <= p) {
+                            v.add(
+                                &tenor_field,
+                                "TENORS_NOT_INCREASING",
+                                "tenors must be >= 0 and strictly increasing",
+                            );
+                            valid = false;
+                        }
+                        previous = Some(tenor);
+                        points.push((tenor, rate));
+                    }
+                    _ => valid = false,
+                }
+            }
+            valid.then_some(())?;
+            let curve = match ZeroCurve::new(points) {
+                Ok(curve) => curve,
+                Err(e) => {
+                    v.add(&at, "INVALID_CURVE", e.to_string());
+                    return None;
+                }
+            };
+            Some(Discounting::Curve {
+                curve,
+                compounding: compounding?,
+                basis: basis?,
+            })
+        }
+    }
+}
+
+fn compounding(v: &mut Violations, field: &str, value: &pb::Discounting) -> Option<Compounding> {
+    let frequency_field = format!("{field}.compounding_frequency");
+    match pb::Compounding::try_from(value.compounding) {
+        Ok(pb::Compounding::Periodic) => match value.compounding_frequency {
+            1 | 2 | 4 | 12 => Some(Compounding::Periodic {
+                periods_per_year: value.compounding_frequency,
+            }),
+            other => {
+                v.add(
+                    frequency_field,
+                    "INVALID_COMPOUNDING_FREQUENCY",
+                    format!("must be 1, 2, 4 or 12, got {other}"),
+                );
+                None
+            }
+        },
+        Ok(kind) => {
+            if value.compounding_frequency != 0 {
+                v.add(
+                    frequency_field,
+                    "UNEXPECTED_FIELD",
+                    "is only allowed with COMPOUNDING_PERIODIC",
+                );
+                return None;
+            }
+            Some(match kind {
+                pb::Compounding::Continuous => Compounding::Continuous,
+                _ => Compounding::AnnualEffective,
+            })
+        }
+        Err(_) => {
+            v.add(
+                format!("{field}.compounding"),
+                "UNKNOWN_ENUM_VALUE",
+                format!("{} is not a Compounding value", value.compounding),
+            );
+            None
+        }
+    }
+}
+
+/// The time basis; unspecified means 30/360.
+pub fn time_basis(v: &mut Violations, field: &str, raw: i32) -> Option<TimeBasis> {
+    match pb::TimeBasis::try_from(raw) {
+        Ok(pb::TimeBasis::Unspecified | pb::TimeBasis::Thirty360) => Some(TimeBasis::Thirty360),
+        Ok(pb::TimeBasis::Act365Fixed) => Some(TimeBasis::Act365Fixed),
+        Ok(pb::TimeBasis::ActActIsda) => Some(TimeBasis::ActActIsda),
+        Ok(pb::TimeBasis::Act360) => Some(TimeBasis::Act360),
+        Err(_) => {
+            v.add(
+                field,
+                "UNKNOWN_ENUM_VALUE",
+                format!("{raw} is not a TimeBasis value"),
+            );
+            None
+        }
+    }
+}
+
+/// Validates a ValueRestructuring request.
+pub fn parse_restructuring(
+    request: &pb::ValueRestructuringRequest,
+) -> Result<RestructuringInput, ApiError> {
+    let mut v = Violations::new();
+    let old = debt_stream(&mut v, "old_claim", request.old_claim.as_ref());
+    let new = debt_stream(&mut v, "new_debt", request.new_debt.as_ref());
+    let past_due = request
+        .past_due_interest
+        .as_ref()
+        .map(|m| convert::money(&mut v, "past_due_interest", Some(m), Sign::NonNegative));
+    let valuation_date = convert::date(&mut v, "valuation_date", request.valuation_date.as_ref());
+    let discounting = discounting(&mut v, "discounting", request.discounting.as_ref());
+
+    if let (Some(old), Some(new)) = (&old, &new) {
+        let currency = old.stream.currency();
+        if new.stream.currency() != currency {
+            v.add(
+                &new.currency_field,
+                "CURRENCY_MISMATCH",
+                format!(
+                    "must be the old claim's currency {currency}, got {}",
+                    new.stream.currency()
+                ),
+            );
+        }
+        if let Some(Some(past_due)) = &past_due {
+            if past_due.currency != currency {
+                v.add(
+                    "past_due_interest.currency_code",
+                    "CURRENCY_MISMATCH",
+                    format!(
+                        "must be the old claim's currency {currency}, got {}",
+                        past_due.currency
+                    ),
+                );
+            }
+        }
+    }
+    v.finish(|| {
+        Some(RestructuringInput {
+            old_claim: old?.stream,
+            past_due_interest: match past_due {
+                None => Decimal::ZERO,
+                Some(money) => money?.amount,
+            },
+            new_debt: new?.stream,
+            valuation_date: valuation_date?,
+            discounting: discounting?,
+        })
+    })
+}
+
+/// Maps a domain error of a valuation to a status naming the inputs.
+pub fn valuation_error(error: DomainError) -> ApiError {
+    ApiError::from_domain(error, &["old_claim", "new_debt", "discounting"])
+}
+
+fn money_rounded(
+    currency: Currency,
+    value: Decimal,
+    quantity: &'static str,
+) -> Result<pb::Money, ApiError> {
+    round_to_minor_units(currency, value, RoundingMode::HalfEven, quantity)
+        .map(|m| convert::money_to_pb(&m))
+        .map_err(valuation_error)
+}
+
+/// Renders one stream's valuation.
+pub fn stream_to_pb(
+    stream: &ExpandedStream,
+    value: &StreamValue,
+    terms: Option<&crate::domain::schedule::LoanTerms>,
+) -> Result<pb::StreamValuation, ApiError> {
+    let currency = stream.currency;
+    Ok(pb::StreamValuation {
+        face_value: Some(money_rounded(currency, value.face, "face value")?),
+        present_value: Some(money_rounded(
+            currency,
+            value.present_value.value,
+            "present value",
+        )?),
+        present_value_exact: value.present_value.value.normalize().to_string(),
+        total_debt_service: Some(money_rounded(
+            currency,
+            value.total_debt_service,
+            "debt service",
+        )?),
+        average_life_years: convert::reported_decimal(value.average_life_years),
+        macaulay_duration_years: convert::reported_decimal(
+            value.present_value.macaulay_duration_years,
+        ),
+        flow_count: value.flow_count as u32,
+        resolved_terms: match (terms, &stream.schedule) {
+            (Some(terms), Some(schedule)) => Some(loan_terms::to_pb(
+                terms,
+                schedule
+                    .installments
+                    .first()
+                    .map_or(terms.first_payment_date, |i| i.accrual_start),
+            )),
+            _ => None,
+        },
+    })
+}
+
+fn loan_terms_of(stream: &DebtStream) -> Option<&crate::domain::schedule::LoanTerms> {
+    match stream {
+        DebtStream::Loan { terms, .. } => Some(terms),
+        _ => None,
+    }
+}
+
+/// The discounting as applied, every default resolved.
+pub fn discounting_to_pb(discounting: &Discounting) -> pb::Discounting {
+    let (rate, compounding, basis) = match discounting {
+        Discounting::Flat {
+            rate,
+            compounding,
+            basis,
+        } => (
+            pb::discounting::Rate::FlatRate(rate.to_string()),
+            compounding,
+            basis,
+        ),
+        Discounting::Curve {
+            curve,
+            compounding,
+            basis,
+        } => (
+            pb::discounting::Rate::Curve(pb::ZeroCurve {
+                points: curve
+                    .points
+                    .iter()
+                    .map(|(tenor, rate)| pb::ZeroCurvePoint {
+                        tenor_years: tenor.to_string(),
+                        zero_rate: rate.to_string(),
+                    })
+                    .collect(),
+            }),
+            compounding,
+            basis,
+        ),
+    };
+    let (compounding, compounding_frequency) = match compounding {
+        Compounding::AnnualEffective => (pb::Compounding::AnnualEffective, 0),
+        Compounding::Periodic { periods_per_year } => {
+            (pb::Compounding::Periodic, *periods_per_year)
+        }
+        Compounding::Continuous => (pb::Compounding::Continuous, 0),
+    };
+    pb::Discounting {
+        rate: Some(rate),
+        compounding: compounding as i32,
+        compounding_frequency,
+        time_basis: time_basis_to_pb(*basis) as i32,
+    }
+}
+
+fn time_basis_to_pb(basis: TimeBasis) -> pb::TimeBasis {
+    match basis {
+        TimeBasis::Thirty360 => pb::TimeBasis::Thirty360,
+        TimeBasis::Act365Fixed => pb::TimeBasis::Act365Fixed,
+        TimeBasis::ActActIsda => pb::TimeBasis::ActActIsda,
+        TimeBasis::Act360 => pb::TimeBasis::Act360,
+    }
+}
+
+/// The conventions block of a valuation.
+pub fn conventions(
+    valuation_date: NaiveDate,
+    discounting: &Discounting,
+) -> pb::ValuationConventions {
+    pb::ValuationConventions {
+        valuation_date: Some(convert::date_to_pb(valuation_date)),
+        discounting: Some(discounting_to_pb(discounting)),
+        share_decimals: convert::REPORTED_DECIMALS,
+        precision: PRECISION.into(),
+        past_flows: PAST_FLOWS.into(),
+    }
+}
+
+/// Renders a restructuring valuation.
+pub fn render_restructuring(
+    input: &RestructuringInput,
+    result: &RestructuringValuation,
+) -> Result<pb::ValueRestructuringResponse, ApiError> {
+    Ok(pb::ValueRestructuringResponse {
+        old_claim: Some(stream_to_pb(
+            &result.old_stream,
+            &result.old_value,
+            loan_terms_of(&input.old_claim),
+        )?),
+        new_debt: Some(stream_to_pb(
+            &result.new_stream,
+            &result.new_value,
+            loan_terms_of(&input.new_debt),
+        )?),
+        nominal_haircut: convert::reported_decimal(result.haircuts.nominal),
+        sz_haircut: convert::reported_decimal(result.haircuts.sturzenegger_zettelmeyer),
+        ct_haircut: convert::reported_decimal(result.haircuts.cruces_trebesch),
+        grant_element: convert::reported_decimal(result.grant_element),
+        conventions: Some(conventions(input.valuation_date, &input.discounting)),
+    })
+}
+
+/// A validated AssessConcessionality request.
+pub struct ConcessionalityInput {
+    pub principal: Money,
+    pub terms: crate::domain::schedule::LoanTerms,
+    pub convention: ConcessionalityConvention,
+    pub convention_pb: pb::ConcessionalityConvention,
+    /// `None`: the accrual start of the terms.
+    pub valuation_date: Option<NaiveDate>,
+    pub basis: TimeBasis,
+}
+
+/// Validates an AssessConcessionality request.
+pub fn parse_concessionality(
+    request: &pb::AssessConcessionalityRequest,
+) -> Result<ConcessionalityInput, ApiError> {
+    let mut v = Violations::new();
+    let principal = convert::money(
+        &mut v,
+        "principal",
+        request.principal.as_ref(),
+        Sign::Positive,
+    );
+    let terms = loan_terms::parse(&mut v, "terms", request.terms.as_ref());
+    let custom = pb::ConcessionalityConvention::Custom;
+    let convention_pb = pb::ConcessionalityConvention::try_from(request.convention);
+    if !matches!(convention_pb, Ok(c) if c == custom) {
+        for (name, text) in [
+            ("custom_discount_rate", &request.custom_discount_rate),
+            ("custom_threshold", &request.custom_threshold),
+        ] {
+            if !text.is_empty() {
+                v.add(
+                    name,
+                    "UNEXPECTED_FIELD",
+                    "is only allowed with CONCESSIONALITY_CONVENTION_CUSTOM",
+                );
+            }
+        }
+    }
+    let convention = match convention_pb {
+        Ok(pb::ConcessionalityConvention::Unspecified) => {
+            v.add("convention", "MISSING_FIELD", "is required");
+            None
+        }
+        Ok(pb::ConcessionalityConvention::ImfWorldBank) => {
+            Some(ConcessionalityConvention::ImfWorldBank)
+        }
+        Ok(pb::ConcessionalityConvention::OecdDac) => Some(ConcessionalityConvention::OecdDac),
+        Ok(pb::ConcessionalityConvention::Dac2018LdcLic) => {
+            Some(ConcessionalityConvention::Dac2018 {
+                group: Dac2018Group::LdcLic,
+            })
+        }
+        Ok(pb::ConcessionalityConvention::Dac2018Lmic) => {
+            Some(ConcessionalityConvention::Dac2018 {
+                group: Dac2018Group::Lmic,
+            })
+        }
+        Ok(pb::ConcessionalityConvention::Dac2018Umic) => {
+            Some(ConcessionalityConvention::Dac2018 {
+                group: Dac2018Group::Umic,
+            })
+        }
+        Ok(pb::ConcessionalityConvention::Custom) => {
+            let rate = if request.custom_discount_rate.is_empty() {
+                v.add(
+                    "custom_discount_rate",
+                    "MISSING_FIELD",
+                    "is required with CONCESSIONALITY_CONVENTION_CUSTOM",
+                );
+                None
+            } else {
+                loan_terms::rate(
+                    &mut v,
+                    "custom_discount_rate",
+                    &request.custom_discount_rate,
+                )
+            };
+            let threshold = if request.custom_threshold.is_empty() {
+                v.add(
+                    "custom_threshold",
+                    "MISSING_FIELD",
+                    "is required with CONCESSIONALITY_CONVENTION_CUSTOM",
+                );
+                None
+            } else {
+                convert::unit_interval(&mut v, "custom_threshold", &request.custom_threshold)
+            };
+            match (rate, threshold) {
+                (Some(rate), Some(threshold)) => {
+                    Some(ConcessionalityConvention::Custom { rate, threshold })
+                }
+                _ => None,
+            }
+        }
+        Err(_) => {
+            v.add(
+                "convention",
+                "UNKNOWN_ENUM_VALUE",
+                format!(
+                    "{} is not a ConcessionalityConvention value",
+                    request.convention
+                ),
+            );
+            None
+        }
+    };
+    let valuation_date = match &request.valuation_date {
+        None => Some(None),
+        Some(date) => convert::date(&mut v, "valuation_date", Some(date)).map(Some),
+    };
+    let basis = time_basis(&mut v, "time_basis", request.time_basis);
+    v.finish(|| {
+        Some(ConcessionalityInput {
+            principal: principal?,
+            terms: terms?,
+            convention: convention?,
+            convention_pb: convention_pb.ok()?,
+            valuation_date: valuation_date?,
+            basis: basis?,
+        })
+    })
+}
+
+/// Renders a concessionality assessment.
+pub fn render_concessionality(
+    input: &ConcessionalityInput,
+    valuation_date: NaiveDate,
+    result: &Concessionality,
+) -> Result<pb::AssessConcessionalityResponse, ApiError> {
+    let currency = input.principal.currency;
+    let discounting = input.convention.discounting(input.basis);
+    Ok(pb::AssessConcessionalityResponse {
+        grant_element: convert::reported_decimal(result.grant_element),
+        pv_debt_service: Some(money_rounded(
+            currency,
+            result.debt_service.value,
+            "present value",
+        )?),
+        pv_debt_service_exact: result.debt_service.value.normalize().to_string(),
+        face_value: Some(convert::money_to_pb(&input.principal)),
+        discount_rate: result.discount_rate.normalize().to_string(),
+        threshold: result.threshold.normalize().to_string(),
+        concessional: result.concessional,
+        convention: input.convention_pb as i32,
+        conventions: Some(conventions(valuation_date, &discounting)),
+    })
+}

@@ -1,0 +1,36 @@
+//! Discounting and valuation: present values, haircuts, grant elements and
+//! concessionality, computed to a documented precision.
+//!
+//! - [`basis`]: how `t` in years is measured from the valuation date.
+//! - [`compounding`]: how a rate becomes a discount factor.
+//! - [`curve`]: zero curves and their interpolation.
+//! - [`discount`]: discount factors (the running-product hot path).
+//! - [`present_value`]: PV, face, average life and duration of a stream.
+//! - [`haircut`], [`grant_element`], [`concessionality`]: what is reported.
+//! - [`stream`], [`restructuring`]: the old claim against the new debt.
+//! - [`precision`]: the internal arithmetic and the guaranteed error bound.
+
+pub mod basis;
+pub mod compounding;
+pub mod concessionality;
+pub mod curve;
+pub mod discount;
+pub mod grant_element;
+pub mod haircut;
+pub mod precision;
+pub mod present_value;
+pub mod restructuring;
+pub mod stream;
+
+pub use basis::TimeBasis;
+pub use compounding::Compounding;
+pub use concessionality::{
+    assess_concessionality, Concessionality, ConcessionalityConvention, Dac2018Group,
+};
+pub use curve::ZeroCurve;
+pub use discount::{discount_factor, Discounting};
+pub use grant_element::grant_element;
+pub use haircut::{haircuts, Haircuts};
+pub use present_value::{average_life, present_value, CashFlow, PresentValue};
+pub use restructuring::{value_restructuring, RestructuringInput, RestructuringValuation};
+pub use stream::{value_stream, DebtStream, ExpandedStream, StreamValue};
