@@ -18,6 +18,11 @@ struct Cli {
     #[arg(long, global = true, env = "DEBTCALC_LISTEN", default_value = server::config::DEFAULT_LISTEN)]
     listen: SocketAddr,
 
+    /// A conversion-bases file that replaces the built-in reference data
+    /// (same format as data/conversion-bases.json).
+    #[arg(long, global = true, env = "DEBTCALC_REFERENCE_DATA")]
+    reference_data: Option<std::path::PathBuf>,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -42,6 +47,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Serve) | None => serve(ServerConfig {
             listen: cli.listen,
+            reference_data: cli.reference_data,
             ..ServerConfig::default()
         }),
     }

@@ -6,9 +6,12 @@ pub mod convert;
 pub mod error;
 pub mod loan_terms;
 pub mod pb;
+pub mod reconciliation;
+pub mod reconciliation_service;
 pub mod restructuring_service;
 pub mod schedule;
 pub mod split;
 pub mod valuation;
 
+pub use reconciliation_service::ReconciliationApi;
 pub use restructuring_service::RestructuringApi;

@@ -7,6 +7,7 @@ pub mod currency;
 pub mod decimal_text;
 pub mod error;
 pub mod money;
+pub mod reconciliation;
 pub mod rounding;
 pub mod schedule;
 pub mod share;

@@ -1,6 +1,7 @@
 //! Server configuration: what `debtcalc serve` can be told, with defaults.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The default listening address: loopback only, so nothing is exposed by
@@ -21,6 +22,9 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// Concurrent requests served per connection.
     pub concurrency_per_connection: usize,
+    /// A reference-data file (conversion bases) that replaces the built-in
+    /// `data/conversion-bases.json`; `None` for the built-in data.
+    pub reference_data: Option<PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -30,6 +34,7 @@ impl Default for ServerConfig {
             max_request_bytes: 4 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             concurrency_per_connection: 256,
+            reference_data: None,
         }
     }
 }

@@ -12,8 +12,10 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::server::Router;
 use tonic::transport::Server;
 
+use crate::api::pb::debtcalc::v1::reconciliation_service_server::ReconciliationServiceServer;
 use crate::api::pb::debtcalc::v1::restructuring_service_server::RestructuringServiceServer;
-use crate::api::{pb, RestructuringApi};
+use crate::api::{pb, ReconciliationApi, RestructuringApi};
+use crate::domain::reconciliation::ReferenceData;
 pub use config::ServerConfig;
 
 /// Errors of starting or running the server.
@@ -28,6 +30,9 @@ pub async fn router(config: &ServerConfig) -> Result<Router, ServeError> {
     health_reporter
         .set_serving::<RestructuringServiceServer<RestructuringApi>>()
         .await;
+    health_reporter
+        .set_serving::<ReconciliationServiceServer<ReconciliationApi>>()
+        .await;
 
     let reflection = || {
         tonic_reflection::server::Builder::configure()
@@ -40,6 +45,9 @@ pub async fn router(config: &ServerConfig) -> Result<Router, ServeError> {
 
     let restructuring = RestructuringServiceServer::new(RestructuringApi)
         .max_decoding_message_size(config.max_request_bytes);
+    let (data, source) = reference_data(config)?;
+    let reconciliation = ReconciliationServiceServer::new(ReconciliationApi::new(data, source))
+        .max_decoding_message_size(config.max_request_bytes);
 
     Ok(Server::builder()
         .timeout(config.request_timeout)
@@ -48,7 +56,17 @@ pub async fn router(config: &ServerConfig) -> Result<Router, ServeError> {
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .add_service(restructuring))
+        .add_service(restructuring)
+        .add_service(reconciliation))
+}
+
+/// The reference data the server answers from: the operator's file when
+/// configured, else the built-in data. Invalid data stops the start.
+pub fn reference_data(config: &ServerConfig) -> Result<(ReferenceData, String), ServeError> {
+    Ok(match &config.reference_data {
+        Some(path) => (ReferenceData::load(path)?, path.display().to_string()),
+        None => (ReferenceData::builtin()?, "builtin".to_string()),
+    })
 }
 
 /// Binds the configured address.

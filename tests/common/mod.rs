@@ -5,6 +5,7 @@
 
 use std::net::SocketAddr;
 
+use debtcalc::api::pb::debtcalc::v1::reconciliation_service_client::ReconciliationServiceClient;
 use debtcalc::api::pb::debtcalc::v1::restructuring_service_client::RestructuringServiceClient;
 use debtcalc::server::{self, ServerConfig};
 use tokio::sync::oneshot;
@@ -19,9 +20,14 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start() -> Self {
+        Self::start_with(ServerConfig::default()).await
+    }
+
+    /// Starts with `config`, on an ephemeral port whatever it says.
+    pub async fn start_with(config: ServerConfig) -> Self {
         let config = ServerConfig {
             listen: "127.0.0.1:0".parse().unwrap(),
-            ..ServerConfig::default()
+            ..config
         };
         let listener = server::bind(&config).await.expect("bind an ephemeral port");
         let addr = listener.local_addr().unwrap();
@@ -54,6 +60,10 @@ impl TestServer {
 
     pub async fn restructuring(&self) -> RestructuringServiceClient<Channel> {
         RestructuringServiceClient::new(self.channel().await)
+    }
+
+    pub async fn reconciliation(&self) -> ReconciliationServiceClient<Channel> {
+        ReconciliationServiceClient::new(self.channel().await)
     }
 
     /// Stops accepting and waits for the server task to end.
