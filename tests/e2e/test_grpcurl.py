@@ -86,3 +86,34 @@ def test_bad_request_exit_code_and_details(grpcurl):
 def test_unknown_json_field_is_rejected_by_grpcurl(grpcurl):
     result = grpcurl(SPLIT, data='{"claim": {"currencyCode": "USD", "amount": "1"}, "writeOff": "0.5"}')
     assert result.returncode != 0
+
+
+def test_reconciliation_of_the_one_to_five_thousand_gap(grpcurl):
+    request = {
+        "claim": {"currencyCode": "SUR", "amount": "6576000000"},
+        "targetCurrency": "USD",
+        "parties": [
+            {"name": "Russia", "conversion": {"basisId": "gosbank-settlement-rate"}},
+            {"name": "DPRK", "conversion": {"rate": {"rate": "3000", "unit": "RUR", "per": "USD"}}},
+        ],
+    }
+    result = grpcurl("debtcalc.v1.ReconciliationService/ReconcileValuations", data=json.dumps(request))
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert [p["value"]["amount"] for p in body["parties"]] == ["10960000000.00", "2192000.00"]
+    gap = body["gaps"][0]
+    assert gap["ratio"] == "5000"
+    geometric = [c for c in gap["candidates"] if c["kind"] == "CANDIDATE_KIND_GEOMETRIC_MIDPOINT"]
+    assert geometric[0]["value"]["amount"] == "154997806.44"
+
+
+def test_every_service_is_listed(grpcurl):
+    result = grpcurl("list")
+    assert "debtcalc.v1.ReconciliationService" in result.stdout.split()
+    methods = grpcurl("list", "debtcalc.v1.RestructuringService").stdout.split()
+    assert methods == [
+        "debtcalc.v1.RestructuringService.AssessConcessionality",
+        "debtcalc.v1.RestructuringService.BuildSchedule",
+        "debtcalc.v1.RestructuringService.SplitClaim",
+        "debtcalc.v1.RestructuringService.ValueRestructuring",
+    ]
