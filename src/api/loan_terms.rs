@@ -6,11 +6,31 @@ use rust_decimal::Decimal;
 use super::convert;
 use super::error::Violations;
 use super::pb::debtcalc::v1 as pb;
+use crate::domain::money::Money;
 use crate::domain::schedule::{
     Amortization, DayCount, Frequency, GraceInterest, InterestRate, LoanTerms, RateStart, RateStep,
     MAX_PERIODS,
 };
 use crate::domain::share::sums_to_one;
+
+/// A loan: a positive principal at `{prefix}principal` and its terms at
+/// `{prefix}terms` (prefix "" or "old_claim.loan."). Shared by every request
+/// that takes a loan.
+pub fn loan(
+    v: &mut Violations,
+    prefix: &str,
+    principal: Option<&pb::Money>,
+    terms: Option<&pb::LoanTerms>,
+) -> Option<(Money, LoanTerms)> {
+    let principal = convert::money(
+        v,
+        &format!("{prefix}principal"),
+        principal,
+        convert::Sign::Positive,
+    );
+    let terms = parse(v, &format!("{prefix}terms"), terms);
+    Some((principal?, terms?))
+}
 
 /// Validates `terms` found at field path `field` ("terms", "new_debt.loan.terms").
 pub fn parse(v: &mut Violations, field: &str, terms: Option<&pb::LoanTerms>) -> Option<LoanTerms> {

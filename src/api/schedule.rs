@@ -1,6 +1,6 @@
 //! BuildSchedule: request validation and response rendering.
 
-use super::convert::{self, Sign};
+use super::convert;
 use super::error::{ApiError, Violations};
 use super::loan_terms;
 use super::pb::debtcalc::v1 as pb;
@@ -16,19 +16,13 @@ pub struct ScheduleInput {
 /// Validates a request into the domain input, naming every bad field.
 pub fn parse_request(request: &pb::BuildScheduleRequest) -> Result<ScheduleInput, ApiError> {
     let mut v = Violations::new();
-    let principal = convert::money(
+    let loan = loan_terms::loan(
         &mut v,
-        "principal",
+        "",
         request.principal.as_ref(),
-        Sign::Positive,
+        request.terms.as_ref(),
     );
-    let terms = loan_terms::parse(&mut v, "terms", request.terms.as_ref());
-    v.finish(|| {
-        Some(ScheduleInput {
-            principal: principal?,
-            terms: terms?,
-        })
-    })
+    v.finish(|| loan.map(|(principal, terms)| ScheduleInput { principal, terms }))
 }
 
 /// Renders a schedule with the terms as applied and its conventions.

@@ -53,18 +53,14 @@ pub fn debt_stream(
     match stream {
         Stream::Loan(loan) => {
             let at = format!("{field}.loan");
-            let principal = convert::money(
+            let (principal, terms) = loan_terms::loan(
                 v,
-                &format!("{at}.principal"),
+                &format!("{at}."),
                 loan.principal.as_ref(),
-                Sign::Positive,
-            );
-            let terms = loan_terms::parse(v, &format!("{at}.terms"), loan.terms.as_ref());
+                loan.terms.as_ref(),
+            )?;
             Some(ParsedStream {
-                stream: DebtStream::Loan {
-                    principal: principal?,
-                    terms: terms?,
-                },
+                stream: DebtStream::Loan { principal, terms },
                 currency_field: format!("{at}.principal.currency_code"),
             })
         }
@@ -501,13 +497,12 @@ pub fn parse_concessionality(
     request: &pb::AssessConcessionalityRequest,
 ) -> Result<ConcessionalityInput, ApiError> {
     let mut v = Violations::new();
-    let principal = convert::money(
+    let loan = loan_terms::loan(
         &mut v,
-        "principal",
+        "",
         request.principal.as_ref(),
-        Sign::Positive,
+        request.terms.as_ref(),
     );
-    let terms = loan_terms::parse(&mut v, "terms", request.terms.as_ref());
     let custom = pb::ConcessionalityConvention::Custom;
     let convention_pb = pb::ConcessionalityConvention::try_from(request.convention);
     if !matches!(convention_pb, Ok(c) if c == custom) {
@@ -598,9 +593,10 @@ pub fn parse_concessionality(
     };
     let basis = time_basis(&mut v, "time_basis", request.time_basis);
     v.finish(|| {
+        let (principal, terms) = loan?;
         Some(ConcessionalityInput {
-            principal: principal?,
-            terms: terms?,
+            principal,
+            terms,
             convention: convention?,
             convention_pb: convention_pb.ok()?,
             valuation_date: valuation_date?,

@@ -112,8 +112,9 @@ fn actual_days(start: NaiveDate, end: NaiveDate) -> i64 {
     i64::from(end.num_days_from_ce()) - i64::from(start.num_days_from_ce())
 }
 
-/// The 30/360 US (bond basis) day count of ISDA 2006 4.16(f).
-fn thirty_360_days(start: NaiveDate, end: NaiveDate) -> i64 {
+/// The 30/360 US (bond basis) day count of ISDA 2006 4.16(f). Shared with
+/// the valuation time basis, so interest and discounting count alike.
+pub(crate) fn thirty_360_days(start: NaiveDate, end: NaiveDate) -> i64 {
     let mut d1 = i64::from(start.day());
     let mut d2 = i64::from(end.day());
     if d1 == 31 {

@@ -26,6 +26,7 @@ use rust_decimal::Decimal;
 
 use super::precision::Ratio;
 use crate::domain::error::DomainError;
+use crate::domain::schedule::day_count::thirty_360_days;
 
 /// How `t` in years is measured from the valuation date. The default,
 /// `Act365Fixed`, is what the IMF and World Bank grant-element calculators
@@ -147,21 +148,6 @@ fn leap_days_before(date: NaiveDate) -> i64 {
         0
     };
     leap_years * LEAP_YEAR_DAYS as i64 + within
-}
-
-/// 30/360 Bond Basis day count (ISDA 2006 §4.16(f)).
-fn thirty_360_days(start: NaiveDate, end: NaiveDate) -> i64 {
-    let mut d1 = i64::from(start.day());
-    let mut d2 = i64::from(end.day());
-    if d1 == 31 {
-        d1 = 30;
-    }
-    if d2 == 31 && d1 == 30 {
-        d2 = 30;
-    }
-    360 * (i64::from(end.year()) - i64::from(start.year()))
-        + 30 * (i64::from(end.month()) - i64::from(start.month()))
-        + (d2 - d1)
 }
 
 #[cfg(test)]
