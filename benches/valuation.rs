@@ -1,0 +1,127 @@
+//! Hot paths of debtcalc, measured with criterion: the 40-flow DPRK
+//! valuation (the unit of the batch comparison with QuantLib and
+//! numpy-financial in scripts/bench-valuation), a schedule and a split.
+//!
+//! Run: `cargo bench --bench valuation`. Figures are for comparison with a
+//! baseline run side by side on the same machine, never assertions.
+
+use std::hint::black_box;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use criterion::{criterion_group, criterion_main, Criterion};
+use debtcalc::domain::currency;
+use debtcalc::domain::money::Money;
+use debtcalc::domain::rounding::RoundingMode;
+use debtcalc::domain::schedule::{
+    build_schedule, Amortization, DayCount, Frequency, GraceInterest, InterestRate, LoanTerms,
+};
+use debtcalc::domain::split::{split_claim, ProgramWeight, SplitInput, WriteOff};
+use debtcalc::domain::valuation::{
+    present_value, value_restructuring, CashFlow, Compounding, DebtStream, Discounting,
+    RestructuringInput, TimeBasis,
+};
+use rust_decimal::Decimal;
+
+fn usd(amount: &str) -> Money {
+    Money {
+        currency: currency::find("USD").unwrap(),
+        amount: Decimal::from_str(amount).unwrap(),
+    }
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// The DPRK remainder: 40 x 27,250,000.00 semi-annually from 2014-11-05.
+fn dprk_terms() -> LoanTerms {
+    LoanTerms {
+        first_payment_date: date(2014, 11, 5),
+        accrual_start: None,
+        frequency: Frequency::SemiAnnual,
+        installment_count: 40,
+        grace_periods: 0,
+        grace_interest: GraceInterest::Paid,
+        amortization: Amortization::EqualPrincipal,
+        rate: InterestRate::fixed(Decimal::ZERO),
+        day_count: DayCount::Periodic,
+        end_of_month: false,
+        rounding: RoundingMode::HalfEven,
+    }
+}
+
+fn dprk_flows() -> Vec<CashFlow> {
+    build_schedule(&usd("1090000000"), &dprk_terms())
+        .unwrap()
+        .installments
+        .iter()
+        .map(|i| CashFlow {
+            date: i.due_date,
+            amount: i.payment.amount,
+        })
+        .collect()
+}
+
+fn flat(basis: TimeBasis) -> Discounting {
+    Discounting::Flat {
+        rate: Decimal::new(5, 2),
+        compounding: Compounding::AnnualEffective,
+        basis,
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let flows = dprk_flows();
+    let valuation_date = date(2014, 5, 5);
+    for (name, basis) in [
+        ("thirty360", TimeBasis::Thirty360),
+        ("act365f", TimeBasis::Act365Fixed),
+    ] {
+        let discounting = flat(basis);
+        c.bench_function(&format!("present_value/40_flows_{name}"), |b| {
+            b.iter(|| {
+                present_value(black_box(&flows), valuation_date, black_box(&discounting)).unwrap()
+            })
+        });
+    }
+
+    let input = RestructuringInput {
+        old_claim: DebtStream::DueAtValuation(usd("10960000000")),
+        past_due_interest: Decimal::ZERO,
+        new_debt: DebtStream::Loan {
+            principal: usd("1090000000"),
+            terms: dprk_terms(),
+        },
+        valuation_date,
+        discounting: flat(TimeBasis::Thirty360),
+    };
+    c.bench_function("value_restructuring/dprk", |b| {
+        b.iter(|| value_restructuring(black_box(&input)).unwrap())
+    });
+
+    let terms = dprk_terms();
+    let principal = usd("1090000000");
+    c.bench_function("build_schedule/dprk_40", |b| {
+        b.iter(|| build_schedule(black_box(&principal), black_box(&terms)).unwrap())
+    });
+
+    let split = SplitInput {
+        claim: usd("10960000000"),
+        write_off: WriteOff::Share(Decimal::new(9, 1)),
+        programs: ["energy", "education", "health"]
+            .iter()
+            .map(|n| ProgramWeight {
+                name: n.to_string(),
+                weight: Decimal::ONE,
+            })
+            .collect(),
+        rounding: RoundingMode::HalfEven,
+    };
+    c.bench_function("split_claim/dprk", |b| {
+        b.iter(|| split_claim(black_box(&split)).unwrap())
+    });
+}
+
+criterion_group!(valuation, benches);
+criterion_main!(valuation);
