@@ -10,6 +10,7 @@ pub mod reconciliation;
 pub mod reconciliation_service;
 pub mod restructuring_service;
 pub mod schedule;
+pub mod solve;
 pub mod split;
 pub mod valuation;
 

@@ -4,8 +4,9 @@ use tonic::{Request, Response, Status};
 
 use super::error::ApiError;
 use super::pb::debtcalc::v1 as pb;
-use super::{schedule, split, valuation};
+use super::{schedule, solve, split, valuation};
 use crate::domain::schedule::{build_schedule, first_accrual_start};
+use crate::domain::solver::solve_terms;
 use crate::domain::split::split_claim;
 use crate::domain::valuation::{assess_concessionality, value_restructuring, DebtStream};
 
@@ -78,5 +79,26 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
             valuation_date,
             &result,
         )?))
+    }
+
+    async fn solve_terms(
+        &self,
+        request: Request<pb::SolveTermsRequest>,
+    ) -> Result<Response<pb::SolveTermsResponse>, Status> {
+        let input = solve::parse_solve(request.get_ref())?;
+        let outcome = solve_terms(&input.input).map_err(|e| {
+            ApiError::from_domain(
+                e,
+                &["old_claim", "terms", "target_reduction", "discounting"],
+            )
+        })?;
+        Ok(Response::new(solve::render_solve(&input, &outcome)?))
+    }
+
+    async fn list_term_presets(
+        &self,
+        _request: Request<pb::ListTermPresetsRequest>,
+    ) -> Result<Response<pb::ListTermPresetsResponse>, Status> {
+        Ok(Response::new(solve::list_presets()))
     }
 }

@@ -35,18 +35,20 @@ pub struct ParsedStream {
     pub currency_field: String,
 }
 
-/// Validates a `DebtStream` at `field`.
-pub fn debt_stream(
+/// Validates a `DebtStream` at `field` (a preset's first payment defaults
+/// to one period after `valuation_date`).
+pub fn debt_stream_with(
     v: &mut Violations,
     field: &str,
     value: Option<&pb::DebtStream>,
+    valuation_date: Option<NaiveDate>,
 ) -> Option<ParsedStream> {
     use pb::debt_stream::Stream;
     let Some(stream) = value.and_then(|s| s.stream.as_ref()) else {
         v.add(
             field,
             "MISSING_FIELD",
-            "is required: one of loan, cash_flows or due_at_valuation",
+            "is required: one of loan, cash_flows, due_at_valuation or preset",
         );
         return None;
     };
@@ -120,6 +122,14 @@ pub fn debt_stream(
                     flows,
                 },
                 currency_field: format!("{at}[0].amount.currency_code"),
+            })
+        }
+        Stream::Preset(preset) => {
+            let at = format!("{field}.preset");
+            let stream = super::solve::preset_stream(v, &at, preset, valuation_date)?;
+            Some(ParsedStream {
+                stream,
+                currency_field: format!("{at}.eligible_amount.currency_code"),
             })
         }
         Stream::DueAtValuation(amount) => {
@@ -280,13 +290,23 @@ pub fn parse_restructuring(
     request: &pb::ValueRestructuringRequest,
 ) -> Result<RestructuringInput, ApiError> {
     let mut v = Violations::new();
-    let old = debt_stream(&mut v, "old_claim", request.old_claim.as_ref());
-    let new = debt_stream(&mut v, "new_debt", request.new_debt.as_ref());
+    let valuation_date = convert::date(&mut v, "valuation_date", request.valuation_date.as_ref());
+    let old = debt_stream_with(
+        &mut v,
+        "old_claim",
+        request.old_claim.as_ref(),
+        valuation_date,
+    );
+    let new = debt_stream_with(
+        &mut v,
+        "new_debt",
+        request.new_debt.as_ref(),
+        valuation_date,
+    );
     let past_due = request
         .past_due_interest
         .as_ref()
         .map(|m| convert::money(&mut v, "past_due_interest", Some(m), Sign::NonNegative));
-    let valuation_date = convert::date(&mut v, "valuation_date", request.valuation_date.as_ref());
     let discounting = discounting(&mut v, "discounting", request.discounting.as_ref());
 
     if let (Some(old), Some(new)) = (&old, &new) {

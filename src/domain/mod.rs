@@ -11,5 +11,6 @@ pub mod reconciliation;
 pub mod rounding;
 pub mod schedule;
 pub mod share;
+pub mod solver;
 pub mod split;
 pub mod valuation;

@@ -114,6 +114,43 @@ def test_every_service_is_listed(grpcurl):
     assert methods == [
         "debtcalc.v1.RestructuringService.AssessConcessionality",
         "debtcalc.v1.RestructuringService.BuildSchedule",
+        "debtcalc.v1.RestructuringService.ListTermPresets",
+        "debtcalc.v1.RestructuringService.SolveTerms",
         "debtcalc.v1.RestructuringService.SplitClaim",
         "debtcalc.v1.RestructuringService.ValueRestructuring",
     ]
+
+
+NAPLES_DSR_INFEASIBLE = {
+    "oldClaim": {"dueAtValuation": {"currencyCode": "USD", "amount": "1000000000"}},
+    "valuationDate": {"year": 2025, "month": 1, "day": 15},
+    "discounting": {"flatRate": "0.05"},
+    "targetReduction": "0.67",
+    "unknown": "UNKNOWN_INTEREST_RATE",
+    "terms": {
+        "firstPaymentDate": {"year": 2025, "month": 7, "day": 15},
+        "frequency": "FREQUENCY_SEMI_ANNUAL",
+        "installmentCount": 66,
+    },
+}
+
+
+def test_infeasible_solve_matches_an_independent_decimal_computation(grpcurl):
+    """0% over 33 years at a 5% discount rate: the best reachable reduction,
+    recomputed here from the documented schedule (equal principal rounded to
+    cents, the residue in the last instalment) with 60-digit decimals."""
+    from decimal import Decimal, getcontext
+
+    getcontext().prec = 60
+    result = grpcurl("debtcalc.v1.RestructuringService/SolveTerms", data=json.dumps(NAPLES_DSR_INFEASIBLE), flags=("-emit-defaults",))
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert body["feasible"] is False
+    assert body["bindingBound"] == {"side": "BOUND_SIDE_LOWER", "value": "0"}
+    principal = Decimal(1_000_000_000)
+    part = (principal / 66).quantize(Decimal("0.01"))
+    parts = [part] * 65 + [principal - part * 65]
+    pv = sum(p * (Decimal("1.05") ** (Decimal(-(k + 1)) / 2)) for k, p in enumerate(parts))
+    expected = 1 - pv / principal
+    assert abs(Decimal(body["bestReachableReduction"]) - expected) < Decimal("1e-19"), (body["bestReachableReduction"], expected)
+    assert abs(expected - Decimal("0.509")) < Decimal("0.001")

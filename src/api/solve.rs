@@ -1,0 +1,428 @@
+//! SolveTerms and ListTermPresets, and the preset form of a debt stream:
+//! validation with field paths and rendering.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::convert::{self, Sign};
+use super::error::{ApiError, Violations};
+use super::loan_terms;
+use super::pb::debtcalc::v1 as pb;
+use super::valuation::{self, debt_stream_with};
+use crate::domain::rounding::RoundingMode;
+use crate::domain::schedule::{add_months, Amortization, Frequency, LoanTerms};
+use crate::domain::solver::{
+    all_presets, find_preset, preset_terms, principal_after_write_off, BoundSide, PresetOption,
+    PresetRate, SolveInput, SolveOutcome, TermPreset, Unknown, MAX_ITERATIONS, MAX_RATE_BOUND,
+    VALUE_DECIMALS,
+};
+use crate::domain::valuation::{DebtStream, RestructuringInput};
+
+/// A preset with the parameters it leaves open, resolved.
+pub struct ResolvedPreset {
+    pub preset: &'static TermPreset,
+    pub terms: LoanTerms,
+}
+
+/// Validates `PresetTerms` at `field`; the first payment defaults to one
+/// period after `valuation_date`.
+pub fn preset_terms_field(
+    v: &mut Violations,
+    field: &str,
+    value: Option<&pb::PresetTerms>,
+    valuation_date: Option<NaiveDate>,
+) -> Option<ResolvedPreset> {
+    let Some(value) = value else {
+        v.add(field, "MISSING_FIELD", "is required");
+        return None;
+    };
+    let preset = find_preset(&value.preset_id);
+    if preset.is_none() {
+        let known: Vec<_> = all_presets().iter().map(|p| p.id).collect();
+        v.add(
+            format!("{field}.preset_id"),
+            "UNKNOWN_PRESET",
+            format!(
+                "{:?} is not a term preset (known: {})",
+                value.preset_id,
+                known.join(", ")
+            ),
+        );
+    }
+    let rate = if value.annual_rate.is_empty() {
+        Some(Decimal::ZERO)
+    } else {
+        loan_terms::rate(v, &format!("{field}.annual_rate"), &value.annual_rate)
+    };
+    let first_field = format!("{field}.first_payment_date");
+    let first_payment = match &value.first_payment_date {
+        Some(date) => convert::date(v, &first_field, Some(date)),
+        None => {
+            let preset = preset?;
+            let months = preset.frequency.months_per_period() as i64;
+            match add_months(valuation_date?, months, false, "first payment date") {
+                Ok(date) => Some(date),
+                Err(e) => {
+                    v.add(&first_field, "DATE_OUT_OF_RANGE", e.to_string());
+                    None
+                }
+            }
+        }
+    };
+    let preset = preset?;
+    Some(ResolvedPreset {
+        preset,
+        terms: preset_terms(preset, first_payment?, rate?, RoundingMode::HalfEven),
+    })
+}
+
+/// The preset form of a debt stream: the eligible amount less the preset's
+/// cancellation, on the preset's schedule.
+pub fn preset_stream(
+    v: &mut Violations,
+    field: &str,
+    stream: &pb::PresetStream,
+    valuation_date: Option<NaiveDate>,
+) -> Option<DebtStream> {
+    let amount_field = format!("{field}.eligible_amount");
+    let eligible = convert::money(
+        v,
+        &amount_field,
+        stream.eligible_amount.as_ref(),
+        Sign::Positive,
+    );
+    let resolved = preset_terms_field(
+        v,
+        &format!("{field}.terms"),
+        stream.terms.as_ref(),
+        valuation_date,
+    );
+    let (eligible, resolved) = (eligible?, resolved?);
+    match principal_after_write_off(
+        eligible.amount,
+        eligible.currency,
+        resolved.preset.cancellation_share,
+    ) {
+        Ok(principal) if !principal.amount.is_zero() => Some(DebtStream::Loan {
+            principal,
+            terms: resolved.terms,
+        }),
+        Ok(_) | Err(_) => {
+            v.add(
+                amount_field,
+                "NOTHING_LEFT",
+                "the preset's cancellation leaves no principal to reschedule",
+            );
+            None
+        }
+    }
+}
+
+/// A validated SolveTerms request.
+pub struct SolveRequestInput {
+    pub input: SolveInput,
+    pub preset: Option<&'static TermPreset>,
+}
+
+fn unknown(v: &mut Violations, raw: i32, preset: Option<&TermPreset>) -> Option<Unknown> {
+    match pb::Unknown::try_from(raw) {
+        Ok(pb::Unknown::WriteOffShare) => Some(Unknown::WriteOffShare),
+        Ok(pb::Unknown::InterestRate) => Some(Unknown::InterestRate),
+        Ok(pb::Unknown::Unspecified) => match preset {
+            Some(preset) => Some(preset.solve_unknown().unwrap_or(Unknown::WriteOffShare)),
+            None => {
+                v.add(
+                    "unknown",
+                    "MISSING_FIELD",
+                    "is required with spelled-out terms",
+                );
+                None
+            }
+        },
+        Err(_) => {
+            v.add(
+                "unknown",
+                "UNKNOWN_ENUM_VALUE",
+                format!("{raw} is not an Unknown value"),
+            );
+            None
+        }
+    }
+}
+
+/// Validates a SolveTerms request.
+pub fn parse_solve(request: &pb::SolveTermsRequest) -> Result<SolveRequestInput, ApiError> {
+    let mut v = Violations::new();
+    let valuation_date = convert::date(&mut v, "valuation_date", request.valuation_date.as_ref());
+    let old = debt_stream_with(
+        &mut v,
+        "old_claim",
+        request.old_claim.as_ref(),
+        valuation_date,
+    );
+    let past_due = request
+        .past_due_interest
+        .as_ref()
+        .map(|m| convert::money(&mut v, "past_due_interest", Some(m), Sign::NonNegative));
+    let discounting = valuation::discounting(&mut v, "discounting", request.discounting.as_ref());
+
+    let (terms, preset) = match &request.new_terms {
+        None => {
+            v.add(
+                "terms",
+                "MISSING_FIELD",
+                "one of terms or preset is required",
+            );
+            (None, None)
+        }
+        Some(pb::solve_terms_request::NewTerms::Terms(terms)) => {
+            (loan_terms::parse(&mut v, "terms", Some(terms)), None)
+        }
+        Some(pb::solve_terms_request::NewTerms::Preset(preset)) => {
+            match preset_terms_field(&mut v, "preset", Some(preset), valuation_date) {
+                Some(resolved) => (Some(resolved.terms), Some(resolved.preset)),
+                None => (None, None),
+            }
+        }
+    };
+    let preset_given = matches!(
+        request.new_terms,
+        Some(pb::solve_terms_request::NewTerms::Preset(_))
+    );
+    let unknown = if preset_given && preset.is_none() {
+        None
+    } else {
+        unknown(&mut v, request.unknown, preset)
+    };
+
+    let target = if request.target_reduction.is_empty() {
+        match preset.and_then(|p| p.target_npv_reduction) {
+            Some(target) => Some(target),
+            None => {
+                v.add(
+                    "target_reduction",
+                    "MISSING_FIELD",
+                    "is required (this preset has no target of its own)",
+                );
+                None
+            }
+        }
+    } else {
+        convert::decimal(&mut v, "target_reduction", &request.target_reduction).and_then(|t| {
+            if t < Decimal::ZERO || t >= Decimal::ONE {
+                v.add(
+                    "target_reduction",
+                    "OUT_OF_INTERVAL",
+                    format!("must be in [0, 1), got {t}"),
+                );
+                None
+            } else {
+                Some(t)
+            }
+        })
+    };
+
+    let rate_only = |v: &mut Violations, field: &str, text: &str| {
+        if !text.is_empty() && unknown == Some(Unknown::WriteOffShare) {
+            v.add(
+                field,
+                "UNEXPECTED_FIELD",
+                "is only allowed with UNKNOWN_INTEREST_RATE",
+            );
+        }
+    };
+    rate_only(&mut v, "write_off_share", &request.write_off_share);
+    rate_only(&mut v, "min_rate", &request.min_rate);
+    rate_only(&mut v, "max_rate", &request.max_rate);
+    let write_off_share = if request.write_off_share.is_empty() {
+        Some(preset.map_or(Decimal::ZERO, |p| p.cancellation_share))
+    } else {
+        convert::decimal(&mut v, "write_off_share", &request.write_off_share).and_then(|s| {
+            if s < Decimal::ZERO || s >= Decimal::ONE {
+                v.add(
+                    "write_off_share",
+                    "OUT_OF_INTERVAL",
+                    format!("must be in [0, 1), got {s}"),
+                );
+                None
+            } else {
+                Some(s)
+            }
+        })
+    };
+    let bound = |v: &mut Violations, field: &str, text: &str, default: Decimal| {
+        if text.is_empty() {
+            Some(default)
+        } else {
+            loan_terms::rate(v, field, text)
+        }
+    };
+    let min_rate = bound(&mut v, "min_rate", &request.min_rate, Decimal::ZERO);
+    let max_rate = bound(&mut v, "max_rate", &request.max_rate, Decimal::ONE);
+    if let (Some(low), Some(high)) = (min_rate, max_rate) {
+        if low >= high || high > MAX_RATE_BOUND {
+            v.add(
+                "max_rate",
+                "INVALID_BOUNDS",
+                format!("needs min_rate < max_rate <= {MAX_RATE_BOUND}, got {low} and {high}"),
+            );
+        }
+    }
+    if unknown == Some(Unknown::InterestRate) {
+        if let Some(pb::solve_terms_request::NewTerms::Terms(terms)) = &request.new_terms {
+            if !terms.rate_steps.is_empty() {
+                v.add(
+                    "terms.rate_steps",
+                    "UNEXPECTED_FIELD",
+                    "rate steps cannot be combined with solving the rate",
+                );
+            }
+        }
+    }
+    if let (Some(old), Some(Some(past_due))) = (&old, &past_due) {
+        if past_due.currency != old.stream.currency() {
+            v.add(
+                "past_due_interest.currency_code",
+                "CURRENCY_MISMATCH",
+                format!("must be the old claim's currency {}", old.stream.currency()),
+            );
+        }
+    }
+    v.finish(|| {
+        Some(SolveRequestInput {
+            input: SolveInput {
+                old_claim: old?.stream,
+                past_due_interest: match past_due {
+                    None => Decimal::ZERO,
+                    Some(money) => money?.amount,
+                },
+                valuation_date: valuation_date?,
+                discounting: discounting?,
+                target_reduction: target?,
+                new_terms: terms?,
+                unknown: unknown?,
+                write_off_share: write_off_share?,
+                rate_bounds: (min_rate?, max_rate?),
+            },
+            preset,
+        })
+    })
+}
+
+fn unknown_to_pb(unknown: Unknown) -> pb::Unknown {
+    match unknown {
+        Unknown::WriteOffShare => pb::Unknown::WriteOffShare,
+        Unknown::InterestRate => pb::Unknown::InterestRate,
+    }
+}
+
+/// Renders a solve with the full valuation of the solved terms.
+pub fn render_solve(
+    request: &SolveRequestInput,
+    outcome: &SolveOutcome,
+) -> Result<pb::SolveTermsResponse, ApiError> {
+    let input = &request.input;
+    let valuation = match &outcome.valuation {
+        Some(result) => {
+            let echo = RestructuringInput {
+                old_claim: input.old_claim.clone(),
+                past_due_interest: input.past_due_interest,
+                new_debt: DebtStream::Loan {
+                    principal: outcome.new_principal.clone(),
+                    terms: outcome.new_terms.clone(),
+                },
+                valuation_date: input.valuation_date,
+                discounting: input.discounting.clone(),
+            };
+            Some(valuation::render_restructuring(&echo, result)?)
+        }
+        None => None,
+    };
+    let accrual_start = outcome
+        .valuation
+        .as_ref()
+        .and_then(|v| v.new_stream.schedule.as_ref())
+        .and_then(|s| s.installments.first())
+        .map_or(outcome.new_terms.first_payment_date, |i| i.accrual_start);
+    Ok(pb::SolveTermsResponse {
+        unknown: unknown_to_pb(outcome.unknown) as i32,
+        feasible: outcome.feasible,
+        solved_value: outcome.solved_value.normalize().to_string(),
+        target_reduction: input.target_reduction.normalize().to_string(),
+        achieved_reduction: convert::reported_decimal(outcome.achieved_reduction),
+        best_reachable_reduction: outcome.best_reachable_reduction.map(convert::reported_decimal).unwrap_or_default(),
+        binding_bound: outcome.binding_bound.map(|b| pb::Bound {
+            side: match b.side {
+                BoundSide::Lower => pb::BoundSide::Lower,
+                BoundSide::Upper => pb::BoundSide::Upper,
+            } as i32,
+            value: b.value.normalize().to_string(),
+        }),
+        shortfall_neighbour_value: outcome.shortfall_neighbour.map(|p| p.value.normalize().to_string()).unwrap_or_default(),
+        shortfall_neighbour_reduction: outcome
+            .shortfall_neighbour
+            .map(|p| convert::reported_decimal(p.reduction))
+            .unwrap_or_default(),
+        new_principal: Some(convert::money_to_pb(&outcome.new_principal)),
+        new_terms: Some(loan_terms::to_pb(&outcome.new_terms, accrual_start)),
+        valuation,
+        solver: Some(pb::SolverConventions {
+            method: "REGULA_FALSI_ILLINOIS_WITH_BISECTION".into(),
+            value_decimals: VALUE_DECIMALS,
+            tolerance: "achieved >= target; the next grid value (1e-12), or one minor unit of principal, falls short".into(),
+            max_iterations: MAX_ITERATIONS,
+            iterations: outcome.iterations,
+            converged: outcome.converged,
+            reduction_measure: "STURZENEGGER_ZETTELMEYER".into(),
+        }),
+    })
+}
+
+/// Every preset, as the API shows it.
+pub fn list_presets() -> pb::ListTermPresetsResponse {
+    pb::ListTermPresetsResponse {
+        presets: all_presets().iter().map(preset_to_pb).collect(),
+    }
+}
+
+fn preset_to_pb(preset: &TermPreset) -> pb::TermPreset {
+    pb::TermPreset {
+        id: preset.id.into(),
+        name: preset.name.into(),
+        treatment: preset.treatment.to_string(),
+        year: preset.treatment.year(),
+        option: match preset.option {
+            PresetOption::DebtReduction => pb::PresetOption::DebtReduction,
+            PresetOption::DebtServiceReduction => pb::PresetOption::DebtServiceReduction,
+            PresetOption::Rescheduling => pb::PresetOption::Rescheduling,
+            PresetOption::Oda => pb::PresetOption::Oda,
+        } as i32,
+        cancellation_share: preset.cancellation_share.normalize().to_string(),
+        maturity_years: preset.maturity_years,
+        grace_years: preset.grace_years,
+        frequency: match preset.frequency {
+            Frequency::Annual => pb::Frequency::Annual,
+            Frequency::SemiAnnual => pb::Frequency::SemiAnnual,
+            Frequency::Quarterly => pb::Frequency::Quarterly,
+            Frequency::Monthly => pb::Frequency::Monthly,
+        } as i32,
+        grace_periods: preset.grace_periods(),
+        installment_count: preset.installment_count(),
+        amortization: match preset.amortization {
+            Amortization::EqualPrincipal => pb::Amortization::EqualPrincipal,
+            Amortization::LevelPayment => pb::Amortization::LevelPayment,
+            Amortization::Bullet => pb::Amortization::Bullet,
+            Amortization::CustomShares(_) => pb::Amortization::CustomShares,
+        } as i32,
+        rate: match preset.rate {
+            PresetRate::Market => pb::PresetRate::Market,
+            PresetRate::SolvedForTarget => pb::PresetRate::SolvedForTarget,
+            PresetRate::Concessional => pb::PresetRate::Concessional,
+        } as i32,
+        target_npv_reduction: preset
+            .target_npv_reduction
+            .map(|t| t.normalize().to_string())
+            .unwrap_or_default(),
+        source: preset.source.into(),
+    }
+}

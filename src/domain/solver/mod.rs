@@ -1,0 +1,25 @@
+//! Solving for terms: the write-off share or the interest rate that reaches
+//! a target NPV reduction, and the standard Paris Club treatments as
+//! presets.
+//!
+//! - [`presets`]: the Paris Club terms (Houston, Toronto, London, Naples,
+//!   Cologne; debt reduction, debt service reduction and ODA options) and
+//!   the loan terms they imply.
+//! - [`solve`]: what is solved, feasibility, tolerance and iteration cap.
+//! - `search`: the bracketing search on a grid (Illinois regula falsi
+//!   with a bisection fallback).
+
+pub mod presets;
+pub(crate) mod search;
+pub mod solve;
+
+#[cfg(test)]
+mod proptests;
+
+pub use presets::{
+    all_presets, find_preset, preset_terms, PresetOption, PresetRate, TermPreset, Treatment,
+};
+pub use solve::{
+    principal_after_write_off, solve_terms, Bound, BoundSide, SolveInput, SolveOutcome, Unknown,
+    ValuePoint, MAX_ITERATIONS, MAX_RATE_BOUND, TOLERANCE, VALUE_DECIMALS,
+};

@@ -1,0 +1,348 @@
+//! SolveTerms and ListTermPresets over real gRPC: a write-off solve checkable
+//! by hand, the infeasible 0% / 33-year case, a Naples-style solve with a
+//! preset re-valued independently, presets in ValueRestructuring, and bad
+//! input.
+
+mod common;
+
+use common::{money, violation_fields, TestServer};
+use debtcalc::api::pb::debtcalc::v1::{
+    self as pb, debt_stream::Stream, discounting::Rate, solve_terms_request::NewTerms,
+};
+use debtcalc::api::pb::google::r#type::Date;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use tonic::Code;
+
+fn date(year: i32, month: i32, day: i32) -> Option<Date> {
+    Some(Date { year, month, day })
+}
+
+fn dec(text: &str) -> Decimal {
+    Decimal::from_str(text).unwrap()
+}
+
+fn claim(amount: &str) -> Option<pb::DebtStream> {
+    Some(pb::DebtStream {
+        stream: Some(Stream::DueAtValuation(money("USD", amount))),
+    })
+}
+
+fn flat(rate: &str) -> Option<pb::Discounting> {
+    Some(pb::Discounting {
+        rate: Some(Rate::FlatRate(rate.into())),
+        ..Default::default()
+    })
+}
+
+fn solve(
+    terms: NewTerms,
+    unknown: pb::Unknown,
+    target: &str,
+    discount: &str,
+) -> pb::SolveTermsRequest {
+    pb::SolveTermsRequest {
+        old_claim: claim("1000000000"),
+        past_due_interest: None,
+        valuation_date: date(2025, 1, 15),
+        discounting: flat(discount),
+        target_reduction: target.into(),
+        new_terms: Some(terms),
+        unknown: unknown as i32,
+        ..Default::default()
+    }
+}
+
+/// Re-values `response`'s solved terms with ValueRestructuring, as a client
+/// would, and returns the SZ haircut.
+async fn revalue(
+    server: &TestServer,
+    request: &pb::SolveTermsRequest,
+    response: &pb::SolveTermsResponse,
+) -> Decimal {
+    let mut client = server.restructuring().await;
+    let valued = client
+        .value_restructuring(pb::ValueRestructuringRequest {
+            old_claim: request.old_claim.clone(),
+            past_due_interest: request.past_due_interest.clone(),
+            new_debt: Some(pb::DebtStream {
+                stream: Some(Stream::Loan(pb::LoanStream {
+                    principal: response.new_principal.clone(),
+                    terms: response.new_terms.clone(),
+                })),
+            }),
+            valuation_date: request.valuation_date,
+            discounting: request.discounting.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    dec(&valued.sz_haircut)
+}
+
+#[tokio::test]
+async fn write_off_at_the_discount_rate_equals_the_target() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    // The rest is repaid in one year at 5%, discounted at 5%: PV(new) is its
+    // principal, so the reduction is the write-off share itself.
+    let terms = pb::LoanTerms {
+        first_payment_date: date(2026, 1, 15),
+        frequency: pb::Frequency::Annual as i32,
+        installment_count: 1,
+        annual_rate: "0.05".into(),
+        day_count: pb::DayCount::Thirty360 as i32,
+        ..Default::default()
+    };
+    let request = solve(
+        NewTerms::Terms(terms),
+        pb::Unknown::WriteOffShare,
+        "0.6",
+        "0.05",
+    );
+    let response = client
+        .solve_terms(request.clone())
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(response.feasible);
+    assert_eq!(response.solved_value, "0.6");
+    assert_eq!(response.new_principal, Some(money("USD", "400000000.00")));
+    assert_eq!(response.achieved_reduction, "0.6");
+    assert_eq!(revalue(&server, &request, &response).await, dec("0.6"));
+    let solver = response.solver.unwrap();
+    assert!(solver.converged && solver.iterations <= solver.max_iterations);
+}
+
+#[tokio::test]
+async fn zero_percent_over_33_years_cannot_reach_67_percent_at_5() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let terms = pb::LoanTerms {
+        first_payment_date: date(2025, 7, 15),
+        frequency: pb::Frequency::SemiAnnual as i32,
+        installment_count: 66,
+        ..Default::default()
+    };
+    let response = client
+        .solve_terms(solve(
+            NewTerms::Terms(terms),
+            pb::Unknown::InterestRate,
+            "0.67",
+            "0.05",
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!response.feasible);
+    let best = dec(&response.best_reachable_reduction);
+    assert!(
+        (best - dec("0.509")).abs() < dec("0.001"),
+        "about 50.9%: {best}"
+    );
+    assert_eq!(
+        response.achieved_reduction,
+        response.best_reachable_reduction
+    );
+    let bound = response.binding_bound.unwrap();
+    assert_eq!(
+        (bound.side(), bound.value.as_str()),
+        (pb::BoundSide::Lower, "0")
+    );
+    assert_eq!(response.solved_value, "0");
+}
+
+#[tokio::test]
+async fn naples_dsr_rate_at_ten_percent_reproduces_the_target() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let request = pb::SolveTermsRequest {
+        target_reduction: String::new(),
+        unknown: 0,
+        ..solve(
+            NewTerms::Preset(pb::PresetTerms {
+                preset_id: "naples-dsr".into(),
+                ..Default::default()
+            }),
+            pb::Unknown::Unspecified,
+            "",
+            "0.10",
+        )
+    };
+    let response = client
+        .solve_terms(request.clone())
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(response.feasible);
+    assert_eq!(
+        response.unknown(),
+        pb::Unknown::InterestRate,
+        "the preset's own unknown"
+    );
+    assert_eq!(response.target_reduction, "0.67", "the preset's own target");
+    let terms = response.new_terms.clone().unwrap();
+    assert_eq!((terms.installment_count, terms.grace_periods), (66, 0));
+    assert_eq!(
+        terms.first_payment_date,
+        date(2025, 7, 15),
+        "one period after the valuation date"
+    );
+    let rate = dec(&response.solved_value);
+    assert!(rate > Decimal::ZERO && rate < dec("0.01"), "{rate}");
+    // Re-valued by a separate call, the solved terms reach the target, and
+    // the next rate up the grid falls short.
+    let achieved = revalue(&server, &request, &response).await;
+    assert_eq!(achieved, dec(&response.achieved_reduction));
+    assert!(
+        achieved >= dec("0.67") && achieved - dec("0.67") < dec("0.00000001"),
+        "{achieved}"
+    );
+    assert!(dec(&response.shortfall_neighbour_reduction) < dec("0.67"));
+}
+
+#[tokio::test]
+async fn naples_dr_preset_solves_the_write_off() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let request = solve(
+        NewTerms::Preset(pb::PresetTerms {
+            preset_id: "naples-dr".into(),
+            annual_rate: "0.05".into(),
+            ..Default::default()
+        }),
+        pb::Unknown::Unspecified,
+        "",
+        "0.05",
+    );
+    let response = client
+        .solve_terms(request.clone())
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(response.feasible);
+    assert_eq!(response.unknown(), pb::Unknown::WriteOffShare);
+    // 5% paid semi-annually is worth a little more than 5% annual-effective,
+    // so slightly more than 67% must be written off.
+    let share = dec(&response.solved_value);
+    assert!(share > dec("0.67") && share < dec("0.675"), "{share}");
+    let terms = response.new_terms.clone().unwrap();
+    assert_eq!((terms.grace_periods, terms.installment_count), (12, 34));
+    assert_eq!(
+        revalue(&server, &request, &response).await,
+        dec(&response.achieved_reduction)
+    );
+}
+
+#[tokio::test]
+async fn presets_are_listed_and_usable_in_value_restructuring() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let presets = client
+        .list_term_presets(pb::ListTermPresetsRequest {})
+        .await
+        .unwrap()
+        .into_inner()
+        .presets;
+    let ids: Vec<_> = presets.iter().map(|p| p.id.as_str()).collect();
+    for id in [
+        "toronto-dr",
+        "london-dr",
+        "naples-dr",
+        "naples-dsr",
+        "cologne-dr",
+        "houston",
+    ] {
+        assert!(ids.contains(&id), "{id} in {ids:?}");
+    }
+    let naples = presets.iter().find(|p| p.id == "naples-dr").unwrap();
+    assert_eq!(naples.cancellation_share, "0.67");
+    assert_eq!((naples.maturity_years, naples.grace_years), (23, 6));
+    assert_eq!((naples.grace_periods, naples.installment_count), (12, 34));
+    assert!(presets.iter().all(|p| !p.source.is_empty()));
+
+    let valued = client
+        .value_restructuring(pb::ValueRestructuringRequest {
+            old_claim: claim("1000000000"),
+            past_due_interest: None,
+            new_debt: Some(pb::DebtStream {
+                stream: Some(Stream::Preset(pb::PresetStream {
+                    eligible_amount: Some(money("USD", "1000000000")),
+                    terms: Some(pb::PresetTerms {
+                        preset_id: "cologne-dr".into(),
+                        annual_rate: "0.04".into(),
+                        ..Default::default()
+                    }),
+                })),
+            }),
+            valuation_date: date(2025, 1, 15),
+            discounting: flat("0.04"),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let new = valued.new_debt.unwrap();
+    assert_eq!(
+        new.face_value,
+        Some(money("USD", "100000000.00")),
+        "90% cancelled"
+    );
+    assert_eq!(new.resolved_terms.unwrap().installment_count, 34);
+    assert_eq!(valued.nominal_haircut, "0.9");
+}
+
+#[tokio::test]
+async fn bad_solves_name_every_field() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let status = client
+        .solve_terms(pb::SolveTermsRequest {
+            old_claim: claim("100"),
+            past_due_interest: None,
+            valuation_date: date(2025, 1, 15),
+            discounting: flat("0.05"),
+            target_reduction: "1.2".into(),
+            new_terms: Some(NewTerms::Preset(pb::PresetTerms {
+                preset_id: "venice".into(),
+                ..Default::default()
+            })),
+            unknown: 0,
+            write_off_share: String::new(),
+            min_rate: "0.2".into(),
+            max_rate: "0.1".into(),
+        })
+        .await
+        .expect_err("bad solve");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert_eq!(
+        violation_fields(&status),
+        ["preset.preset_id", "target_reduction", "max_rate"]
+    );
+
+    let missing = client
+        .solve_terms(pb::SolveTermsRequest {
+            old_claim: claim("100"),
+            valuation_date: date(2025, 1, 15),
+            discounting: flat("0.05"),
+            target_reduction: "0.5".into(),
+            new_terms: Some(NewTerms::Terms(pb::LoanTerms {
+                first_payment_date: date(2026, 1, 15),
+                frequency: 1,
+                installment_count: 3,
+                rate_steps: vec![pb::RateStep {
+                    start: Some(pb::rate_step::Start::StartPeriod(2)),
+                    annual_rate: "0.01".into(),
+                }],
+                ..Default::default()
+            })),
+            unknown: pb::Unknown::InterestRate as i32,
+            write_off_share: "1".into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("steps with a rate unknown, share of 1");
+    assert_eq!(
+        violation_fields(&missing),
+        ["write_off_share", "terms.rate_steps"]
+    );
+}
