@@ -269,10 +269,11 @@ async fn bad_valuations_name_every_field() {
     assert_eq!(
         violation_fields(&status),
         [
+            // The valuation date is read first: a preset stream needs it.
+            "valuation_date",
             "old_claim.cash_flows.flows",
             "new_debt",
             "past_due_interest.amount",
-            "valuation_date",
             "discounting.compounding_frequency",
             "discounting.flat_rate",
         ]
