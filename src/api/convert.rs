@@ -194,8 +194,9 @@ pub fn money_to_pb(money: &Money) -> pb::Money {
     }
 }
 
-/// Echoed user text is cut to a readable length.
-fn truncate(text: &str) -> String {
+/// Echoed user text is cut to a readable length, so that no error message
+/// grows with the request.
+pub fn truncate(text: &str) -> String {
     const MAX: usize = 70;
     if text.chars().count() <= MAX {
         text.to_string()

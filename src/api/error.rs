@@ -130,14 +130,19 @@ impl From<ApiError> for Status {
         match error {
             ApiError::InvalidArgument(violations) => {
                 let reason = common_reason(&violations);
-                let message = format!(
+                let violations = capped(violations);
+                let shown = violations.len().min(MESSAGE_VIOLATIONS);
+                let mut message = format!(
                     "invalid request: {}",
-                    violations
+                    violations[..shown]
                         .iter()
                         .map(|v| format!("{}: {}", v.field, v.description))
                         .collect::<Vec<_>>()
                         .join("; ")
                 );
+                if violations.len() > shown {
+                    message.push_str("; more in the BadRequest details");
+                }
                 let fields = violations
                     .iter()
                     .map(|v| v.field.as_str())
@@ -193,6 +198,35 @@ impl From<ApiError> for Status {
             }
         }
     }
+}
+
+/// The most field violations one error lists. Status details travel in
+/// HTTP/2 trailers, and common clients refuse trailers beyond 8-16 KiB
+/// (grpcio's default limit is 8 KiB), so a request with thousands of bad
+/// fields gets the first ones and a count of the rest.
+pub const MAX_VIOLATIONS: usize = 20;
+
+/// How many violations the status message spells out.
+const MESSAGE_VIOLATIONS: usize = 3;
+
+/// At most [`MAX_VIOLATIONS`]: the first ones, then one entry (on the field
+/// of the first left out, reason `MORE_VIOLATIONS`) that counts the rest.
+fn capped(mut violations: Vec<Violation>) -> Vec<Violation> {
+    if violations.len() <= MAX_VIOLATIONS {
+        return violations;
+    }
+    let total = violations.len();
+    let rest = violations.split_off(MAX_VIOLATIONS - 1);
+    violations.push(Violation {
+        field: rest[0].field.clone(),
+        reason: "MORE_VIOLATIONS",
+        description: format!(
+            "and {} more violations ({total} in all); only the first {} are listed",
+            rest.len(),
+            MAX_VIOLATIONS - 1
+        ),
+    });
+    violations
 }
 
 /// The reason shared by all violations, or `INVALID_REQUEST` when they

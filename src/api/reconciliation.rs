@@ -49,7 +49,10 @@ pub fn conversion(
                 v.add(
                     format!("{field}.basis_id"),
                     "UNKNOWN_BASIS",
-                    format!("{id:?} is not a conversion basis; ListConversionBases lists them"),
+                    format!(
+                        "{:?} is not a conversion basis; ListConversionBases lists them",
+                        convert::truncate(id)
+                    ),
                 );
             }
             found
@@ -121,7 +124,8 @@ fn redenomination(
                 field,
                 "UNKNOWN_REDENOMINATION",
                 format!(
-                    "{id:?} is not a redenomination (known: {})",
+                    "{:?} is not a redenomination (known: {})",
+                    convert::truncate(id),
                     known.join(", ")
                 ),
             );
@@ -411,7 +415,10 @@ pub fn parse_reconcile(
                 v.add(
                     format!("parties[{i}].name"),
                     "DUPLICATE_NAME",
-                    format!("{:?} names an earlier party too", p.name),
+                    format!(
+                        "{:?} names an earlier party too",
+                        convert::truncate(&p.name)
+                    ),
                 );
                 valid = false;
             }

@@ -44,7 +44,7 @@ pub fn preset_terms_field(
             "UNKNOWN_PRESET",
             format!(
                 "{:?} is not a term preset (known: {})",
-                value.preset_id,
+                convert::truncate(&value.preset_id),
                 known.join(", ")
             ),
         );

@@ -109,7 +109,7 @@ fn parse_programs(v: &mut Violations, programs: &[pb::Program]) -> Option<Vec<Pr
                 "DUPLICATE_NAME",
                 format!(
                     "{:?} names an earlier programme too; names must be unique",
-                    program.name
+                    convert::truncate(&program.name)
                 ),
             );
             all_valid = false;
