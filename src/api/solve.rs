@@ -160,10 +160,8 @@ pub fn parse_solve(request: &pb::SolveTermsRequest) -> Result<SolveRequestInput,
         request.old_claim.as_ref(),
         valuation_date,
     );
-    let past_due = request
-        .past_due_interest
-        .as_ref()
-        .map(|m| convert::money(&mut v, "past_due_interest", Some(m), Sign::NonNegative));
+    let past_due =
+        valuation::past_due_interest(&mut v, request.past_due_interest.as_ref(), old.as_ref());
     let discounting = valuation::discounting(&mut v, "discounting", request.discounting.as_ref());
 
     let (terms, preset) = match &request.new_terms {
@@ -279,23 +277,11 @@ pub fn parse_solve(request: &pb::SolveTermsRequest) -> Result<SolveRequestInput,
             }
         }
     }
-    if let (Some(old), Some(Some(past_due))) = (&old, &past_due) {
-        if past_due.currency != old.stream.currency() {
-            v.add(
-                "past_due_interest.currency_code",
-                "CURRENCY_MISMATCH",
-                format!("must be the old claim's currency {}", old.stream.currency()),
-            );
-        }
-    }
     v.finish(|| {
         Some(SolveRequestInput {
             input: SolveInput {
                 old_claim: old?.stream,
-                past_due_interest: match past_due {
-                    None => Decimal::ZERO,
-                    Some(money) => money?.amount,
-                },
+                past_due_interest: past_due?,
                 valuation_date: valuation_date?,
                 discounting: discounting?,
                 target_reduction: target?,

@@ -285,6 +285,32 @@ pub fn time_basis(v: &mut Violations, field: &str, raw: i32) -> Option<TimeBasis
     }
 }
 
+/// The optional past-due interest of the old claim: non-negative, in the
+/// old claim's currency; zero when absent.
+pub fn past_due_interest(
+    v: &mut Violations,
+    value: Option<&pb::Money>,
+    old: Option<&ParsedStream>,
+) -> Option<Decimal> {
+    let Some(value) = value else {
+        return Some(Decimal::ZERO);
+    };
+    let past_due = convert::money(v, "past_due_interest", Some(value), Sign::NonNegative)?;
+    let currency = old?.stream.currency();
+    if past_due.currency != currency {
+        v.add(
+            "past_due_interest.currency_code",
+            "CURRENCY_MISMATCH",
+            format!(
+                "must be the old claim's currency {currency}, got {}",
+                past_due.currency
+            ),
+        );
+        return None;
+    }
+    Some(past_due.amount)
+}
+
 /// Validates a ValueRestructuring request.
 pub fn parse_restructuring(
     request: &pb::ValueRestructuringRequest,
@@ -303,12 +329,6 @@ pub fn parse_restructuring(
         request.new_debt.as_ref(),
         valuation_date,
     );
-    let past_due = request
-        .past_due_interest
-        .as_ref()
-        .map(|m| convert::money(&mut v, "past_due_interest", Some(m), Sign::NonNegative));
-    let discounting = discounting(&mut v, "discounting", request.discounting.as_ref());
-
     if let (Some(old), Some(new)) = (&old, &new) {
         let currency = old.stream.currency();
         if new.stream.currency() != currency {
@@ -321,26 +341,13 @@ pub fn parse_restructuring(
                 ),
             );
         }
-        if let Some(Some(past_due)) = &past_due {
-            if past_due.currency != currency {
-                v.add(
-                    "past_due_interest.currency_code",
-                    "CURRENCY_MISMATCH",
-                    format!(
-                        "must be the old claim's currency {currency}, got {}",
-                        past_due.currency
-                    ),
-                );
-            }
-        }
     }
+    let past_due = past_due_interest(&mut v, request.past_due_interest.as_ref(), old.as_ref());
+    let discounting = discounting(&mut v, "discounting", request.discounting.as_ref());
     v.finish(|| {
         Some(RestructuringInput {
             old_claim: old?.stream,
-            past_due_interest: match past_due {
-                None => Decimal::ZERO,
-                Some(money) => money?.amount,
-            },
+            past_due_interest: past_due?,
             new_debt: new?.stream,
             valuation_date: valuation_date?,
             discounting: discounting?,
