@@ -449,3 +449,70 @@ async fn an_operator_file_replaces_the_builtin_data() {
     assert!(error.to_string().contains("reference data"), "{error}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// RUR and RUB differ by the 1998 redenomination (1000 to 1): one is never
+/// taken for the other; only the Soviet and the pre-1998 Russian ruble are
+/// at par.
+#[tokio::test]
+async fn rubles_across_the_1998_redenomination_are_not_confused() {
+    let server = TestServer::start().await;
+    let mut client = server.reconciliation().await;
+    let convert =
+        |amount: pb::Money, basis_id: &str, redenomination: &str| pb::ConvertClaimRequest {
+            amount: Some(amount),
+            target_currency: "USD".into(),
+            conversion: basis(basis_id),
+            redenomination_id: redenomination.into(),
+            rounding_mode: 0,
+        };
+    let status = client
+        .convert_claim(convert(money("RUR", "1000000"), "cbr-usd-1998-12-31", ""))
+        .await
+        .expect_err("RUR at a RUB rate");
+    assert_eq!(violation_fields(&status), ["conversion"]);
+    assert_eq!(error_reason(&status), "UNIT_MISMATCH");
+    assert!(
+        status
+            .message()
+            .contains("apply redenomination_id \"rub-1998\" first"),
+        "{}",
+        status.message()
+    );
+
+    let fine = client
+        .convert_claim(convert(
+            money("RUR", "1000000"),
+            "cbr-usd-1998-12-31",
+            "rub-1998",
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    // 1,000,000 RUR = 1,000 RUB; / 20.65 = 48.43 USD.
+    assert_eq!(fine.result, Some(money("USD", "48.43")));
+
+    let status = client
+        .convert_claim(convert(money("RUB", "1000"), "cbr-usd-1994-10-14", ""))
+        .await
+        .expect_err("RUB at a RUR rate");
+    assert_eq!(error_reason(&status), "UNIT_MISMATCH");
+    let status = client
+        .convert_claim(convert(
+            money("RUB", "1000"),
+            "cbr-usd-1998-12-31",
+            "rub-1998",
+        ))
+        .await
+        .expect_err("redenominating new rubles");
+    assert_eq!(violation_fields(&status), ["redenomination_id"]);
+    assert_eq!(error_reason(&status), "REDENOMINATION_DOES_NOT_APPLY");
+
+    // A debtor's party method gets the same check, at its own path.
+    let mut request = dprk_request();
+    request.parties[1].conversion = basis("cbr-usd-2012-12-31");
+    let status = client
+        .reconcile_valuations(request)
+        .await
+        .expect_err("SUR at a RUB rate");
+    assert_eq!(violation_fields(&status), ["parties[1].conversion"]);
+}

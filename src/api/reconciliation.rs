@@ -10,6 +10,7 @@ use super::error::{ApiError, Violations};
 use super::pb::debtcalc::v1 as pb;
 use crate::domain::currency::Currency;
 use crate::domain::money::{scaled_integer, Money};
+use crate::domain::reconciliation::units::taken_at_par;
 use crate::domain::reconciliation::{
     CandidateKind, Claim, Component, ComponentKind, Contribution, Conversion, ConversionBasis,
     ConversionStep, Dimension, ExactValue, Gap, Offset, PartyMethod, PartyValuation, Rate,
@@ -88,14 +89,66 @@ fn rate_of(conversion: &Conversion) -> &Rate {
     }
 }
 
-/// Checks that a conversion can reach `target`.
-fn reaches(v: &mut Violations, field: &str, conversion: &Conversion, target: Currency) -> bool {
+/// Checks that `conversion`, after `redenomination`, takes an amount in
+/// `unit` into `target`: the rate involves the target, the redenomination
+/// applies to the unit, and the rate is quoted for the unit (or one at par
+/// with it: only SUR and RUR). `at` prefixes the field paths ("" or
+/// "parties[1].").
+fn check_chain(
+    v: &mut Violations,
+    at: &str,
+    unit: Option<Currency>,
+    redenomination: Option<&Redenomination>,
+    conversion: &Conversion,
+    target: Currency,
+    data: &ReferenceData,
+) -> bool {
+    let conversion_field = format!("{at}conversion");
     let rate = rate_of(conversion);
     if rate.unit != target && rate.per != target {
         v.add(
-            field,
+            conversion_field,
             "RATE_DOES_NOT_REACH_TARGET",
             format!("the rate {rate} does not involve the target currency {target}"),
+        );
+        return false;
+    }
+    // Without a valid amount (already reported) there is no unit to check.
+    let Some(mut current) = unit else {
+        return true;
+    };
+    if let Some(r) = redenomination {
+        if !taken_at_par(current, r.old_unit) {
+            v.add(
+                format!("{at}redenomination_id"),
+                "REDENOMINATION_DOES_NOT_APPLY",
+                format!(
+                    "{} converts {} into {}; the amount is in {current}",
+                    r.id, r.old_unit, r.new_unit
+                ),
+            );
+            return false;
+        }
+        current = r.new_unit;
+    }
+    let quoted_for = if rate.per == target {
+        rate.unit
+    } else {
+        rate.per
+    };
+    if !taken_at_par(current, quoted_for) {
+        let hint = data
+            .redenominations()
+            .iter()
+            .find(|r| taken_at_par(current, r.old_unit) && r.new_unit == quoted_for)
+            .map(|r| format!("; apply redenomination_id {:?} first", r.id))
+            .unwrap_or_default();
+        v.add(
+            conversion_field,
+            "UNIT_MISMATCH",
+            format!(
+                "the rate {rate} is quoted for {quoted_for}, but the amount is in {current}{hint}"
+            ),
         );
         return false;
     }
@@ -159,8 +212,19 @@ pub fn parse_convert(
         data,
     );
     let rounding = convert::rounding_mode(&mut v, "rounding_mode", request.rounding_mode);
-    if let (Some(conversion), Some(target)) = (&conversion, target) {
-        reaches(&mut v, "conversion", conversion, target);
+    if let (Some(conversion), Some(target), Some(redenomination)) =
+        (&conversion, target, &redenomination)
+    {
+        let unit = amount.as_ref().map(|a| a.currency);
+        check_chain(
+            &mut v,
+            "",
+            unit,
+            redenomination.as_ref(),
+            conversion,
+            target,
+            data,
+        );
     }
     v.finish(|| {
         Some(ConvertInput {
@@ -292,6 +356,7 @@ fn party(
     index: usize,
     party: &pb::PartyMethod,
     target: Option<Currency>,
+    unit: Option<Currency>,
     data: &ReferenceData,
 ) -> Option<PartyMethod> {
     let at = format!("parties[{index}]");
@@ -315,16 +380,18 @@ fn party(
         party.conversion.as_ref(),
         data,
     );
-    let conversion_ok = match (&conversion, target) {
-        (Some(c), Some(t)) => reaches(v, &format!("{at}.conversion"), c, t),
-        _ => true,
-    };
     let redenomination = redenomination(
         v,
         &format!("{at}.redenomination_id"),
         &party.redenomination_id,
         data,
     );
+    let conversion_ok = match (&conversion, target, &redenomination) {
+        (Some(c), Some(t), Some(r)) => {
+            check_chain(v, &format!("{at}."), unit, r.as_ref(), c, t, data)
+        }
+        _ => true,
+    };
     let mut recognised = BTreeSet::new();
     let mut recognised_ok = true;
     for (i, raw) in party.recognised_components.iter().enumerate() {
@@ -422,7 +489,7 @@ pub fn parse_reconcile(
                 );
                 valid = false;
             }
-            match party(&mut v, i, p, target, data) {
+            match party(&mut v, i, p, target, claim.as_ref().map(|c| c.unit), data) {
                 Some(p) => parsed.push(p),
                 None => valid = false,
             }

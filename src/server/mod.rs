@@ -8,8 +8,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
-use tonic::transport::server::Router;
+use tonic::transport::server::{Router, TcpIncoming};
 use tonic::transport::Server;
 
 use crate::api::pb::debtcalc::v1::reconciliation_service_server::ReconciliationServiceServer;
@@ -52,7 +51,6 @@ pub async fn router(config: &ServerConfig) -> Result<Router, ServeError> {
     Ok(Server::builder()
         .timeout(config.request_timeout)
         .concurrency_limit_per_connection(config.concurrency_per_connection)
-        .tcp_nodelay(true)
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
@@ -84,8 +82,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
     let router = router(config).await?;
+    // TCP_NODELAY on every accepted connection: without it Nagle's algorithm
+    // holds a response's trailers until the client's delayed ACK, about 40 ms
+    // a call. (Server::tcp_nodelay applies only to listeners tonic binds
+    // itself, not to an incoming stream like this one.)
+    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
     router
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
+        .serve_with_incoming_shutdown(incoming, shutdown)
         .await?;
     Ok(())
 }

@@ -8,13 +8,17 @@
 //! target's minor unit.
 //!
 //! Unit substitution: a step is defined for one unit (the redenomination for
-//! RUR, a CBR rate for RUR or RUB). When the amount is in another unit, the
+//! RUR, a CBR rate for RUR or RUB). When the amount is in another unit that
+//! is at par with it ([`super::units::taken_at_par`]: only SUR and RUR), the
 //! step treats it as that unit, one for one, and says so in `treated_as`: a
 //! claim in Soviet rubles (SUR) valued at a Russian-ruble market rate is
 //! exactly the method a debtor may use, and the step makes the assumption
-//! visible rather than refusing it.
+//! visible rather than refusing it. Any other mismatch (RUR against a RUB
+//! rate: a factor of 1000) is an error.
 
 use rust_decimal::Decimal;
+
+use super::units::taken_at_par;
 
 use crate::domain::currency::Currency;
 use crate::domain::error::DomainError;
@@ -120,6 +124,11 @@ pub(crate) fn convert_exact(
                 reason: "the amount is already in the redenomination's new unit",
             });
         }
+        if !taken_at_par(current_unit, redenomination.old_unit) {
+            return Err(DomainError::InvalidValuation {
+                reason: "the redenomination does not apply to the amount's unit",
+            });
+        }
         let treated_as =
             (current_unit != redenomination.old_unit).then_some(redenomination.old_unit);
         let output = current.mul(&factor);
@@ -141,6 +150,12 @@ pub(crate) fn convert_exact(
     }
     let rate = conversion.rate();
     let (factor, expected_unit, divides) = rate.towards(target)?;
+    if !taken_at_par(current_unit, expected_unit) {
+        return Err(DomainError::InvalidValuation {
+            reason: "the rate is quoted for another unit than the amount's (RUR and RUB need the \
+                     rub-1998 redenomination)",
+        });
+    }
     let treated_as = (current_unit != expected_unit).then_some(expected_unit);
     let output = current.mul(&factor);
     let kind = if divides {

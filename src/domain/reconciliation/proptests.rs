@@ -78,6 +78,25 @@ fn conversion() -> impl Strategy<Value = Conversion> {
         })
 }
 
+/// A rate a SUR claim can meet: quoted in RUB after the redenomination, in
+/// SUR or RUR (at par) without it.
+fn consistent(conversion: Conversion, redenominated: bool) -> Conversion {
+    let Conversion::Rate(mut rate) = conversion else {
+        return conversion;
+    };
+    let side = if rate.per == usd() {
+        &mut rate.unit
+    } else {
+        &mut rate.per
+    };
+    *side = match (redenominated, side.code) {
+        (true, _) => find("RUB").unwrap(),
+        (false, "RUB" | "XTR") => find("RUR").unwrap(),
+        (false, _) => *side,
+    };
+    Conversion::Rate(rate)
+}
+
 fn redenomination() -> impl Strategy<Value = Option<Redenomination>> {
     prop_oneof![
         Just(None),
@@ -102,7 +121,7 @@ fn party() -> impl Strategy<Value = PartyMethod> {
         .prop_map(
             |(conversion, redenomination, recognised, offsets)| PartyMethod {
                 name: "party".into(),
-                conversion,
+                conversion: consistent(conversion, redenomination.is_some()),
                 redenomination,
                 recognised,
                 offsets: offsets
@@ -293,6 +312,7 @@ proptest! {
         mode in rounding_mode(),
     ) {
         let amount = Money { currency: find("SUR").unwrap(), amount: Decimal::new(mantissa, scale) };
+        let conversion = consistent(conversion, redenomination.is_some());
         match convert(&amount, &conversion, redenomination.as_ref(), usd(), mode) {
             Ok(result) => {
                 let rounded = Fraction::from_decimal(result.result.amount);

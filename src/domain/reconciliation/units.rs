@@ -35,9 +35,36 @@ pub fn clearing_dollar() -> Option<Currency> {
     find(CLEARING_DOLLAR)
 }
 
+/// Whether an amount in `from` may be taken one for one as `to` when a
+/// rate or redenomination is quoted in `to`: the same unit, or the Soviet
+/// ruble and the pre-1998 Russian ruble, which succeeded it at par in
+/// 1992-1993 (a debtor valuing a Soviet-era claim at a Russian market rate
+/// does exactly that). Nothing else is substituted: RUR and RUB differ by
+/// the 1998 redenomination (1000 to 1), which must be applied explicitly.
+pub fn taken_at_par(from: Currency, to: Currency) -> bool {
+    let pair = |a: &str, b: &str| from.code == a && to.code == b;
+    from == to || pair("SUR", "RUR") || pair("RUR", "SUR")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_soviet_and_pre_1998_russian_ruble_are_at_par() {
+        let c = |code| find(code).unwrap();
+        assert!(taken_at_par(c("SUR"), c("RUR")) && taken_at_par(c("RUR"), c("SUR")));
+        assert!(taken_at_par(c("USD"), c("USD")));
+        for (a, b) in [
+            ("RUR", "RUB"),
+            ("RUB", "RUR"),
+            ("SUR", "RUB"),
+            ("XTR", "SUR"),
+            ("XCL", "USD"),
+        ] {
+            assert!(!taken_at_par(c(a), c(b)), "{a} {b}");
+        }
+    }
 
     #[test]
     fn debtcalc_codes_are_known_historical_and_not_iso_lookalikes() {
