@@ -31,7 +31,7 @@ fn method_strategy() -> impl Strategy<Value = pb::PartyMethod> {
             |(method, recognised, offsets, redenominate)| pb::PartyMethod {
                 name: String::new(),
                 conversion: Some(pb::Conversion {
-                    method: Some(method),
+                    method: Some(after_redenomination(method, redenominate)),
                 }),
                 redenomination_id: if redenominate {
                     "rub-1998".into()
@@ -51,6 +51,19 @@ fn method_strategy() -> impl Strategy<Value = pb::PartyMethod> {
                     .collect(),
             },
         )
+}
+
+/// After the 1998 redenomination the amount is in new rubles: the rate must
+/// be quoted in RUB (a Gosbank basis becomes the CBR 2012 year-end rate).
+fn after_redenomination(method: Method, redenominate: bool) -> Method {
+    match (method, redenominate) {
+        (method, false) => method,
+        (Method::BasisId(_), true) => Method::BasisId("cbr-usd-2012-12-31".into()),
+        (Method::Rate(rate), true) => Method::Rate(pb::ConversionRate {
+            unit: "RUB".into(),
+            ..rate
+        }),
+    }
 }
 
 fn request(
