@@ -274,3 +274,26 @@ async fn limits_and_share_sums_are_enforced() {
         Some(money("USD", "0.00"))
     );
 }
+
+#[tokio::test]
+async fn dates_out_of_range_name_the_first_payment_date() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let status = client
+        .build_schedule(pb::BuildScheduleRequest {
+            principal: Some(money("USD", "100")),
+            terms: Some(pb::LoanTerms {
+                frequency: pb::Frequency::Monthly as i32,
+                ..semi_annual(date(9999, 6, 30), 12)
+            }),
+        })
+        .await
+        .expect_err("past 9999-12-31");
+    assert_eq!(status.code(), Code::OutOfRange);
+    assert_eq!(violation_fields(&status), ["terms.first_payment_date"]);
+    assert!(
+        status.message().contains("0001-01-01 to 9999-12-31"),
+        "{}",
+        status.message()
+    );
+}

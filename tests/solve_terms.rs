@@ -152,6 +152,56 @@ async fn zero_percent_over_33_years_cannot_reach_67_percent_at_5() {
     assert_eq!(response.solved_value, "0");
 }
 
+/// When the new terms alone already cut more than the target, no write-off
+/// is needed: the target is met at the lower bound, not "infeasible".
+#[tokio::test]
+async fn a_target_already_exceeded_is_met_at_the_bound() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let terms = pb::LoanTerms {
+        first_payment_date: date(2025, 7, 15),
+        frequency: pb::Frequency::SemiAnnual as i32,
+        installment_count: 40,
+        annual_rate: "0.03".into(),
+        ..Default::default()
+    };
+    let response = client
+        .solve_terms(solve(
+            NewTerms::Terms(terms.clone()),
+            pb::Unknown::WriteOffShare,
+            "0.2",
+            "0.07",
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(response.feasible);
+    assert_eq!(response.solved_value, "0");
+    assert!(dec(&response.achieved_reduction) > dec("0.2"));
+    assert_eq!(response.best_reachable_reduction, "");
+    let bound = response.binding_bound.unwrap();
+    assert_eq!(
+        (bound.side(), bound.value.as_str()),
+        (pb::BoundSide::Lower, "0")
+    );
+
+    // The same for a rate: even the highest rate allowed (2%) cuts more
+    // than 1%, so the answer is that bound.
+    let request = pb::SolveTermsRequest {
+        max_rate: "0.02".into(),
+        ..solve(
+            NewTerms::Terms(terms),
+            pb::Unknown::InterestRate,
+            "0.01",
+            "0.07",
+        )
+    };
+    let response = client.solve_terms(request).await.unwrap().into_inner();
+    assert!(response.feasible);
+    assert_eq!(response.solved_value, "0.02");
+    assert_eq!(response.binding_bound.unwrap().side(), pb::BoundSide::Upper);
+}
+
 #[tokio::test]
 async fn naples_dsr_rate_at_ten_percent_reproduces_the_target() {
     let server = TestServer::start().await;
@@ -345,4 +395,75 @@ async fn bad_solves_name_every_field() {
         violation_fields(&missing),
         ["write_off_share", "terms.rate_steps"]
     );
+}
+
+#[tokio::test]
+async fn presets_run_from_the_valuation_date_even_at_a_month_end() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let request = pb::SolveTermsRequest {
+        valuation_date: date(2025, 8, 31),
+        ..solve(
+            NewTerms::Preset(pb::PresetTerms {
+                preset_id: "naples-dr".into(),
+                annual_rate: "0.05".into(),
+                ..Default::default()
+            }),
+            pb::Unknown::Unspecified,
+            "",
+            "0.05",
+        )
+    };
+    let terms = client
+        .solve_terms(request)
+        .await
+        .unwrap()
+        .into_inner()
+        .new_terms
+        .unwrap();
+    assert_eq!(terms.accrual_start_date, date(2025, 8, 31));
+    assert_eq!(terms.first_payment_date, date(2026, 2, 28));
+    assert!(
+        terms.end_of_month,
+        "due dates stay at month ends: Aug 31, Feb 28"
+    );
+    assert_eq!(terms.day_count(), pb::DayCount::Thirty360);
+}
+
+#[tokio::test]
+async fn rate_bounds_have_at_most_twelve_decimals_and_an_unknown_preset_is_one_error() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let terms = pb::LoanTerms {
+        first_payment_date: date(2025, 7, 15),
+        frequency: pb::Frequency::SemiAnnual as i32,
+        installment_count: 66,
+        ..Default::default()
+    };
+    let request = pb::SolveTermsRequest {
+        min_rate: "0.0000000000001".into(),
+        ..solve(
+            NewTerms::Terms(terms),
+            pb::Unknown::InterestRate,
+            "0.5",
+            "0.05",
+        )
+    };
+    let status = client.solve_terms(request).await.expect_err("13 decimals");
+    assert_eq!(violation_fields(&status), ["min_rate"]);
+
+    let unknown = solve(
+        NewTerms::Preset(pb::PresetTerms {
+            preset_id: "venice".into(),
+            ..Default::default()
+        }),
+        pb::Unknown::Unspecified,
+        "",
+        "0.05",
+    );
+    let status = client
+        .solve_terms(unknown)
+        .await
+        .expect_err("unknown preset");
+    assert_eq!(violation_fields(&status), ["preset.preset_id"]);
 }

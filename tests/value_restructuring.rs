@@ -378,3 +378,26 @@ async fn curve_and_continuous_discounting_are_echoed() {
     assert_eq!(discounting.compounding(), pb::Compounding::Continuous);
     assert!(matches!(discounting.rate, Some(Rate::Curve(c)) if c.points.len() == 2));
 }
+
+#[tokio::test]
+async fn concessionality_is_valued_at_disbursement() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let status = client
+        .assess_concessionality(pb::AssessConcessionalityRequest {
+            principal: Some(money("USD", "1000")),
+            terms: Some(pb::LoanTerms {
+                first_payment_date: date(2021, 1, 1),
+                frequency: pb::Frequency::Annual as i32,
+                installment_count: 10,
+                ..Default::default()
+            }),
+            convention: pb::ConcessionalityConvention::ImfWorldBank as i32,
+            valuation_date: date(2040, 1, 1),
+            ..Default::default()
+        })
+        .await
+        .expect_err("valued after the payments");
+    assert_eq!(violation_fields(&status), ["valuation_date"]);
+    assert_eq!(error_reason(&status), "VALUATION_AFTER_FIRST_PAYMENT");
+}

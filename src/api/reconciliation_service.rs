@@ -52,7 +52,7 @@ impl pb::reconciliation_service_server::ReconciliationService for Reconciliation
             input.target,
             input.rounding,
         )
-        .map_err(|e| ApiError::from_domain(e, &["amount", "conversion", "redenomination_id"]))?;
+        .map_err(|e| ApiError::from_domain(e, &["amount", "conversion"]))?;
         Ok(Response::new(reconciliation::render_convert(&result)))
     }
 

@@ -5,10 +5,23 @@ use tonic::{Request, Response, Status};
 use super::error::ApiError;
 use super::pb::debtcalc::v1 as pb;
 use super::{schedule, solve, split, valuation};
+use crate::domain::error::DomainError;
 use crate::domain::schedule::{build_schedule, first_accrual_start};
 use crate::domain::solver::solve_terms;
 use crate::domain::split::split_claim;
 use crate::domain::valuation::{assess_concessionality, value_restructuring, DebtStream};
+
+/// Maps a domain error of a loan (a principal with its terms) to the fields
+/// that drive it: dates run out of range from the first payment date, sums
+/// overflow with the principal and the rate.
+fn loan_error(error: DomainError) -> ApiError {
+    let fields: &[&str] = match error {
+        DomainError::DateOutOfRange { .. } => &["terms.first_payment_date"],
+        DomainError::Overflow { .. } => &["principal.amount", "terms.annual_rate"],
+        _ => &["terms"],
+    };
+    ApiError::from_domain(error, fields)
+}
 
 /// Implements the generated service trait over the domain functions.
 #[derive(Debug, Default, Clone)]
@@ -34,8 +47,7 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
         request: Request<pb::BuildScheduleRequest>,
     ) -> Result<Response<pb::BuildScheduleResponse>, Status> {
         let input = schedule::parse_request(request.get_ref())?;
-        let result = build_schedule(&input.principal, &input.terms)
-            .map_err(|e| ApiError::from_domain(e, &["principal.amount", "terms"]))?;
+        let result = build_schedule(&input.principal, &input.terms).map_err(loan_error)?;
         Ok(Response::new(schedule::render_response(&input, &result)))
     }
 
@@ -55,8 +67,7 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
         request: Request<pb::AssessConcessionalityRequest>,
     ) -> Result<Response<pb::AssessConcessionalityResponse>, Status> {
         let input = valuation::parse_concessionality(request.get_ref())?;
-        let fields = ["principal.amount", "terms"];
-        let to_status = |e| ApiError::from_domain(e, &fields);
+        let to_status = loan_error;
         let valuation_date = match input.valuation_date {
             Some(date) => date,
             None => first_accrual_start(&input.terms).map_err(to_status)?,

@@ -10,7 +10,8 @@ use super::loan_terms;
 use super::pb::debtcalc::v1 as pb;
 use super::valuation::{self, debt_stream_with};
 use crate::domain::rounding::RoundingMode;
-use crate::domain::schedule::{add_months, Amortization, Frequency, LoanTerms};
+use crate::domain::schedule::dates::is_month_end;
+use crate::domain::schedule::{add_months, Amortization, DayCount, Frequency, LoanTerms};
 use crate::domain::solver::{
     all_presets, find_preset, preset_terms, principal_after_write_off, BoundSide, PresetOption,
     PresetRate, SolveInput, SolveOutcome, TermPreset, Unknown, MAX_ITERATIONS, MAX_RATE_BOUND,
@@ -55,25 +56,34 @@ pub fn preset_terms_field(
         loan_terms::rate(v, &format!("{field}.annual_rate"), &value.annual_rate)
     };
     let first_field = format!("{field}.first_payment_date");
-    let first_payment = match &value.first_payment_date {
-        Some(date) => convert::date(v, &first_field, Some(date)),
-        None => {
-            let preset = preset?;
-            let months = preset.frequency.months_per_period() as i64;
-            match add_months(valuation_date?, months, false, "first payment date") {
-                Ok(date) => Some(date),
-                Err(e) => {
-                    v.add(&first_field, "DATE_OUT_OF_RANGE", e.to_string());
-                    None
-                }
-            }
+    let first_given = value
+        .first_payment_date
+        .as_ref()
+        .map(|date| convert::date(v, &first_field, Some(date)));
+    let (preset, rate) = (preset?, rate?);
+    if let Some(first) = first_given {
+        return Some(ResolvedPreset {
+            preset,
+            terms: preset_terms(preset, first?, rate, RoundingMode::HalfEven),
+        });
+    }
+    // By default the schedule runs from the valuation date: interest accrues
+    // from it, the first payment falls one period later, and a valuation on
+    // the last day of a month keeps every due date at a month end.
+    let start = valuation_date?;
+    let end_of_month = is_month_end(start);
+    let months = preset.frequency.months_per_period() as i64;
+    let first = match add_months(start, months, end_of_month, "first payment date") {
+        Ok(date) => date,
+        Err(e) => {
+            v.add(&first_field, "DATE_OUT_OF_RANGE", e.to_string());
+            return None;
         }
     };
-    let preset = preset?;
-    Some(ResolvedPreset {
-        preset,
-        terms: preset_terms(preset, first_payment?, rate?, RoundingMode::HalfEven),
-    })
+    let mut terms = preset_terms(preset, first, rate, RoundingMode::HalfEven);
+    terms.accrual_start = Some(start);
+    terms.end_of_month = end_of_month;
+    Some(ResolvedPreset { preset, terms })
 }
 
 /// The preset form of a debt stream: the eligible amount less the preset's
@@ -195,6 +205,8 @@ pub fn parse_solve(request: &pb::SolveTermsRequest) -> Result<SolveRequestInput,
 
     let target = if request.target_reduction.is_empty() {
         match preset.and_then(|p| p.target_npv_reduction) {
+            // An unknown preset is reported already; no follow-on error.
+            _ if preset_given && preset.is_none() => None,
             Some(target) => Some(target),
             None => {
                 v.add(
@@ -250,10 +262,20 @@ pub fn parse_solve(request: &pb::SolveTermsRequest) -> Result<SolveRequestInput,
     };
     let bound = |v: &mut Violations, field: &str, text: &str, default: Decimal| {
         if text.is_empty() {
-            Some(default)
-        } else {
-            loan_terms::rate(v, field, text)
+            return Some(default);
         }
+        let rate = loan_terms::rate(v, field, text)?;
+        if rate.normalize().scale() > VALUE_DECIMALS {
+            v.add(
+                field,
+                "TOO_MANY_DECIMALS",
+                format!(
+                    "the rate is solved on a grid of {VALUE_DECIMALS} decimals; {rate} has more"
+                ),
+            );
+            return None;
+        }
+        Some(rate)
     };
     let min_rate = bound(&mut v, "min_rate", &request.min_rate, Decimal::ZERO);
     let max_rate = bound(&mut v, "max_rate", &request.max_rate, Decimal::ONE);
@@ -404,6 +426,13 @@ fn preset_to_pb(preset: &TermPreset) -> pb::TermPreset {
             PresetRate::Market => pb::PresetRate::Market,
             PresetRate::SolvedForTarget => pb::PresetRate::SolvedForTarget,
             PresetRate::Concessional => pb::PresetRate::Concessional,
+        } as i32,
+        day_count: match preset.day_count() {
+            DayCount::Periodic => pb::DayCount::Periodic,
+            DayCount::Thirty360 => pb::DayCount::Thirty360,
+            DayCount::Act360 => pb::DayCount::Act360,
+            DayCount::Act365Fixed => pb::DayCount::Act365Fixed,
+            DayCount::ActActIsda => pb::DayCount::ActActIsda,
         } as i32,
         target_npv_reduction: preset
             .target_npv_reduction

@@ -618,6 +618,20 @@ pub fn parse_concessionality(
         None => Some(None),
         Some(date) => convert::date(&mut v, "valuation_date", Some(date)).map(Some),
     };
+    // The grant element values a loan at its disbursement: payments before
+    // the valuation date would count at face, which no convention intends.
+    if let (Some(Some(date)), Some((_, terms))) = (valuation_date, &loan) {
+        if date > terms.first_payment_date {
+            v.add(
+                "valuation_date",
+                "VALUATION_AFTER_FIRST_PAYMENT",
+                format!(
+                    "{date} is after the first payment date {}; value the loan at disbursement",
+                    terms.first_payment_date
+                ),
+            );
+        }
+    }
     let basis = time_basis(&mut v, "time_basis", request.time_basis);
     v.finish(|| {
         let (principal, terms) = loan?;

@@ -35,7 +35,10 @@ impl fmt::Display for DomainError {
                 write!(f, "{quantity} is outside the supported decimal range")
             }
             Self::DateOutOfRange { quantity } => {
-                write!(f, "{quantity} is outside 0001-01-01..=9999-12-31")
+                write!(
+                    f,
+                    "{quantity} is outside the dates 0001-01-01 to 9999-12-31"
+                )
             }
             Self::InvalidTerms { reason } => write!(f, "invalid loan terms: {reason}"),
             Self::InvalidInput {

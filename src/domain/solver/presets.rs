@@ -167,6 +167,12 @@ pub struct TermPreset {
 }
 
 impl TermPreset {
+    /// The day count of interest on the rescheduled debt: 30/360, the usual
+    /// convention of bilateral rescheduling agreements, for every preset.
+    pub fn day_count(&self) -> DayCount {
+        DayCount::Thirty360
+    }
+
     /// Grace periods: `periods per year x grace_years`.
     pub fn grace_periods(&self) -> u32 {
         self.frequency
@@ -209,7 +215,7 @@ const fn dec(mantissa: u128, scale: u32) -> Decimal {
 const ONE_THIRD: Decimal = dec(3_333_333_333_333_333_333_333_333_333, 28);
 
 const SOURCE_NON_ODA: &str =
-    "Paris Club terms pages (clubdeparis.org), domain.md section 3; equal principal \
+    "Paris Club terms pages (clubdeparis.org), standard treatments table; equal principal \
      approximates the progressive tables";
 
 const PRESETS: [TermPreset; 11] = [
@@ -407,7 +413,7 @@ pub fn preset_terms(
         grace_interest: GraceInterest::Paid,
         amortization: preset.amortization.clone(),
         rate: InterestRate::fixed(annual_rate),
-        day_count: DayCount::Thirty360,
+        day_count: preset.day_count(),
         end_of_month: false,
         rounding,
     }

@@ -148,21 +148,24 @@ fn check(input: &SolveInput, out: &SolveOutcome) -> Result<(), TestCaseError> {
             prop_assert_eq!(out.achieved_reduction, Decimal::ONE);
         }
     }
-    if !out.feasible {
-        let bound = out.binding_bound.unwrap();
-        prop_assert_eq!(out.best_reachable_reduction, Some(out.achieved_reduction));
+    if let Some(bound) = out.binding_bound {
         prop_assert_eq!(bound.value, out.solved_value);
         prop_assert!(out.shortfall_neighbour.is_none());
+        // Met at a bound: the end least favourable to the debtor already
+        // exceeds the target. Infeasible: the most favourable falls short.
         match (input.unknown, bound.side) {
             (Unknown::WriteOffShare, BoundSide::Lower) => {
+                prop_assert!(out.feasible);
                 prop_assert_eq!(out.solved_value, Decimal::ZERO);
                 prop_assert!(out.achieved_reduction > target);
             }
             (Unknown::InterestRate, BoundSide::Lower) => {
+                prop_assert!(!out.feasible);
                 prop_assert_eq!(out.solved_value, input.rate_bounds.0);
                 prop_assert!(out.achieved_reduction < target);
             }
             (Unknown::InterestRate, BoundSide::Upper) => {
+                prop_assert!(out.feasible);
                 prop_assert_eq!(out.solved_value, input.rate_bounds.1);
                 prop_assert!(out.achieved_reduction > target);
             }
@@ -170,9 +173,11 @@ fn check(input: &SolveInput, out: &SolveOutcome) -> Result<(), TestCaseError> {
                 prop_assert!(false, "a target below 1 is never out of reach of share 1");
             }
         }
+        let reported = (!out.feasible).then_some(out.achieved_reduction);
+        prop_assert_eq!(out.best_reachable_reduction, reported);
         return Ok(());
     }
-    prop_assert!(out.binding_bound.is_none() && out.best_reachable_reduction.is_none());
+    prop_assert!(out.feasible && out.best_reachable_reduction.is_none());
     // Feasible: the answer reaches the target...
     prop_assert!(out.achieved_reduction >= target);
     let Some(short) = out.shortfall_neighbour else {

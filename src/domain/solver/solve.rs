@@ -27,13 +27,20 @@
 //!
 //! # Feasibility
 //!
-//! Both ends of the interval are valued first. The target is feasible when
-//! it lies between the reductions at the two ends (inclusive); otherwise the
-//! outcome says infeasible, reports the end that comes closest (its value,
-//! its reduction as `best_reachable_reduction`, and which bound stops the
-//! search) and values the terms at that end. Targets must be in [0, 1), so
-//! the write-off share can only be stopped by its lower bound 0 (the new
-//! terms alone already cut more than the target).
+//! Both ends of the interval are valued first. The answer is the least
+//! favourable value for the debtor that still reaches the target: the
+//! smallest write-off share, or the highest rate, whose reduction is at
+//! least the target.
+//!
+//! - When even the end that gives the least reduction reaches the target
+//!   (the new terms alone, without a write-off, already cut more; or even
+//!   the highest rate allowed still cuts enough), the target is **met at
+//!   that bound**: feasible, the answer is the bound, `binding_bound` names
+//!   it and the achieved reduction exceeds the target.
+//! - When even the end that gives the most reduction falls short, the
+//!   target is **infeasible**: the outcome reports that end (its value, its
+//!   reduction as `best_reachable_reduction`, and `binding_bound`) and
+//!   values the terms there.
 //!
 //! # Tolerance
 //!
@@ -197,7 +204,8 @@ pub struct SolveOutcome {
     /// When infeasible: the reduction closest to the target that the
     /// interval allows (equal to `achieved_reduction`).
     pub best_reachable_reduction: Option<Decimal>,
-    /// When infeasible: the bound that stops the search.
+    /// The bound the answer sits at: the end that falls short (infeasible)
+    /// or the end that already exceeds the target (met at the bound).
     pub binding_bound: Option<Bound>,
     /// When feasible and not hit exactly: the adjacent value that falls
     /// short of the target, and its reduction.
@@ -240,7 +248,7 @@ pub fn solve_terms(input: &SolveInput) -> Result<SolveOutcome, DomainError> {
     };
     let least = problem.point(least_x)?;
     if least.f > target {
-        return problem.finish(Finish::Infeasible(least, least_side), 1);
+        return problem.finish(Finish::MetAtBound(least, least_side), 1);
     }
     if least.f == target {
         return problem.finish(Finish::Solved(least, None, true), 1);
@@ -269,9 +277,11 @@ pub fn solve_terms(input: &SolveInput) -> Result<SolveOutcome, DomainError> {
 }
 
 /// How a solve ends: an answer (with the neighbour that falls short, and
-/// whether it converged), or an infeasible target stopped at a bound.
+/// whether it converged), a target already exceeded at a bound, or an
+/// infeasible target stopped at a bound.
 enum Finish {
     Solved(Point, Option<Point>, bool),
+    MetAtBound(Point, BoundSide),
     Infeasible(Point, BoundSide),
 }
 
@@ -419,9 +429,12 @@ impl<'a> Problem<'a> {
 
     /// Values the answer in full and reports it.
     fn finish(&self, end: Finish, iterations: u32) -> Result<SolveOutcome, DomainError> {
-        let (point, neighbour, converged, bound) = match end {
-            Finish::Solved(point, neighbour, converged) => (point, neighbour, converged, None),
-            Finish::Infeasible(point, side) => (point, None, true, Some(side)),
+        let (point, neighbour, converged, bound, feasible) = match end {
+            Finish::Solved(point, neighbour, converged) => {
+                (point, neighbour, converged, None, true)
+            }
+            Finish::MetAtBound(point, side) => (point, None, true, Some(side), true),
+            Finish::Infeasible(point, side) => (point, None, true, Some(side), false),
         };
         let (new_principal, new_terms) = self.candidate(point.x)?;
         let input = self.input;
@@ -452,10 +465,10 @@ impl<'a> Problem<'a> {
         };
         Ok(SolveOutcome {
             unknown: input.unknown,
-            feasible: bound.is_none(),
+            feasible,
             solved_value,
             achieved_reduction,
-            best_reachable_reduction: bound.map(|_| achieved_reduction),
+            best_reachable_reduction: (!feasible).then_some(achieved_reduction),
             binding_bound: bound.map(|side| Bound {
                 side,
                 value: solved_value,
@@ -765,11 +778,13 @@ pub(crate) mod tests {
                 value: d("0.6")
             })
         );
-        // ... and a target of 0.3 with bounds [0, 0.001] by the upper bound.
+        // ... and a target of 0.3 with bounds [0, 0.001] is met at the upper
+        // bound: even the highest rate allowed cuts more than 30%.
         let mut solve = input(Unknown::InterestRate, "0.3", naples_dsr_terms(), "0.05");
         solve.rate_bounds = (d("0"), d("0.001"));
         let out = solve_terms(&solve).unwrap();
-        assert!(!out.feasible);
+        assert!(out.feasible);
+        assert_eq!(out.best_reachable_reduction, None);
         assert_eq!(
             out.binding_bound,
             Some(Bound {
@@ -792,12 +807,14 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn terms_that_already_cut_too_much_make_the_write_off_infeasible() {
-        // 0% over 33 years at 10% already cuts 70.3%: a 50% target needs a
-        // negative write-off.
+    fn terms_that_already_cut_enough_need_no_write_off() {
+        // 0% over 33 years at 10% already cuts 70.3%: a 50% target is met
+        // at the lower bound, with no write-off.
         let solve = input(Unknown::WriteOffShare, "0.5", naples_dsr_terms(), "0.10");
         let out = solve_terms(&solve).unwrap();
-        assert!(!out.feasible);
+        assert!(out.feasible);
+        assert_eq!(out.best_reachable_reduction, None);
+        assert!(out.achieved_reduction > d("0.5"));
         assert_eq!(
             out.binding_bound,
             Some(Bound {
