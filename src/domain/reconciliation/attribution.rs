@@ -4,9 +4,9 @@
 //! **The game.** The players are the dimensions in which the two methods
 //! differ ([`Dimension`]: conversion rate, redenomination, recognition of
 //! each component, offsets), at most 7. For a set `S` of them, `v(S)` is the
-//! figure obtained when the dimensions in `S` take the other party's choice
-//! and all others the creditor's, rounded to the minor unit like any figure.
-//! So `v(none)` is the creditor's figure and `v(all)` the other party's.
+//! EXACT figure (a fraction, never rounded) obtained when the dimensions in
+//! `S` take the other party's choice and all others the creditor's. So
+//! `v(none)` is the creditor's exact figure and `v(all)` the other party's.
 //!
 //! **Why Shapley.** Applying the differences one after another and crediting
 //! each with the change it makes gives answers that depend on the order:
@@ -17,29 +17,48 @@
 //! (efficiency). It also gives zero to a difference that never changes the
 //! figure and equal credit to interchangeable differences.
 //!
+//! **Exactly.** Every `v(S)` is written over one common denominator `L` (the
+//! least common multiple of their denominators): `v(S) = N(S) / L` with
+//! integers `N(S)`. `n! x phi_i(N)` is then an integer, and
+//! `phi_i(v) = phi_i(N) / L` exactly.
+//!
 //! **In money.** `phi_i` is the Shapley value of `v`; the contribution of
-//! dimension `i` to the gap `creditor - party` is `-phi_i`. With `v` in minor
-//! units, `n! x phi_i` is an integer, so the contributions are exact
-//! fractions; they are rounded to minor units by the largest-remainder
-//! method ([`super::apportion`]), parts in canonical dimension order, so that
-//! the rounded contributions add up to the gap to the minor unit.
+//! dimension `i` to the gap is `-phi_i`, an exact fraction (`amount_exact`).
+//! The exact contributions add up to the EXACT gap `v(none) - v(all)`. The
+//! money gap shown is between the ROUNDED figures (each figure rounded once
+//! to the minor unit), which can differ from the exact gap by up to a minor
+//! unit or so; the exact contributions are therefore rounded to minor units
+//! by the signed largest-remainder method ([`super::apportion`]), parts in
+//! canonical dimension order, targeting the ROUNDED gap, so that the rounded
+//! contributions add up to the rounded gap to the minor unit.
 //!
 //! **In logarithms.** A ratio gap (1:5000) is multiplicative: the rate
-//! explains a factor, not an amount. The Shapley value of `ln v` splits
-//! `ln(creditor / party)` into additive contributions; divided by the log
-//! ratio they are shares that add up to 1. This needs every `v(S) > 0`; when
-//! some mix of the methods gives zero or less (large offsets), the log
-//! attribution is reported unavailable with the reason. `ln` is computed in
-//! fixed point with 80 decimals ([`super::logarithm`]), each value within
+//! explains a factor, not an amount. The Shapley value of `ln v` (of the exact
+//! `v`) splits `ln(v(none) / v(all))`, the log of the ratio of the exact
+//! figures, into additive contributions; divided by the log ratio they are
+//! shares that add up to 1. This needs every `v(S) > 0`; when some mix of
+//! the methods gives zero or less (large offsets), the log attribution is
+//! reported unavailable with the reason. Since `ln v(S) = ln N(S) - ln L`
+//! and `ln L` is common to every coalition, it cancels from every marginal
+//! difference: the Shapley values and the log ratio are computed from
+//! `ln N(S)`, each a positive integer's logarithm. `ln` is computed in fixed
+//! point with 80 decimals ([`super::logarithm`]), each value within about
 //! 10^-80, so the Shapley sums are exact on those fixed-point values; the
 //! contributions and shares are then rounded to 20 decimals by the
 //! largest-remainder method, contributions to add up exactly to the log
 //! ratio as shown (20 decimals), shares to add up exactly to 1. Each shown
 //! figure is within 10^-20 of the true value (tests compare with Python's
 //! `decimal` at 100 digits).
+//!
+//! **No gap.** When the methods do not differ in any dimension that matters
+//! (so the figures are equal), there is nothing to attribute and
+//! `log_unavailable` is [`NO_GAP`]. When they differ but the two exact
+//! figures are equal, the contributions (money and log) are still given
+//! (they add up to zero) but the log shares are not ([`LOG_RATIO_ZERO`]).
 
 use num_bigint::BigInt;
-use num_traits::{Signed, Zero};
+use num_integer::Integer;
+use num_traits::{One, Signed, Zero};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -61,9 +80,12 @@ pub const LOG_DECIMALS: u32 = 20;
 /// Why a log attribution is missing.
 pub const LOG_UNDEFINED: &str =
     "a mix of the two methods gives a zero or negative figure, where the logarithm is undefined";
+/// Why there is no attribution at all: the methods agree in every dimension
+/// that changes the figure.
+pub const NO_GAP: &str = "no gap: the figures are equal";
 /// Why log shares are missing while log contributions are given.
 pub const LOG_RATIO_ZERO: &str =
-    "the two figures are equal, so the log ratio is zero and has no shares";
+    "no gap: the two figures are equal, so the log ratio is zero and has no shares";
 /// Why log shares are missing: they do not fit the decimal range.
 pub const LOG_SHARES_TOO_LARGE: &str =
     "the log shares are too large to show (contributions of opposite sign far exceed the log ratio)";
@@ -72,12 +94,14 @@ pub const LOG_SHARES_TOO_LARGE: &str =
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttributedPart {
     pub dimension: Dimension,
-    /// Minor units; the parts add up to the gap exactly.
+    /// Minor units; the parts add up to the ROUNDED gap
+    /// (`creditor_minor - party_minor`) exactly.
     pub amount_minor: BigInt,
-    /// The exact Shapley contribution, in currency units.
+    /// The exact Shapley contribution, in currency units; the parts add up to
+    /// the EXACT gap (`creditor_exact - party_exact`) exactly.
     pub amount_exact: Fraction,
-    /// Contribution to `ln(creditor / party)`, 20 decimals; the parts add up
-    /// to the log ratio exactly.
+    /// Contribution to `ln(creditor_exact / party_exact)`, 20 decimals; the
+    /// parts add up to the log ratio exactly.
     pub log_contribution: Option<Decimal>,
     /// `log_contribution / log ratio`, 20 decimals; the parts add up to 1
     /// exactly.
@@ -87,14 +111,20 @@ pub struct AttributedPart {
 /// The attribution of one gap.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribution {
-    /// The creditor's and the other party's rounded figures, minor units.
+    /// The creditor's and the other party's exact figures, `v(none)` and
+    /// `v(all)`.
+    pub creditor_exact: Fraction,
+    pub party_exact: Fraction,
+    /// The same figures rounded once to the minor unit, in minor units.
     pub creditor_minor: BigInt,
     pub party_minor: BigInt,
     /// One part per differing dimension, in canonical order.
     pub parts: Vec<AttributedPart>,
-    /// `ln(creditor / party)` to 20 decimals, when both figures are positive.
+    /// `ln(creditor_exact / party_exact)` to 20 decimals, when both exact
+    /// figures are positive.
     pub log_ratio: Option<Decimal>,
-    /// Why log contributions or shares are missing, if they are.
+    /// Why log contributions or shares are missing, or why there is no
+    /// attribution at all, if so.
     pub log_unavailable: Option<&'static str>,
 }
 
@@ -115,7 +145,8 @@ pub(crate) fn attribute(
             reason: "too many differing dimensions to attribute",
         });
     }
-    let values: Vec<BigInt> = (0..1usize << n)
+    // v(S), exactly.
+    let values: Vec<Fraction> = (0..1usize << n)
         .map(|mask| {
             let switched: Vec<Dimension> = dimensions
                 .iter()
@@ -123,29 +154,42 @@ pub(crate) fn attribute(
                 .filter(|(i, _)| mask & (1 << i) != 0)
                 .map(|(_, &d)| d)
                 .collect();
-            creditor
-                .value_mixed(party, &switched, components)
-                .round_to_scale(currency.minor_units, rounding)
+            creditor.value_mixed(party, &switched, components)
         })
         .collect();
-    let creditor_minor = values[0].clone();
-    let party_minor = values[values.len() - 1].clone();
-    let gap = &creditor_minor - &party_minor;
+    // v(S) = N(S) / L over the least common denominator L.
+    let common = values
+        .iter()
+        .fold(BigInt::one(), |lcm, v| lcm.lcm(v.denominator()));
+    let numerators: Vec<BigInt> = values
+        .iter()
+        .map(|v| v.numerator() * (&common / v.denominator()))
+        .collect();
+    let creditor_exact = values[0].clone();
+    let party_exact = values[values.len() - 1].clone();
+    let creditor_minor = creditor_exact.round_to_scale(currency.minor_units, rounding);
+    let party_minor = party_exact.round_to_scale(currency.minor_units, rounding);
+    let rounded_gap = &creditor_minor - &party_minor;
 
     // Canonical order of the parts, whatever the order of `dimensions`.
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&i| dimensions[i]);
     let n_factorial = factorial(n);
 
-    let phi = shapley_numerators(n, &values).ok_or(DomainError::InvalidValuation {
+    // n! x L x phi_i(v), integers.
+    let phi = shapley_numerators(n, &numerators).ok_or(DomainError::InvalidValuation {
         reason: "too many differing dimensions to attribute",
     })?;
     let contributions: Vec<BigInt> = order.iter().map(|&i| -&phi[i]).collect();
-    let amounts = apportion(&contributions, &n_factorial, &gap);
+    let exact_denominator = &n_factorial * &common;
+    // In minor units: n! x L x phi_i x 10^minor over n! x L, to the rounded gap.
     let minor_scale = pow10(currency.minor_units);
+    let in_minor: Vec<BigInt> = contributions.iter().map(|c| c * &minor_scale).collect();
+    let amounts = apportion(&in_minor, &exact_denominator, &rounded_gap);
 
-    let ln_creditor = ln_scaled(&creditor_minor);
-    let ln_party = ln_scaled(&party_minor);
+    // ln v(S) - ln v(T) = ln N(S) - ln N(T): the common ln L cancels.
+    let ln_creditor = ln_scaled(&numerators[0]);
+    let ln_party = ln_scaled(&numerators[numerators.len() - 1]);
     let to_log_decimals = pow10(LN_DECIMALS - LOG_DECIMALS);
     let log_ratio = match (&ln_creditor, &ln_party) {
         (Some(c), Some(p)) => {
@@ -158,8 +202,10 @@ pub(crate) fn attribute(
     let mut log_contributions: Option<Vec<Decimal>> = None;
     let mut log_shares: Option<Vec<Decimal>> = None;
     let mut log_unavailable = None;
-    if n > 0 {
-        let logs: Option<Vec<BigInt>> = values.iter().map(ln_scaled).collect();
+    if n == 0 {
+        log_unavailable = Some(NO_GAP);
+    } else {
+        let logs: Option<Vec<BigInt>> = numerators.iter().map(ln_scaled).collect();
         match (logs, &log_ratio) {
             (Some(logs), Some(_)) => {
                 let log_phi =
@@ -196,7 +242,7 @@ pub(crate) fn attribute(
         .iter()
         .enumerate()
         .map(|(k, &i)| {
-            let amount_exact = Fraction::new(contributions[k].clone(), &n_factorial * &minor_scale)
+            let amount_exact = Fraction::new(contributions[k].clone(), exact_denominator.clone())
                 .unwrap_or_else(Fraction::zero);
             AttributedPart {
                 dimension: dimensions[i],
@@ -208,6 +254,8 @@ pub(crate) fn attribute(
         })
         .collect();
     Ok(Attribution {
+        creditor_exact,
+        party_exact,
         creditor_minor,
         party_minor,
         parts,
@@ -349,7 +397,8 @@ mod tests {
         let a = attribute(&m, &m, &[], &components(), usd, RoundingMode::HalfEven).unwrap();
         assert!(a.parts.is_empty());
         assert_eq!(a.creditor_minor, a.party_minor);
+        assert_eq!(a.creditor_exact, a.party_exact);
         assert_eq!(a.log_ratio, Some(Decimal::ZERO));
-        assert_eq!(a.log_unavailable, None);
+        assert_eq!(a.log_unavailable, Some(NO_GAP));
     }
 }

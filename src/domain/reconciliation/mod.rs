@@ -17,22 +17,43 @@
 //!   marked inexact).
 //! - **Party value.** `V = (sum of the recognised components, in the claim's
 //!   unit) / redenomination factor, converted at the party's rate, - offsets`,
-//!   rounded to the target's minor unit at the end only.
-//! - **Gap.** Between the first party (the creditor) and each other party:
-//!   `creditor - party` as money, `creditor / party` as a ratio and its natural
-//!   logarithm, all computed from the rounded figures.
+//!   kept exactly (`value_exact`, a fraction) and rounded once to the
+//!   target's minor unit (`value`, the figure as reported).
+//! - **Exact figures, rounded money gap.** Only the money gap uses the
+//!   rounded figures: `amount = creditor's value - party's value`, the gap
+//!   between the figures as reported. Everything else is computed from the
+//!   EXACT figures and rounded (once) only when shown: the ratio
+//!   `creditor / party` (as a fraction and as a decimal) and its natural
+//!   logarithm, each party's implied rate (`claim total / value_exact`: a
+//!   party converting the whole claim at 0.6 gets 0.6 back exactly), the
+//!   Shapley attribution and the settlement candidates. Rounding first would
+//!   distort small figures: 1,000,000 SUR at 46,666,666.7 SUR per USD is
+//!   0.0214285714... USD, shown as 0.02; its ratio to 1,666,666.67 (the same
+//!   claim at 0.6) is 77,777,777.8333... exactly, not 83,333,333.5.
 //! - **Attribution.** Shapley values over the dimensions in which the two
 //!   methods differ (conversion, redenomination, each component's
-//!   recognition, offsets), with `v(S)` = the rounded value when the
-//!   dimensions in `S` take the other party's choice and the rest the
-//!   creditor's. In money: exact Shapley values of `v`, rounded to minor units
-//!   by the largest-remainder method so that they add up to the gap exactly.
-//!   In logarithms: Shapley values of `ln v`, as contributions to the log ratio
-//!   and as shares of it that add up to exactly 1. See [`attribution`].
+//!   recognition, offsets), with `v(S)` = the EXACT value (a fraction) when
+//!   the dimensions in `S` take the other party's choice and the rest the
+//!   creditor's. In money: the exact Shapley values (`amount_exact`) add up
+//!   exactly to the EXACT gap `creditor's value_exact - party's value_exact`;
+//!   rounded to minor units by the signed largest-remainder method targeting
+//!   the ROUNDED gap, the contributions (`amount`) add up exactly to the
+//!   money gap `amount`. In logarithms: Shapley values of `ln v` (exact `v`,
+//!   every `v(S) > 0` required), as contributions to the log ratio of the
+//!   exact figures and as shares of it that add up to exactly 1. When there
+//!   is no gap (the methods agree in every dimension that changes the
+//!   figure) there is no attribution and `log_unavailable` says so ("no gap:
+//!   the figures are equal"); when the methods differ but the exact figures
+//!   are equal, the contributions are given (they add up to zero) and the
+//!   log shares are not. See [`attribution`].
 //! - **Settlement candidates.** Each party's figure, the arithmetic midpoint
-//!   and the geometric midpoint `sqrt(creditor x party)` (exact integer square
-//!   root, rounded once), each with the write-off share `1 - candidate /
-//!   creditor`.
+//!   `(a + b) / 2` and the geometric midpoint `sqrt(a x b)` of the EXACT
+//!   figures `a`, `b`, each rounded once (the square root exactly, from
+//!   integer square roots). The write-off share is `1 - candidate /
+//!   creditor` with the candidate as reported (rounded) and the creditor's
+//!   EXACT figure: what share of the creditor's valuation settling at that
+//!   amount gives up (0 for the creditor's own figure when it is a whole
+//!   number of minor units, as in the DPRK case). See [`settlement`].
 //!
 //! Reference data (conversion bases and redenominations with their sources)
 //! ships in `data/conversion-bases.json`; see [`reference_data`].

@@ -12,13 +12,14 @@ use crate::domain::error::DomainError;
 use crate::domain::money::Money;
 use crate::domain::rounding::RoundingMode;
 
-use super::attribution::attribute;
+use super::attribution::{attribute, NO_GAP};
 use super::claim::{Claim, Component, ComponentKind};
 use super::conversion_basis::{Conversion, Rate, Redenomination};
 use super::convert::convert;
 use super::fraction::Fraction;
 use super::party_method::{Offset, PartyMethod, Resolved};
 use super::reconcile::{reconcile, Reconciliation};
+use super::settlement::CandidateKind;
 use super::shapley::{factorial, shapley_numerators};
 
 fn usd() -> Currency {
@@ -138,14 +139,15 @@ fn party() -> impl Strategy<Value = PartyMethod> {
         )
 }
 
-/// Every attribution adds up: money to the gap, log contributions to the
-/// log ratio, log shares to 1.
+/// Every attribution adds up: rounded money to the rounded gap, exact money
+/// to the exact gap, log contributions to the log ratio, log shares to 1;
+/// the ratio is that of the exact figures.
 fn check_adds_up(r: &Reconciliation) {
     for (index, gap) in r.gaps.iter().enumerate() {
-        let creditor = r.parties[0].value.amount;
+        let (creditor, party) = (&r.parties[0], &r.parties[index + 1]);
         assert_eq!(
             gap.amount.amount,
-            creditor - r.parties[index + 1].value.amount
+            creditor.value.amount - party.value.amount
         );
         let sum: Decimal = gap.contributions.iter().map(|c| c.amount.amount).sum();
         assert_eq!(sum, gap.amount.amount);
@@ -153,7 +155,18 @@ fn check_adds_up(r: &Reconciliation) {
             .contributions
             .iter()
             .fold(Fraction::zero(), |s, c| s.add(&c.amount_exact.fraction));
-        assert_eq!(exact, Fraction::from_decimal(gap.amount.amount));
+        let exact_gap = creditor
+            .value_exact
+            .fraction
+            .sub(&party.value_exact.fraction);
+        assert_eq!(exact, exact_gap);
+        let (a, b) = (&creditor.value_exact.fraction, &party.value_exact.fraction);
+        if a.is_positive() && b.is_positive() {
+            assert_eq!(gap.ratio_exact, a.div(b));
+        } else {
+            assert_eq!(gap.ratio_exact, None);
+        }
+        check_candidates(r, gap, a, b);
         if gap
             .contributions
             .iter()
@@ -172,6 +185,62 @@ fn check_adds_up(r: &Reconciliation) {
             let shares: Decimal = gap.contributions.iter().map(|c| c.log_share.unwrap()).sum();
             assert_eq!(shares, Decimal::ONE);
         }
+    }
+}
+
+/// The candidates are those of the exact figures `a` and `b`, rounded once:
+/// the midpoint is `(a + b) / 2` rounded with the reconciliation's mode, the
+/// geometric midpoint `g` (in minor units) is within one unit of
+/// `sqrt(a b)`, and within half a unit for the half-way modes.
+fn check_candidates(r: &Reconciliation, gap: &super::reconcile::Gap, a: &Fraction, b: &Fraction) {
+    let minor = r.target.minor_units;
+    let find = |kind: CandidateKind| gap.candidates.iter().find(|c| c.kind == kind);
+    let midpoint = a.add(b).mul(&Fraction::from_scaled(BigInt::from(5), 1));
+    let arithmetic = find(CandidateKind::ArithmeticMidpoint).unwrap();
+    assert_eq!(
+        Fraction::from_decimal(arithmetic.value.amount),
+        Fraction::from_scaled(midpoint.round_to_scale(minor, r.rounding), minor)
+    );
+    match find(CandidateKind::GeometricMidpoint) {
+        Some(geometric) => {
+            assert!(a.is_positive() && b.is_positive());
+            let g = Fraction::from_decimal(geometric.value.amount);
+            // (g - d)^2 <= a b <= (g + d)^2 with d one unit, half a unit for
+            // the half-way modes.
+            let unit = Fraction::from_scaled(BigInt::from(1), minor);
+            let half_way = matches!(
+                r.rounding,
+                RoundingMode::HalfEven | RoundingMode::HalfUp | RoundingMode::HalfDown
+            );
+            let d = if half_way {
+                unit.mul(&Fraction::from_scaled(BigInt::from(5), 1))
+            } else {
+                unit
+            };
+            let product = a.mul(b);
+            let low = g.sub(&d);
+            let high = g.add(&d);
+            assert!(low.is_negative() || low.mul(&low) <= product);
+            assert!(product <= high.mul(&high));
+        }
+        None => assert!(!(a.is_positive() && b.is_positive())),
+    }
+    let creditor = find(CandidateKind::CreditorFigure).unwrap();
+    assert_eq!(creditor.unrounded, a.to_decimal_text(20).0);
+    if a.is_positive() {
+        let share = Fraction::one().sub(
+            &Fraction::from_decimal(creditor.value.amount)
+                .div(a)
+                .unwrap(),
+        );
+        assert_eq!(
+            creditor.write_off_share.unwrap().value,
+            crate::domain::reconciliation::fraction::fitted_share(&share, "w")
+                .unwrap()
+                .value
+        );
+    } else {
+        assert!(creditor.write_off_share.is_none());
     }
 }
 
@@ -240,8 +309,8 @@ proptest! {
             let gap = &r.gaps[0];
             prop_assert!(gap.amount.amount.is_zero());
             prop_assert!(gap.contributions.is_empty());
-            prop_assert_eq!(gap.log_unavailable, None);
-            if r.parties[0].value.amount > Decimal::ZERO {
+            prop_assert_eq!(gap.log_unavailable, Some(NO_GAP));
+            if r.parties[0].value_exact.fraction.is_positive() {
                 prop_assert_eq!(gap.ratio_exact.clone(), Some(Fraction::one()));
                 prop_assert_eq!(gap.log_ratio, Some(Decimal::ZERO));
             }

@@ -1,7 +1,6 @@
 //! Reconciling two or more valuations of the same claim.
 
 use num_bigint::BigInt;
-use num_traits::Signed;
 use rust_decimal::Decimal;
 
 use crate::domain::currency::Currency;
@@ -37,9 +36,11 @@ pub struct PartyValuation {
     /// `converted - offsets`, rounded once to the target's minor unit.
     pub value: Money,
     /// The rate the figure implies: the whole claim (all components, in its
-    /// unit) per one unit of the target, `claim total / value`; `None` unless
-    /// the value is positive (and the rate fits the decimal range). 0.6 for the creditor of the DPRK case, 3000 for
-    /// the debtor.
+    /// unit) per one unit of the target, `claim total / value_exact` (the
+    /// EXACT figure, so a party converting the whole claim at a rate gets
+    /// that rate back exactly); `None` unless the exact value is positive (and
+    /// the rate fits the decimal range). 0.6 for the creditor of the DPRK
+    /// case, 3000 for the debtor.
     pub implied_rate: Option<Share>,
 }
 
@@ -51,14 +52,17 @@ pub struct Contribution {
     pub creditor_choice: String,
     /// The other party's choice, in words.
     pub party_choice: String,
-    /// In the target currency; the contributions add up to the gap amount
-    /// exactly.
+    /// In the target currency: `amount_exact` rounded to the minor unit by
+    /// the signed largest-remainder method so that the contributions add up
+    /// to the (rounded) gap amount exactly.
     pub amount: Money,
-    /// The exact Shapley value, unrounded.
+    /// The exact Shapley value of the exact figures `v(S)`, unrounded; the
+    /// contributions add up exactly to the EXACT gap, `creditor's
+    /// value_exact - party's value_exact`.
     pub amount_exact: ExactValue,
-    /// Contribution to the log ratio (20 decimals); they add up to
-    /// `log_ratio` exactly. `None` when unavailable (see
-    /// [`Gap::log_unavailable`]).
+    /// Contribution to the log ratio (20 decimals): the Shapley value of
+    /// `ln v(S)`, exact `v(S)`; they add up to `log_ratio` exactly. `None`
+    /// when unavailable (see [`Gap::log_unavailable`]).
     pub log_contribution: Option<Decimal>,
     /// Share of the log ratio (20 decimals); they add up to 1 exactly.
     pub log_share: Option<Decimal>,
@@ -69,20 +73,25 @@ pub struct Contribution {
 pub struct Gap {
     pub creditor: String,
     pub party: String,
-    /// `creditor's figure - party's figure`.
+    /// `creditor's figure - party's figure`, both ROUNDED (the money gap
+    /// between the figures as reported).
     pub amount: Money,
-    /// `creditor / party` exactly, when both figures are positive.
+    /// `creditor / party` exactly, from the EXACT figures (`value_exact`),
+    /// when both are positive.
     pub ratio_exact: Option<Fraction>,
     /// The same as a decimal: 20 decimals (fewer for ratios above about
     /// 7.9 x 10^8), with an exactness flag; "5000" for the DPRK case.
     pub ratio: Option<Share>,
-    /// `ln(creditor / party)`, 20 decimals.
+    /// `ln(creditor / party)` of the EXACT figures, 20 decimals, when both
+    /// are positive.
     pub log_ratio: Option<Decimal>,
     /// The dimensions in which the methods differ, canonical order, with
     /// what each explains.
     pub contributions: Vec<Contribution>,
-    /// Why the log contributions or shares are missing, if they are.
+    /// Why the log contributions or shares are missing, if they are; also
+    /// set ("no gap: ...") when there is no gap to attribute.
     pub log_unavailable: Option<&'static str>,
+    /// From the EXACT figures, each rounded once (see [`super::settlement`]).
     pub candidates: Vec<SettlementCandidate>,
 }
 
@@ -148,12 +157,11 @@ pub fn reconcile(
         )?;
         let value_exact = converted.sub(&reduced.offsets);
         let value = round_money(&value_exact, target, rounding, "party value")?;
-        let value_fraction = Fraction::from_decimal(value.amount);
-        let implied_rate = if value_fraction.is_positive() {
+        let implied_rate = if value_exact.is_positive() {
             // Informational: left out rather than failing the whole
             // reconciliation when it does not fit the decimal range.
             total
-                .div(&value_fraction)
+                .div(&value_exact)
                 .and_then(|rate| fitted_share(&rate, "implied rate").ok())
         } else {
             None
@@ -193,14 +201,15 @@ pub fn reconcile(
             target,
             rounding,
         )?;
+        // The money gap is between the rounded figures; everything else is
+        // computed from the exact ones.
         let gap_minor = &attribution.creditor_minor - &attribution.party_minor;
         let (ratio_exact, ratio) =
-            if attribution.creditor_minor.is_positive() && attribution.party_minor.is_positive() {
-                let exact = Fraction::new(
-                    attribution.creditor_minor.clone(),
-                    attribution.party_minor.clone(),
-                )
-                .ok_or(DomainError::Overflow { quantity: "ratio" })?;
+            if attribution.creditor_exact.is_positive() && attribution.party_exact.is_positive() {
+                let exact = attribution
+                    .creditor_exact
+                    .div(&attribution.party_exact)
+                    .ok_or(DomainError::Overflow { quantity: "ratio" })?;
                 let shown = fitted_share(&exact, "ratio")?;
                 (Some(exact), Some(shown))
             } else {
@@ -231,8 +240,8 @@ pub fn reconcile(
             contributions,
             log_unavailable: attribution.log_unavailable,
             candidates: candidates(
-                &attribution.creditor_minor,
-                &attribution.party_minor,
+                &attribution.creditor_exact,
+                &attribution.party_exact,
                 target,
                 rounding,
             )?,
@@ -347,12 +356,15 @@ mod tests {
     fn dec_close(got: Option<Decimal>, expected: &str) {
         // Within one unit of the 20th decimal of a python3-decimal reference.
         // The references below were computed with python3 `fractions` and
-        // `decimal` (getcontext().prec = 100): v(S) = the figure in cents,
-        // rounded half-even, with the dimensions in S switched to the
+        // `decimal` (getcontext().prec = 100): v(S) = the EXACT figure (a
+        // Fraction, unrounded) with the dimensions in S switched to the
         // debtor's choice; w(S) = |S|! (n - |S| - 1)! / n!;
         // amount_i = -sum_S w(S) (v(S + i) - v(S)) (exact Fraction);
-        // log_i = -sum_S w(S) (D(v(S + i)).ln() - D(v(S)).ln());
-        // share_i = log_i / (D(v(none)).ln() - D(v(all)).ln()).
+        // rounded_i = largest remainder of the amount_i in cents to the
+        // rounded gap round(v(none)) - round(v(all));
+        // ln(p/q) = D(p).ln() - D(q).ln();
+        // log_i = -sum_S w(S) (ln v(S + i) - ln v(S));
+        // share_i = log_i / (ln v(none) - ln v(all)).
         let got = got.expect("value present");
         let diff = (got - dec(expected)).abs();
         assert!(diff <= dec("0.00000000000000000001"), "{got} vs {expected}");
@@ -398,6 +410,7 @@ mod tests {
         let c = &gap.contributions[0];
         assert_eq!(c.dimension, Dimension::Conversion);
         assert_eq!(c.amount, gap.amount);
+        assert_eq!(c.amount_exact.text, "10957808000");
         assert_eq!(c.log_share, Some(Decimal::ONE));
         assert_eq!(c.log_contribution, gap.log_ratio);
         assert_eq!(
@@ -411,6 +424,11 @@ mod tests {
             .find(|k| k.kind == CandidateKind::GeometricMidpoint)
             .unwrap();
         assert_eq!(geometric.value.amount.to_string(), "154997806.44");
+        // python3: 1 - Fraction('154997806.44') / 10960000000, 20 decimals.
+        assert_eq!(
+            geometric.write_off_share.unwrap().value.to_string(),
+            "0.98585786437591240876"
+        );
         assert_eq!(gap.log_unavailable, None);
     }
 
@@ -456,10 +474,11 @@ mod tests {
                 Dimension::Offsets
             ]
         );
-        // Exact Shapley values (python3 fractions, amount_i above):
-        // conversion 1194666666667/2 cents, contractual 333333333333/2 cents,
-        // penalty 1e11 cents, offsets 1.5e10 cents. The two halves round by
-        // largest remainder, the tie going to the canonically first.
+        // Exact Shapley values of the exact v(S) (python3 fractions,
+        // amount_i above): conversion 17920000000/3, contractual
+        // 5000000000/3, penalty 1e9, offsets 1.5e8. In cents the thirds have
+        // remainders 1/3 and 2/3; the one cent left over goes to the larger
+        // (contractual).
         let amounts: Vec<String> = gap
             .contributions
             .iter()
@@ -468,34 +487,51 @@ mod tests {
         assert_eq!(
             amounts,
             vec![
-                "5973333333.34",
-                "1666666666.66",
+                "5973333333.33",
+                "1666666666.67",
                 "1000000000.00",
                 "150000000.00"
             ]
         );
-        assert_eq!(gap.contributions[0].amount_exact.text, "5973333333.335");
-        let sum: Decimal = gap.contributions.iter().map(|c| c.amount.amount).sum();
-        assert_eq!(sum, gap.amount.amount);
+        assert_eq!(
+            gap.contributions[0].amount_exact.fraction.to_string(),
+            "17920000000/3"
+        );
+        assert_eq!(
+            gap.contributions[0].amount_exact.text,
+            "5973333333.33333333333333333333"
+        );
+        assert_eq!(
+            gap.contributions[1].amount_exact.fraction.to_string(),
+            "5000000000/3"
+        );
+        assert_eq!(rounded_sum(gap), gap.amount.amount);
+        assert_eq!(
+            exact_sum(gap),
+            r.parties[0]
+                .value_exact
+                .fraction
+                .sub(&r.parties[1].value_exact.fraction)
+        );
         // Log attribution, python3 decimal (prec 100), log_i and share_i above:
         // contribution_i = -Shapley_i(ln v), share_i = contribution_i / ln(ratio).
         dec_close(gap.log_ratio, "1.61952511396750129253");
         let expected = [
             (
-                "1.118014397505339717341972988735",
-                "0.690334708528499362986224558052",
+                "1.118014397504851745556210145039",
+                "0.690334708528198057509974539410",
             ),
             (
-                "0.289310876079569135769338824957",
-                "0.178639326790566017115138043811",
+                "0.289310876080090019080819274457",
+                "0.178639326790887644305101398691",
             ),
             (
-                "0.175296254107025065599800769207",
-                "0.108239293478805974684670125099",
+                "0.175296254106999809198065864427",
+                "0.108239293478790379741734642102",
             ),
             (
-                "0.036903586275567373821256841470",
-                "0.022786671202128645213967273038",
+                "0.036903586275559718697274140446",
+                "0.022786671202123918443189419797",
             ),
         ];
         for (c, (contribution, share)) in gap.contributions.iter().zip(expected) {
@@ -561,25 +597,43 @@ mod tests {
             .iter()
             .map(|c| c.amount.amount.to_string())
             .collect();
-        // python3: conversion 1026313031413/2, redenomination 1064609888347/2,
-        // penalty 50519852285 cents.
+        // python3 (exact v(S)): conversion 1558594890460000/303727 =
+        // 5131565157.0653..., redenomination 1616753837790000/303727 =
+        // 5323049441.7355..., penalty 153442431750000/303727 = 505198522.8511...;
+        // in cents, floors 513156515706 + 532304944173 + 50519852285 =
+        // 1095981312164, one short of the rounded gap: the largest remainder
+        // (redenomination, .550) takes it.
         assert_eq!(
             amounts,
-            vec!["5131565157.07", "5323049441.73", "505198522.85"]
+            vec!["5131565157.06", "5323049441.74", "505198522.85"]
         );
-        dec_close(gap.log_ratio, "10.97930496907846439611");
+        assert_eq!(
+            r.parties[1].value_exact.fraction.to_string(),
+            "56760000000/303727"
+        );
+        // python3: Fraction(10960000000) / Fraction(56760000000, 303727).
+        assert_eq!(
+            gap.ratio_exact.as_ref().unwrap().to_string(),
+            "83221198/1419"
+        );
+        assert_eq!(
+            gap.ratio.unwrap().value.to_string(),
+            "58647.77871740662438336857"
+        );
+        // python3: ln(10960000000) - (ln(56760000000) - ln(303727)).
+        dec_close(gap.log_ratio, "10.979304979833397389722780506352");
         let expected = [
             (
-                "3.924369799849750276700203049802",
-                "0.357433354014861456065543750396",
+                "3.924369802395177771053937862713",
+                "0.357433353896571247337119493692",
             ),
             (
-                "6.907755276436128932176199104984",
-                "0.629161435618262418635727922827",
+                "6.907755278982137052053974364053",
+                "0.629161435233850020026467609085",
             ),
             (
-                "0.147179892792585187235991055769",
-                "0.013405210366876125298728326777",
+                "0.147179898456082566614868279585",
+                "0.013405210869578732636412897223",
             ),
         ];
         for (c, (contribution, share)) in gap.contributions.iter().zip(expected) {
@@ -590,6 +644,250 @@ mod tests {
             gap.contributions[1].party_choice,
             "1000 RUR per RUB from 1998-01-01 (rub-1998)"
         );
+    }
+
+    fn exact_sum(gap: &Gap) -> Fraction {
+        gap.contributions
+            .iter()
+            .fold(Fraction::zero(), |sum, c| sum.add(&c.amount_exact.fraction))
+    }
+
+    fn rounded_sum(gap: &Gap) -> Decimal {
+        gap.contributions.iter().map(|c| c.amount.amount).sum()
+    }
+
+    /// The reviewer's example: 1,000,000 SUR at 0.6 SUR/USD (1,666,666.666...
+    /// USD, shown 1,666,666.67) against 46,666,666.7 SUR/USD (0.0214285714...
+    /// USD, shown 0.02). From the rounded figures the ratio would be
+    /// 83,333,333.5, the debtor's implied rate 50,000,000, the creditor's
+    /// 0.5999999988 and the geometric midpoint 182.57.
+    #[test]
+    fn ratios_rates_and_candidates_come_from_the_exact_figures() {
+        let claim = Claim::whole(&Money {
+            currency: find("SUR").unwrap(),
+            amount: dec("1000000"),
+        });
+        let creditor = party("creditor", rate("0.6", "SUR"), &ComponentKind::ALL, None);
+        let debtor = party(
+            "debtor",
+            rate("46666666.7", "SUR"),
+            &ComponentKind::ALL,
+            None,
+        );
+        let r = reconcile(&claim, &[creditor, debtor], usd(), RoundingMode::HalfEven).unwrap();
+        let (c, d) = (&r.parties[0], &r.parties[1]);
+        assert_eq!(c.value.amount.to_string(), "1666666.67");
+        assert_eq!(c.value_exact.fraction.to_string(), "5000000/3");
+        assert_eq!(d.value.amount.to_string(), "0.02");
+        // python3: Fraction(1000000) / Fraction('46666666.7')
+        assert_eq!(d.value_exact.fraction.to_string(), "10000000/466666667");
+        assert_eq!(d.value_exact.text, "0.02142857141326530613");
+        // The rates the parties used, exactly.
+        let implied = |p: &PartyValuation| p.implied_rate.unwrap();
+        assert_eq!(implied(c).value.to_string(), "0.6");
+        assert!(implied(c).exact);
+        assert_eq!(implied(d).value.to_string(), "46666666.7");
+        assert!(implied(d).exact);
+
+        let gap = &r.gaps[0];
+        // The money gap is between the figures as shown.
+        assert_eq!(gap.amount.amount.to_string(), "1666666.65");
+        // python3: Fraction(5000000, 3) / Fraction(10000000, 466666667)
+        //   = 466666667/6 = Fraction('46666666.7') / Fraction('0.6')
+        //   = 77777777.83333333333333333333|33...
+        assert_eq!(gap.ratio_exact.as_ref().unwrap().to_string(), "466666667/6");
+        let ratio = gap.ratio.unwrap();
+        assert_eq!(ratio.value.to_string(), "77777777.83333333333333333333");
+        assert!(!ratio.exact);
+        // python3 (decimal, prec 100): D(466666667).ln() - D(6).ln()
+        //   = 18.16936631638574510848|9406152...
+        assert_eq!(
+            gap.log_ratio.unwrap().to_string(),
+            "18.16936631638574510849"
+        );
+        assert_eq!(gap.log_unavailable, None);
+
+        // One difference, the rate: it explains the whole gap, rounded and
+        // exact.
+        assert_eq!(gap.contributions.len(), 1);
+        let k = &gap.contributions[0];
+        assert_eq!(k.amount, gap.amount);
+        // python3: Fraction(5000000, 3) - Fraction(10000000, 466666667)
+        assert_eq!(
+            k.amount_exact.fraction.to_string(),
+            "2333333305000000/1400000001"
+        );
+        assert_eq!(k.amount_exact.text, "1666666.64523809525340136053");
+        assert_eq!(rounded_sum(gap), gap.amount.amount);
+        assert_eq!(
+            exact_sum(gap),
+            c.value_exact.fraction.sub(&d.value_exact.fraction)
+        );
+        assert_eq!(k.log_contribution, gap.log_ratio);
+        assert_eq!(k.log_share, Some(Decimal::ONE));
+
+        let candidate = |kind: CandidateKind| {
+            gap.candidates
+                .iter()
+                .find(|candidate| candidate.kind == kind)
+                .unwrap()
+        };
+        // python3 (decimal, prec 100):
+        //   (D(5000000) / 3 * D(10000000) / D(466666667)).sqrt()
+        //   = 188.98223643711995774891...
+        let geometric = candidate(CandidateKind::GeometricMidpoint);
+        assert_eq!(geometric.value.amount.to_string(), "188.98");
+        assert_eq!(geometric.unrounded, "188.98223643711995774891");
+        // python3: 1 - Fraction('188.98') / Fraction(5000000, 3) = 0.999886612
+        assert_eq!(
+            geometric.write_off_share.unwrap().value.to_string(),
+            "0.999886612"
+        );
+        // python3: (Fraction(5000000, 3) + Fraction(10000000, 466666667)) / 2
+        //   = 833333.34404761903996598640...
+        let arithmetic = candidate(CandidateKind::ArithmeticMidpoint);
+        assert_eq!(arithmetic.value.amount.to_string(), "833333.34");
+        assert_eq!(arithmetic.unrounded, "833333.3440476190399659864");
+        // The creditor's figure as reported is 1/300 cent above its exact
+        // valuation: python3: 1 - Fraction('1666666.67') / Fraction(5000000, 3)
+        //   = -1/500000000.
+        let own = candidate(CandidateKind::CreditorFigure);
+        assert_eq!(own.unrounded, "1666666.66666666666666666667");
+        assert_eq!(
+            own.write_off_share.unwrap().value.to_string(),
+            "-0.000000002"
+        );
+    }
+
+    /// The reviewer's example with components and an offset: the exact
+    /// contributions add up to the exact gap, the rounded ones to the rounded
+    /// gap, which differ. The debtor's figure, 0.004999... USD, is shown as
+    /// 0.00, yet its ratio, implied rate and log attribution are defined.
+    #[test]
+    fn rounded_contributions_add_up_to_the_rounded_gap_exact_ones_to_the_exact_gap() {
+        let claim = Claim {
+            unit: find("SUR").unwrap(),
+            components: vec![
+                Component {
+                    kind: Principal,
+                    amount: dec("700000"),
+                },
+                Component {
+                    kind: ContractualInterest,
+                    amount: dec("300000"),
+                },
+            ],
+        };
+        let creditor = party("creditor", rate("0.6", "SUR"), &ComponentKind::ALL, None);
+        let debtor = party(
+            "debtor",
+            rate("46666666.7", "SUR"),
+            &[Principal],
+            Some("0.01"),
+        );
+        let r = reconcile(&claim, &[creditor, debtor], usd(), RoundingMode::HalfEven).unwrap();
+        let (c, d) = (&r.parties[0], &r.parties[1]);
+        // python3: Fraction(700000) / Fraction('46666666.7') - Fraction('0.01')
+        assert_eq!(d.value_exact.fraction.to_string(), "233333333/46666666700");
+        assert_eq!(d.value_exact.text, "0.00499999998928571429");
+        assert_eq!(d.value.amount.to_string(), "0.00");
+        // python3: Fraction(1000000) / Fraction(233333333, 46666666700)
+        assert_eq!(
+            d.implied_rate.unwrap().value.to_string(),
+            "200000000.42857142918367347026"
+        );
+        let gap = &r.gaps[0];
+        assert_eq!(gap.amount.amount.to_string(), "1666666.67");
+        // python3: Fraction(5000000, 3) - Fraction(233333333, 46666666700)
+        let exact_gap = c.value_exact.fraction.sub(&d.value_exact.fraction);
+        assert_eq!(exact_gap.to_string(), "233333332800000001/140000000100");
+        assert_eq!(
+            exact_gap.to_decimal_text(20).0,
+            "1666666.66166666667738095237"
+        );
+        assert_eq!(
+            gap.ratio.unwrap().value.to_string(),
+            "333333334.04761904863945578377"
+        );
+        let dims: Vec<Dimension> = gap.contributions.iter().map(|k| k.dimension).collect();
+        assert_eq!(
+            dims,
+            vec![
+                Dimension::Conversion,
+                Dimension::Component(ContractualInterest),
+                Dimension::Offsets
+            ]
+        );
+        // python3 (exact Shapley values of the exact v(S)):
+        //   conversion 1983333309250000/1400000001 = 1416666.64845238096539...
+        //   contractual 116666668250000/466666667 = 250000.00321428571198...
+        //   offsets 1/100.
+        // In cents the floors add up to 166666665, two short of the rounded
+        // gap 166666667: the two largest remainders (.845, .321) take one each.
+        let exact: Vec<String> = gap
+            .contributions
+            .iter()
+            .map(|k| k.amount_exact.fraction.to_string())
+            .collect();
+        assert_eq!(
+            exact,
+            vec![
+                "1983333309250000/1400000001",
+                "116666668250000/466666667",
+                "1/100"
+            ]
+        );
+        let amounts: Vec<String> = gap
+            .contributions
+            .iter()
+            .map(|k| k.amount.amount.to_string())
+            .collect();
+        assert_eq!(amounts, vec!["1416666.65", "250000.01", "0.01"]);
+        assert_eq!(rounded_sum(gap), gap.amount.amount);
+        assert_eq!(exact_sum(gap), exact_gap);
+        assert_ne!(Fraction::from_decimal(gap.amount.amount), exact_gap);
+        // python3 (decimal, prec 100): ln(Fraction(5000000, 3)) -
+        //   ln(Fraction(233333333, 46666666700)) = 19.62465355042115860838|91...
+        assert_eq!(
+            gap.log_ratio.unwrap().to_string(),
+            "19.62465355042115860839"
+        );
+        let expected = [
+            (
+                "18.640338519235391632753948409919",
+                "0.949842934620130254692882971547",
+            ),
+            (
+                "0.513342821050406138289003374158",
+                "0.026158057757885333322764823224",
+            ),
+            (
+                "0.470972210135360837346175051844",
+                "0.023999007621984411984352205229",
+            ),
+        ];
+        for (k, (contribution, share)) in gap.contributions.iter().zip(expected) {
+            dec_close(k.log_contribution, contribution);
+            dec_close(k.log_share, share);
+        }
+        let log_sum: Decimal = gap
+            .contributions
+            .iter()
+            .map(|k| k.log_contribution.unwrap())
+            .sum();
+        assert_eq!(log_sum, gap.log_ratio.unwrap());
+        let share_sum: Decimal = gap.contributions.iter().map(|k| k.log_share.unwrap()).sum();
+        assert_eq!(share_sum, Decimal::ONE);
+        // The geometric midpoint of the exact figures (0.00 would give none):
+        // python3: (D(5000000) / 3 * D(233333333) / D(46666666700)).sqrt()
+        //   = 91.28709281972008603913...
+        let geometric = gap
+            .candidates
+            .iter()
+            .find(|k| k.kind == CandidateKind::GeometricMidpoint)
+            .unwrap();
+        assert_eq!(geometric.value.amount.to_string(), "91.29");
+        assert_eq!(geometric.unrounded, "91.28709281972008603913");
     }
 
     #[test]
@@ -674,6 +972,12 @@ mod tests {
         assert_eq!(r.gaps[1].party, "b");
         assert!(r.gaps[1].contributions.is_empty());
         assert!(r.gaps[1].amount.amount.is_zero());
+        assert_eq!(
+            r.gaps[1].log_unavailable,
+            Some(super::super::attribution::NO_GAP)
+        );
+        assert_eq!(r.gaps[1].log_ratio, Some(Decimal::ZERO));
+        assert_eq!(r.gaps[0].log_unavailable, None);
     }
 
     #[test]
