@@ -516,3 +516,40 @@ async fn rubles_across_the_1998_redenomination_are_not_confused() {
         .expect_err("SUR at a RUB rate");
     assert_eq!(violation_fields(&status), ["parties[1].conversion"]);
 }
+
+/// A figure that rounds to a few cents: ratios, implied rates and midpoints
+/// come from the exact figures, not from the rounded ones.
+#[tokio::test]
+async fn ratios_and_rates_come_from_exact_figures() {
+    let server = TestServer::start().await;
+    let mut client = server.reconciliation().await;
+    let response = client
+        .reconcile_valuations(pb::ReconcileValuationsRequest {
+            claim: Some(money("SUR", "1000000")),
+            components: vec![],
+            target_currency: "USD".into(),
+            parties: vec![
+                party("Creditor", basis("gosbank-settlement-rate")),
+                party("Debtor", rate("46666666.7", "SUR", "USD")),
+            ],
+            rounding_mode: 0,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(response.parties[1].value, Some(money("USD", "0.02")));
+    assert_eq!(response.parties[0].implied_rate, "0.6");
+    assert_eq!(response.parties[1].implied_rate, "46666666.7");
+    let gap = &response.gaps[0];
+    // python3 (decimal, prec 60): (D(5000000) / 3) / (D(10000000) / D(466666667))
+    //   = 77777777.8333333333333333333333...
+    assert_eq!(gap.ratio, "77777777.83333333333333333333");
+    assert!(!gap.ratio_exact);
+    assert_eq!(gap.amount, Some(money("USD", "1666666.65")));
+    let rounded: Decimal = gap
+        .contributions
+        .iter()
+        .map(|c| dec(&c.amount.clone().unwrap().amount))
+        .sum();
+    assert_eq!(rounded, dec("1666666.65"));
+}

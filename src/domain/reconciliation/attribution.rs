@@ -26,8 +26,9 @@
 //! dimension `i` to the gap is `-phi_i`, an exact fraction (`amount_exact`).
 //! The exact contributions add up to the EXACT gap `v(none) - v(all)`. The
 //! money gap shown is between the ROUNDED figures (each figure rounded once
-//! to the minor unit), which can differ from the exact gap by up to a minor
-//! unit or so; the exact contributions are therefore rounded to minor units
+//! to the minor unit), which can differ from the exact gap (by at most one
+//! minor unit with the half-way rounding modes, by less than two with the
+//! directed ones); the exact contributions are therefore rounded to minor units
 //! by the signed largest-remainder method ([`super::apportion`]), parts in
 //! canonical dimension order, targeting the ROUNDED gap, so that the rounded
 //! contributions add up to the rounded gap to the minor unit.
@@ -388,6 +389,37 @@ mod tests {
         let rate_first = v(&[]).sub(&v(&[Dimension::Conversion]));
         let rate_second = v(&[penalty]).sub(&v(&[penalty, Dimension::Conversion]));
         assert_ne!(rate_first, rate_second);
+    }
+
+    #[test]
+    fn exact_parts_do_not_depend_on_rounding_and_add_up_to_the_exact_gap() {
+        // 6576e6 / 0.7 and 3.8e9 / 1.8 - 0.005 are not whole cents.
+        let usd = find("USD").unwrap();
+        let creditor = Resolved::of(&method("0.7", &ComponentKind::ALL, "0"), usd).unwrap();
+        let debtor = Resolved::of(&method("1.8", &[Principal], "0.005"), usd).unwrap();
+        let dims = creditor.differences(&debtor);
+        let run = |mode| attribute(&creditor, &debtor, &dims, &components(), usd, mode).unwrap();
+        let (floor, ceiling) = (run(RoundingMode::Floor), run(RoundingMode::Ceiling));
+        assert_eq!(floor.creditor_exact, ceiling.creditor_exact);
+        assert_ne!(floor.creditor_minor, ceiling.creditor_minor);
+        for a in [&floor, &ceiling] {
+            let exact = a
+                .parts
+                .iter()
+                .fold(Fraction::zero(), |s, p| s.add(&p.amount_exact));
+            assert_eq!(exact, a.creditor_exact.sub(&a.party_exact));
+            let minor: BigInt = a.parts.iter().map(|p| &p.amount_minor).sum();
+            assert_eq!(minor, &a.creditor_minor - &a.party_minor);
+        }
+        let exact = |a: &Attribution| -> Vec<Fraction> {
+            a.parts.iter().map(|p| p.amount_exact.clone()).collect()
+        };
+        assert_eq!(exact(&floor), exact(&ceiling));
+        assert_eq!(floor.log_ratio, ceiling.log_ratio);
+        // python3: Fraction(6576000000) / Fraction('0.7') = 65760000000/7
+        assert_eq!(floor.creditor_exact.to_string(), "65760000000/7");
+        // python3: Fraction(3800000000) / Fraction('1.8') - Fraction('0.005')
+        assert_eq!(floor.party_exact.to_string(), "3799999999991/1800");
     }
 
     #[test]

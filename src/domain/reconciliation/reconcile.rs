@@ -738,25 +738,24 @@ mod tests {
         let geometric = candidate(CandidateKind::GeometricMidpoint);
         assert_eq!(geometric.value.amount.to_string(), "188.98");
         assert_eq!(geometric.unrounded, "188.98223643711995774891");
-        // python3: 1 - Fraction('188.98') / Fraction(5000000, 3) = 0.999886612
+        // Against the creditor's figure as reported (1,666,666.67):
+        // python3: 1 - Fraction('188.98') / Fraction('1666666.67')
+        //   = 166647769/166666667 = 0.99988661200022677599954...
         assert_eq!(
             geometric.write_off_share.unwrap().value.to_string(),
-            "0.999886612"
+            "0.999886612000226776"
         );
         // python3: (Fraction(5000000, 3) + Fraction(10000000, 466666667)) / 2
         //   = 833333.34404761903996598640...
         let arithmetic = candidate(CandidateKind::ArithmeticMidpoint);
         assert_eq!(arithmetic.value.amount.to_string(), "833333.34");
         assert_eq!(arithmetic.unrounded, "833333.3440476190399659864");
-        // The creditor's figure as reported is 1/300 cent above its exact
-        // valuation: python3: 1 - Fraction('1666666.67') / Fraction(5000000, 3)
-        //   = -1/500000000.
+        // Write-offs are taken against the creditor's figure as reported, so
+        // its own figure means none, although it is 1/300 cent above the
+        // exact valuation.
         let own = candidate(CandidateKind::CreditorFigure);
         assert_eq!(own.unrounded, "1666666.66666666666666666667");
-        assert_eq!(
-            own.write_off_share.unwrap().value.to_string(),
-            "-0.000000002"
-        );
+        assert_eq!(own.write_off_share.unwrap().value.to_string(), "0");
     }
 
     /// The reviewer's example with components and an offset: the exact

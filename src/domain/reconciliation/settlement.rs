@@ -63,8 +63,9 @@ pub struct SettlementCandidate {
     pub unrounded: String,
     /// Whether `unrounded` is the whole value.
     pub unrounded_exact: bool,
-    /// `1 - value / creditor's exact figure` (`value` as reported, rounded);
-    /// `None` when the creditor's exact figure is not positive.
+    /// `1 - value / creditor's figure`, both as reported (rounded to the
+    /// minor unit), so the creditor's own figure means a write-off of
+    /// exactly 0; `None` when the creditor's figure is not positive.
     pub write_off_share: Option<Share>,
 }
 
@@ -78,6 +79,8 @@ pub fn candidates(
     rounding: RoundingMode,
 ) -> Result<Vec<SettlementCandidate>, DomainError> {
     let minor = currency.minor_units;
+    // Write-off shares are taken against the creditor's figure as reported.
+    let reported = Fraction::from_scaled(creditor.round_to_scale(minor, rounding), minor);
     let mut list = Vec::with_capacity(4);
     // (a + b) / 2 = (a + b) x 0.5.
     let midpoint = creditor
@@ -94,7 +97,7 @@ pub fn candidates(
             &value.round_to_scale(minor, rounding),
             unrounded,
             unrounded_exact,
-            creditor,
+            &reported,
             currency,
         )?);
     }
@@ -108,7 +111,7 @@ pub fn candidates(
             &geometric,
             scaled_to_text(&root, VALUE_DECIMALS),
             unrounded_exact,
-            creditor,
+            &reported,
             currency,
         )?);
     }
@@ -268,11 +271,11 @@ mod tests {
         // python3: Fraction(5000000, 3) to 20 decimals, half-even.
         assert_eq!(c.unrounded, "1666666.66666666666666666667");
         assert!(!c.unrounded_exact);
-        // python3: 1 - Fraction('1666666.67') / Fraction(5000000, 3) = -1/500000000
+        // The creditor's own figure, against itself as reported: exactly 0.
         assert_eq!(
             c.write_off_share.unwrap(),
             Share {
-                value: "-0.000000002".parse().unwrap(),
+                value: rust_decimal::Decimal::ZERO,
                 exact: true
             }
         );
@@ -280,24 +283,36 @@ mod tests {
         assert_eq!(p.value.amount.to_string(), "0.02");
         // python3: Fraction(10000000, 466666667) to 20 decimals.
         assert_eq!(p.unrounded, "0.02142857141326530613");
-        // python3: 1 - Fraction('0.02') / Fraction(5000000, 3) = 0.999999988
-        assert_eq!(p.write_off_share.unwrap().value.to_string(), "0.999999988");
+        // python3: 1 - Fraction('0.02') / Fraction('1666666.67')
+        //   = 166666665/166666667 = 0.99999998800000002399...
+        assert_eq!(
+            p.write_off_share.unwrap().value.to_string(),
+            "0.999999988000000024"
+        );
         let a = by_kind(CandidateKind::ArithmeticMidpoint);
         // python3: (Fraction(5000000, 3) + Fraction(10000000, 466666667)) / 2
         //   = 833333.3440476190399659864..., rounded half-even 833333.34
         assert_eq!(a.value.amount.to_string(), "833333.34");
         assert_eq!(a.unrounded, "833333.3440476190399659864");
         assert!(!a.unrounded_exact);
-        // python3: 1 - Fraction('833333.34') / Fraction(5000000, 3) = 0.499999996
-        assert_eq!(a.write_off_share.unwrap().value.to_string(), "0.499999996");
+        // python3 (decimal, prec 40): 1 - D('833333.34') / D('1666666.67')
+        //   = 0.49999999700000000599...
+        assert_eq!(
+            a.write_off_share.unwrap().value.to_string(),
+            "0.499999997000000006"
+        );
         let g = by_kind(CandidateKind::GeometricMidpoint);
         // python3 (decimal, prec 100): (D(50000000000000) / D(1400000001)).sqrt()
         //   = 188.98223643711995774891..., not sqrt(166666667 x 2) / 100 = 182.57.
         assert_eq!(g.value.amount.to_string(), "188.98");
         assert_eq!(g.unrounded, "188.98223643711995774891");
         assert!(!g.unrounded_exact);
-        // python3: 1 - Fraction('188.98') / Fraction(5000000, 3) = 0.999886612
-        assert_eq!(g.write_off_share.unwrap().value.to_string(), "0.999886612");
+        // python3 (decimal, prec 40): 1 - D('188.98') / D('1666666.67')
+        //   = 0.99988661200022677599...
+        assert_eq!(
+            g.write_off_share.unwrap().value.to_string(),
+            "0.999886612000226776"
+        );
     }
 
     #[test]
@@ -351,14 +366,14 @@ mod tests {
         let none = candidates(&cents(0), &cents(5), usd, RoundingMode::HalfEven).unwrap();
         assert!(none.iter().all(|c| c.write_off_share.is_none()));
         // An exact figure of 0.004 rounds to 0.00 but is positive: the
-        // geometric midpoint and the write-off shares are still given.
+        // geometric midpoint is still given; write-off shares are not, as
+        // the creditor's figure as reported is zero.
         let tiny = Fraction::from_scaled(big(4), 3);
         let list = candidates(&tiny, &tiny, usd, RoundingMode::HalfEven).unwrap();
         assert_eq!(list.len(), 4);
         assert_eq!(list[3].value.amount.to_string(), "0.00");
         assert_eq!(list[3].unrounded, "0.004");
         assert!(list[3].unrounded_exact);
-        // 1 - 0 / 0.004 = 1.
-        assert_eq!(list[3].write_off_share.unwrap().value.to_string(), "1");
+        assert!(list.iter().all(|c| c.write_off_share.is_none()));
     }
 }
