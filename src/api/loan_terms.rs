@@ -296,24 +296,14 @@ pub fn to_pb(terms: &LoanTerms, accrual_start: chrono::NaiveDate) -> pb::LoanTer
     pb::LoanTerms {
         first_payment_date: Some(convert::date_to_pb(terms.first_payment_date)),
         accrual_start_date: Some(convert::date_to_pb(accrual_start)),
-        frequency: match terms.frequency {
-            Frequency::Annual => pb::Frequency::Annual,
-            Frequency::SemiAnnual => pb::Frequency::SemiAnnual,
-            Frequency::Quarterly => pb::Frequency::Quarterly,
-            Frequency::Monthly => pb::Frequency::Monthly,
-        } as i32,
+        frequency: frequency_to_pb(terms.frequency) as i32,
         installment_count: terms.installment_count,
         grace_periods: terms.grace_periods,
         grace_interest: match terms.grace_interest {
             GraceInterest::Paid => pb::GraceInterest::Paid,
             GraceInterest::Capitalized => pb::GraceInterest::Capitalized,
         } as i32,
-        amortization: match terms.amortization {
-            Amortization::EqualPrincipal => pb::Amortization::EqualPrincipal,
-            Amortization::LevelPayment => pb::Amortization::LevelPayment,
-            Amortization::Bullet => pb::Amortization::Bullet,
-            Amortization::CustomShares(_) => pb::Amortization::CustomShares,
-        } as i32,
+        amortization: amortization_to_pb(&terms.amortization) as i32,
         custom_shares: match &terms.amortization {
             Amortization::CustomShares(shares) => shares.iter().map(Decimal::to_string).collect(),
             _ => Vec::new(),
@@ -333,14 +323,39 @@ pub fn to_pb(terms: &LoanTerms, accrual_start: chrono::NaiveDate) -> pb::LoanTer
                 annual_rate: step.annual_rate.to_string(),
             })
             .collect(),
-        day_count: match terms.day_count {
-            DayCount::Periodic => pb::DayCount::Periodic,
-            DayCount::Thirty360 => pb::DayCount::Thirty360,
-            DayCount::Act360 => pb::DayCount::Act360,
-            DayCount::Act365Fixed => pb::DayCount::Act365Fixed,
-            DayCount::ActActIsda => pb::DayCount::ActActIsda,
-        } as i32,
+        day_count: day_count_to_pb(terms.day_count) as i32,
         end_of_month: terms.end_of_month,
         rounding_mode: convert::rounding_mode_to_pb(terms.rounding) as i32,
+    }
+}
+
+/// The proto enum of a payment frequency.
+pub fn frequency_to_pb(frequency: Frequency) -> pb::Frequency {
+    match frequency {
+        Frequency::Annual => pb::Frequency::Annual,
+        Frequency::SemiAnnual => pb::Frequency::SemiAnnual,
+        Frequency::Quarterly => pb::Frequency::Quarterly,
+        Frequency::Monthly => pb::Frequency::Monthly,
+    }
+}
+
+/// The proto enum of an amortisation profile (custom shares travel apart).
+pub fn amortization_to_pb(amortization: &Amortization) -> pb::Amortization {
+    match amortization {
+        Amortization::EqualPrincipal => pb::Amortization::EqualPrincipal,
+        Amortization::LevelPayment => pb::Amortization::LevelPayment,
+        Amortization::Bullet => pb::Amortization::Bullet,
+        Amortization::CustomShares(_) => pb::Amortization::CustomShares,
+    }
+}
+
+/// The proto enum of a day count.
+pub fn day_count_to_pb(day_count: DayCount) -> pb::DayCount {
+    match day_count {
+        DayCount::Periodic => pb::DayCount::Periodic,
+        DayCount::Thirty360 => pb::DayCount::Thirty360,
+        DayCount::Act360 => pb::DayCount::Act360,
+        DayCount::Act365Fixed => pb::DayCount::Act365Fixed,
+        DayCount::ActActIsda => pb::DayCount::ActActIsda,
     }
 }

@@ -11,7 +11,7 @@ use super::pb::debtcalc::v1 as pb;
 use super::valuation::{self, debt_stream_with};
 use crate::domain::rounding::RoundingMode;
 use crate::domain::schedule::dates::is_month_end;
-use crate::domain::schedule::{add_months, Amortization, DayCount, Frequency, LoanTerms};
+use crate::domain::schedule::{add_months, LoanTerms};
 use crate::domain::solver::{
     all_presets, find_preset, preset_terms, principal_after_write_off, BoundSide, PresetOption,
     PresetRate, SolveInput, SolveOutcome, TermPreset, Unknown, MAX_ITERATIONS, MAX_RATE_BOUND,
@@ -408,32 +408,16 @@ fn preset_to_pb(preset: &TermPreset) -> pb::TermPreset {
         cancellation_share: preset.cancellation_share.normalize().to_string(),
         maturity_years: preset.maturity_years,
         grace_years: preset.grace_years,
-        frequency: match preset.frequency {
-            Frequency::Annual => pb::Frequency::Annual,
-            Frequency::SemiAnnual => pb::Frequency::SemiAnnual,
-            Frequency::Quarterly => pb::Frequency::Quarterly,
-            Frequency::Monthly => pb::Frequency::Monthly,
-        } as i32,
+        frequency: loan_terms::frequency_to_pb(preset.frequency) as i32,
         grace_periods: preset.grace_periods(),
         installment_count: preset.installment_count(),
-        amortization: match preset.amortization {
-            Amortization::EqualPrincipal => pb::Amortization::EqualPrincipal,
-            Amortization::LevelPayment => pb::Amortization::LevelPayment,
-            Amortization::Bullet => pb::Amortization::Bullet,
-            Amortization::CustomShares(_) => pb::Amortization::CustomShares,
-        } as i32,
+        amortization: loan_terms::amortization_to_pb(&preset.amortization) as i32,
         rate: match preset.rate {
             PresetRate::Market => pb::PresetRate::Market,
             PresetRate::SolvedForTarget => pb::PresetRate::SolvedForTarget,
             PresetRate::Concessional => pb::PresetRate::Concessional,
         } as i32,
-        day_count: match preset.day_count() {
-            DayCount::Periodic => pb::DayCount::Periodic,
-            DayCount::Thirty360 => pb::DayCount::Thirty360,
-            DayCount::Act360 => pb::DayCount::Act360,
-            DayCount::Act365Fixed => pb::DayCount::Act365Fixed,
-            DayCount::ActActIsda => pb::DayCount::ActActIsda,
-        } as i32,
+        day_count: loan_terms::day_count_to_pb(preset.day_count()) as i32,
         target_npv_reduction: preset
             .target_npv_reduction
             .map(|t| t.normalize().to_string())
