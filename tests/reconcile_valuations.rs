@@ -553,3 +553,47 @@ async fn ratios_and_rates_come_from_exact_figures() {
         .sum();
     assert_eq!(rounded, dec("1666666.65"));
 }
+
+/// Issue 9, finding 12: a redenomination and the rate quoted after it are
+/// one conversion chain. Mixing the creditor's rate (SUR per USD) with the
+/// debtor's redenomination (RUR to RUB) would value the claim in units that
+/// do not exist, so the chain is one difference, explained as a whole, and
+/// the response says which measure does not depend on how differences are
+/// grouped.
+#[tokio::test]
+async fn a_redenomination_and_its_rate_are_one_conversion_chain() {
+    let server = TestServer::start().await;
+    let mut client = server.reconciliation().await;
+    let mut debtor = party("DPRK", rate("30", "RUB", "USD"));
+    debtor.redenomination_id = "rub-1998".into();
+    let response = client
+        .reconcile_valuations(pb::ReconcileValuationsRequest {
+            claim: Some(money("SUR", "6576000000")),
+            components: vec![],
+            target_currency: "USD".into(),
+            parties: vec![party("Russia", basis("gosbank-settlement-rate")), debtor],
+            rounding_mode: 0,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    // 6,576,000,000 SUR / 1000 / 30 = 219,200.00 USD.
+    assert_eq!(response.parties[1].value, Some(money("USD", "219200.00")));
+    let gap = &response.gaps[0];
+    assert_eq!(gap.ratio, "50000");
+    let dimensions: Vec<_> = gap.contributions.iter().map(|c| c.dimension()).collect();
+    assert_eq!(dimensions, [pb::Dimension::Conversion]);
+    let chain = &gap.contributions[0];
+    assert_eq!(chain.amount, gap.amount);
+    assert_eq!(chain.log_share, "1");
+    assert_eq!(
+        chain.creditor_choice,
+        "0.6 SUR per USD (gosbank-settlement-rate)"
+    );
+    assert_eq!(
+        chain.party_choice,
+        "1000 RUR per RUB from 1998-01-01 (rub-1998), then 30 RUB per USD"
+    );
+    let note = &response.conventions.unwrap().attribution_note;
+    assert!(note.contains("log contributions"), "{note}");
+}

@@ -652,11 +652,7 @@ fn party_to_pb(party: &PartyValuation, method: &PartyMethod) -> pb::PartyValuati
 
 fn contribution_to_pb(c: &Contribution) -> pb::Contribution {
     let (dimension, component) = match c.dimension {
-        Dimension::Conversion => (pb::Dimension::Conversion, pb::ComponentKind::Unspecified),
-        Dimension::Redenomination => (
-            pb::Dimension::Redenomination,
-            pb::ComponentKind::Unspecified,
-        ),
+        Dimension::ConversionChain => (pb::Dimension::Conversion, pb::ComponentKind::Unspecified),
         Dimension::Component(kind) => (pb::Dimension::Component, component_kind_to_pb(kind)),
         Dimension::Offsets => (pb::Dimension::Offsets, pb::ComponentKind::Unspecified),
     };
@@ -730,6 +726,7 @@ pub fn render_reconcile(
         conventions: Some(pb::ReconciliationConventions {
             rounding_mode: convert::rounding_mode_to_pb(result.rounding) as i32,
             attribution_method: "SHAPLEY".into(),
+            attribution_note: crate::domain::reconciliation::attribution::ATTRIBUTION_NOTE.into(),
             share_decimals: SHARE_DECIMALS,
             data_source: data_source.into(),
         }),

@@ -78,6 +78,9 @@ use super::shapley::{factorial, shapley_numerators, MAX_PLAYERS};
 /// Decimals of log ratios, log contributions and log shares.
 pub const LOG_DECIMALS: u32 = 20;
 
+/// Which measure to quote, echoed in every reconciliation's conventions.
+pub const ATTRIBUTION_NOTE: &str = "Money contributions are Shapley values: they add up to the gap and do not depend on the order in which the differences are applied, but a difference that scales the figure shares its interaction with the others, so how differences are grouped into dimensions changes the money split. The log contributions are the order-free measure of a ratio gap: where the differences combine by multiplication (no offsets differ), the log contribution of a scaling difference is exactly the log of its factor (ln 5000 for the conversion chain of the DPRK case), however the other differences are grouped.";
+
 /// Why a log attribution is missing.
 pub const LOG_UNDEFINED: &str =
     "a mix of the two methods gives a zero or negative figure, where the logarithm is undefined";
@@ -375,9 +378,9 @@ mod tests {
         let debtor = Resolved::of(&method("3000", &ComponentKind::ALL, "1000000"), usd).unwrap();
         let c = components();
         let v = |s: &[Dimension]| creditor.value_mixed(&debtor, s, &c);
-        let rate_first = v(&[]).sub(&v(&[Dimension::Conversion]));
+        let rate_first = v(&[]).sub(&v(&[Dimension::ConversionChain]));
         let rate_second =
-            v(&[Dimension::Offsets]).sub(&v(&[Dimension::Offsets, Dimension::Conversion]));
+            v(&[Dimension::Offsets]).sub(&v(&[Dimension::Offsets, Dimension::ConversionChain]));
         assert_eq!(
             rate_first, rate_second,
             "offsets are additive, so here they agree"
@@ -386,8 +389,8 @@ mod tests {
         let debtor = Resolved::of(&method("3000", &[Principal], "0"), usd).unwrap();
         let v = |s: &[Dimension]| creditor.value_mixed(&debtor, s, &c);
         let penalty = Dimension::Component(PenaltyInterest);
-        let rate_first = v(&[]).sub(&v(&[Dimension::Conversion]));
-        let rate_second = v(&[penalty]).sub(&v(&[penalty, Dimension::Conversion]));
+        let rate_first = v(&[]).sub(&v(&[Dimension::ConversionChain]));
+        let rate_second = v(&[penalty]).sub(&v(&[penalty, Dimension::ConversionChain]));
         assert_ne!(rate_first, rate_second);
     }
 
@@ -420,6 +423,37 @@ mod tests {
         assert_eq!(floor.creditor_exact.to_string(), "65760000000/7");
         // python3: Fraction(3800000000) / Fraction('1.8') - Fraction('0.005')
         assert_eq!(floor.party_exact.to_string(), "3799999999991/1800");
+    }
+
+    #[test]
+    fn the_log_contribution_of_the_chain_is_the_log_of_its_factor() {
+        // Issue 9, finding 12: with components and the rate differing (no
+        // offsets), the chain's log contribution is ln(3000 / 0.6) = ln 5000
+        // whatever else differs; its money contribution is not 5000-fold
+        // anything and depends on the other differences.
+        let usd = find("USD").unwrap();
+        let creditor = Resolved::of(&method("0.6", &ComponentKind::ALL, "0"), usd).unwrap();
+        let ln_5000 = Decimal::from_str("8.51719319141623742665").unwrap(); // python3 decimal, 30 digits: 8.51719319141623742665...
+        for recognised in [&[Principal][..], &[Principal, Arrears], &ComponentKind::ALL] {
+            let debtor = Resolved::of(&method("3000", recognised, "0"), usd).unwrap();
+            let dims = creditor.differences(&debtor);
+            let a = attribute(
+                &creditor,
+                &debtor,
+                &dims,
+                &components(),
+                usd,
+                RoundingMode::HalfEven,
+            )
+            .unwrap();
+            assert_eq!(a.parts[0].dimension, Dimension::ConversionChain);
+            let chain = a.parts[0].log_contribution.unwrap();
+            // Within one unit of the 20th decimal (largest-remainder rounding).
+            assert!(
+                (chain - ln_5000).abs() <= Decimal::new(1, 20),
+                "{recognised:?}: {chain}"
+            );
+        }
     }
 
     #[test]

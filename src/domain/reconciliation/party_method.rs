@@ -39,11 +39,14 @@ pub struct PartyMethod {
 /// the variants is the canonical order of reports and of tie-breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Dimension {
-    /// The conversion rate (compared by its effect: two bases with the same
-    /// rate and direction do not differ).
-    Conversion,
-    /// Whether (and which) redenomination is applied.
-    Redenomination,
+    /// The conversion chain: the redenomination applied first (if any) and
+    /// the rate quoted in the unit it leaves, compared by their combined
+    /// effect (target units per unit of the claim). One dimension, not two:
+    /// a rate is quoted in the unit its own party's redenomination leaves
+    /// (RUB after rub-1998, SUR or RUR without it), so the creditor's rate
+    /// applied after the debtor's redenomination would value the claim in
+    /// units that exist in neither method.
+    ConversionChain,
     /// Whether a component is recognised.
     Component(ComponentKind),
     /// The total of offsets and counter-claims deducted.
@@ -53,7 +56,7 @@ pub enum Dimension {
 impl Dimension {
     /// Every dimension, in canonical order.
     pub fn all() -> Vec<Self> {
-        let mut all = vec![Self::Conversion, Self::Redenomination];
+        let mut all = vec![Self::ConversionChain];
         all.extend(ComponentKind::ALL.iter().map(|&k| Self::Component(k)));
         all.push(Self::Offsets);
         all
@@ -63,8 +66,7 @@ impl Dimension {
 impl fmt::Display for Dimension {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Conversion => f.write_str("conversion rate"),
-            Self::Redenomination => f.write_str("redenomination"),
+            Self::ConversionChain => f.write_str("conversion (redenomination and rate)"),
             Self::Component(kind) => write!(f, "recognition of {kind}"),
             Self::Offsets => f.write_str("offsets and counter-claims"),
         }
@@ -117,8 +119,7 @@ impl Resolved {
     /// Whether the two methods make different choices in `dimension`.
     pub fn differs(&self, other: &Self, dimension: Dimension) -> bool {
         match dimension {
-            Dimension::Conversion => self.conversion != other.conversion,
-            Dimension::Redenomination => self.redenomination != other.redenomination,
+            Dimension::ConversionChain => self.chain() != other.chain(),
             Dimension::Component(kind) => {
                 self.recognised.contains(&kind) != other.recognised.contains(&kind)
             }
@@ -148,9 +149,14 @@ impl Resolved {
             .filter(|(&kind, _)| pick(Dimension::Component(kind)).recognised.contains(&kind))
             .fold(Fraction::zero(), |sum, (_, amount)| sum.add(amount));
         recognised
-            .mul(&pick(Dimension::Redenomination).redenomination)
-            .mul(&pick(Dimension::Conversion).conversion)
+            .mul(&pick(Dimension::ConversionChain).chain())
             .sub(&pick(Dimension::Offsets).offsets)
+    }
+
+    /// Target units per unit of the claim: the redenomination and the rate
+    /// together, always taken from the same party.
+    fn chain(&self) -> Fraction {
+        self.redenomination.mul(&self.conversion)
     }
 
     /// The exact value of `components` under this method alone.
@@ -163,10 +169,9 @@ impl Resolved {
 /// How `method` chooses in `dimension`, in words.
 pub(crate) fn describe_choice(method: &PartyMethod, dimension: Dimension) -> String {
     match dimension {
-        Dimension::Conversion => method.conversion.to_string(),
-        Dimension::Redenomination => match &method.redenomination {
-            Some(r) => format!("{} ({})", r, r.id),
-            None => "none".to_owned(),
+        Dimension::ConversionChain => match &method.redenomination {
+            Some(r) => format!("{} ({}), then {}", r, r.id, method.conversion),
+            None => method.conversion.to_string(),
         },
         Dimension::Component(kind) => {
             if method.recognised.contains(&kind) {
@@ -227,7 +232,7 @@ mod tests {
         assert_eq!(
             a.differences(&b),
             vec![
-                Dimension::Conversion,
+                Dimension::ConversionChain,
                 Dimension::Component(ContractualInterest),
                 Dimension::Component(PenaltyInterest),
                 Dimension::Offsets
@@ -246,7 +251,7 @@ mod tests {
         assert_eq!(a.value(&components).to_string(), "10960");
         // Only the rate switched: 6576 / 1.8.
         assert_eq!(
-            a.value_mixed(&b, &[Dimension::Conversion], &components)
+            a.value_mixed(&b, &[Dimension::ConversionChain], &components)
                 .to_string(),
             "10960/3"
         );
@@ -264,9 +269,8 @@ mod tests {
         let usd = find("USD").unwrap();
         assert!(Resolved::of(&method("0.6", &ComponentKind::ALL, "-1"), usd).is_err());
         assert_eq!(describe_choice(&m, Dimension::Offsets), "1 USD deducted");
-        assert_eq!(describe_choice(&m, Dimension::Redenomination), "none");
         assert_eq!(
-            describe_choice(&m, Dimension::Conversion),
+            describe_choice(&m, Dimension::ConversionChain),
             "0.6 SUR per USD"
         );
     }

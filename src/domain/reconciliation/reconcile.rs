@@ -408,7 +408,7 @@ mod tests {
         assert_eq!(gap.log_ratio.unwrap().to_string(), "8.51719319141623742665");
         assert_eq!(gap.contributions.len(), 1);
         let c = &gap.contributions[0];
-        assert_eq!(c.dimension, Dimension::Conversion);
+        assert_eq!(c.dimension, Dimension::ConversionChain);
         assert_eq!(c.amount, gap.amount);
         assert_eq!(c.amount_exact.text, "10957808000");
         assert_eq!(c.log_share, Some(Decimal::ONE));
@@ -468,7 +468,7 @@ mod tests {
         assert_eq!(
             dims,
             vec![
-                Dimension::Conversion,
+                Dimension::ConversionChain,
                 Dimension::Component(ContractualInterest),
                 Dimension::Component(PenaltyInterest),
                 Dimension::Offsets
@@ -597,16 +597,13 @@ mod tests {
             .iter()
             .map(|c| c.amount.amount.to_string())
             .collect();
-        // python3 (exact v(S)): conversion 1558594890460000/303727 =
-        // 5131565157.0653..., redenomination 1616753837790000/303727 =
-        // 5323049441.7355..., penalty 153442431750000/303727 = 505198522.8511...;
-        // in cents, floors 513156515706 + 532304944173 + 50519852285 =
-        // 1095981312164, one short of the rounded gap: the largest remainder
-        // (redenomination, .550) takes it.
-        assert_eq!(
-            amounts,
-            vec!["5131565157.06", "5323049441.74", "505198522.85"]
-        );
+        // The redenomination and the CBR rate are one conversion chain.
+        // python3 (exact v(S)): chain 3100991410000000/303727 =
+        // 10209798305.7153..., penalty 227799750000000/303727 =
+        // 750014815.9366...; in cents the floors 1020979830571 + 75001481593
+        // = 1095981312164 are one short of the rounded gap: the larger
+        // remainder (penalty, .668) takes it.
+        assert_eq!(amounts, vec!["10209798305.71", "750014815.94"]);
         assert_eq!(
             r.parties[1].value_exact.fraction.to_string(),
             "56760000000/303727"
@@ -622,14 +619,13 @@ mod tests {
         );
         // python3: ln(10960000000) - (ln(56760000000) - ln(303727)).
         dec_close(gap.log_ratio, "10.979304979833397389722780506352");
+        // The chain's log contribution is the sum of what the rate and the
+        // redenomination were credited with as two dimensions (3.9243... +
+        // 6.9077...): log contributions do not depend on the grouping.
         let expected = [
             (
-                "3.924369802395177771053937862713",
-                "0.357433353896571247337119493692",
-            ),
-            (
-                "6.907755278982137052053974364053",
-                "0.629161435233850020026467609085",
+                "10.832125081377314823107912226766",
+                "0.986594789130421267363587102777",
             ),
             (
                 "0.147179898456082566614868279585",
@@ -641,8 +637,8 @@ mod tests {
             dec_close(c.log_share, share);
         }
         assert_eq!(
-            gap.contributions[1].party_choice,
-            "1000 RUR per RUB from 1998-01-01 (rub-1998)"
+            gap.contributions[0].party_choice,
+            "1000 RUR per RUB from 1998-01-01 (rub-1998), then 30.3727 RUB per USD (cbr-usd-2012-12-31)"
         );
     }
 
@@ -812,7 +808,7 @@ mod tests {
         assert_eq!(
             dims,
             vec![
-                Dimension::Conversion,
+                Dimension::ConversionChain,
                 Dimension::Component(ContractualInterest),
                 Dimension::Offsets
             ]
