@@ -26,7 +26,7 @@ use rust_decimal::Decimal;
 
 use super::precision::Ratio;
 use crate::domain::error::DomainError;
-use crate::domain::schedule::day_count::thirty_360_days;
+use crate::domain::time::Thirty360;
 
 /// How `t` in years is measured from the valuation date. The default,
 /// `Act365Fixed`, is what the IMF and World Bank grant-element calculators
@@ -88,7 +88,7 @@ impl TimeBasis {
                 }
             }
             Self::Thirty360 => Units {
-                primary: thirty_360_days(valuation_date, date).max(0) as u64,
+                primary: Thirty360::BondBasis.days(valuation_date, date, None).max(0) as u64,
                 leap: 0,
             },
         }

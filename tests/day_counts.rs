@@ -1,0 +1,153 @@
+//! Day counts over real gRPC (issue 9, findings 4 and 5): the 30/360 family
+//! on end-of-month schedules at the ends of February in common and leap
+//! years, and irregular first periods.
+
+mod common;
+
+use common::{money, TestServer};
+use debtcalc::api::pb::debtcalc::v1 as pb;
+use debtcalc::api::pb::google::r#type::Date;
+
+fn date(year: i32, month: i32, day: i32) -> Option<Date> {
+    Some(Date { year, month, day })
+}
+
+/// The interest of every period of a bullet loan of 1,000,000 USD at 6%.
+async fn interest(terms: pb::LoanTerms) -> Vec<String> {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let response = client
+        .build_schedule(pb::BuildScheduleRequest {
+            principal: Some(money("USD", "1000000")),
+            terms: Some(pb::LoanTerms {
+                annual_rate: "0.06".into(),
+                amortization: pb::Amortization::Bullet as i32,
+                ..terms
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    response
+        .installments
+        .iter()
+        .map(|i| i.interest.as_ref().unwrap().amount.clone())
+        .collect()
+}
+
+/// Semi-annual month-end dates from `first` (the accrual starting one
+/// period before), `count` periods.
+fn month_ends(first: Option<Date>, count: u32, day_count: pb::DayCount) -> pb::LoanTerms {
+    pb::LoanTerms {
+        first_payment_date: first,
+        frequency: pb::Frequency::SemiAnnual as i32,
+        installment_count: count,
+        end_of_month: true,
+        day_count: day_count as i32,
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn month_ends_through_common_februaries() {
+    // 2024-08-31, 2025-02-28, 2025-08-31, 2026-02-28, 2026-08-31.
+    let first = date(2025, 2, 28);
+    let cases = [
+        // §4.16(f) Bond Basis: 178 and 183 days, as before.
+        (
+            pb::DayCount::Thirty360,
+            ["29666.67", "30500.00", "29666.67", "30500.00"],
+        ),
+        // US: the February rule fixes the period starting on Feb 28 only.
+        (
+            pb::DayCount::Thirty360Us,
+            ["29666.67", "30000.00", "29666.67", "30000.00"],
+        ),
+        // §4.16(g): 178 and 182 days.
+        (
+            pb::DayCount::ThirtyE360,
+            ["29666.67", "30333.33", "29666.67", "30333.33"],
+        ),
+        // §4.16(h): every month end counts 30, every period is half a year.
+        (
+            pb::DayCount::ThirtyE360Isda,
+            ["30000.00", "30000.00", "30000.00", "30000.00"],
+        ),
+    ];
+    for (day_count, want) in cases {
+        assert_eq!(
+            interest(month_ends(first, 4, day_count)).await,
+            want,
+            "{day_count:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn month_ends_through_a_leap_february() {
+    // 2023-08-31, 2024-02-29, 2024-08-31.
+    let first = date(2024, 2, 29);
+    let cases = [
+        (pb::DayCount::Thirty360, ["29833.33", "30333.33"]),
+        (pb::DayCount::Thirty360Us, ["29833.33", "30000.00"]),
+        (pb::DayCount::ThirtyE360, ["29833.33", "30166.67"]),
+        (pb::DayCount::ThirtyE360Isda, ["30000.00", "30000.00"]),
+    ];
+    for (day_count, want) in cases {
+        assert_eq!(
+            interest(month_ends(first, 2, day_count)).await,
+            want,
+            "{day_count:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn isda_keeps_the_last_day_of_february_at_maturity() {
+    // Maturity 2026-02-28: the last period counts 178 days under §4.16(h),
+    // a February due date before it 180.
+    assert_eq!(
+        interest(month_ends(
+            date(2025, 2, 28),
+            3,
+            pb::DayCount::ThirtyE360Isda
+        ))
+        .await,
+        ["30000.00", "30000.00", "29666.67"]
+    );
+    // The leap-year maturity 2028-02-29: 2027-08-31 to 2028-02-29 is 179.
+    assert_eq!(
+        interest(month_ends(
+            date(2027, 2, 28),
+            3,
+            pb::DayCount::ThirtyE360Isda
+        ))
+        .await,
+        ["30000.00", "30000.00", "29833.33"]
+    );
+}
+
+#[tokio::test]
+async fn the_new_day_counts_are_echoed() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    for day_count in [
+        pb::DayCount::Thirty360Us,
+        pb::DayCount::ThirtyE360,
+        pb::DayCount::ThirtyE360Isda,
+    ] {
+        let response = client
+            .build_schedule(pb::BuildScheduleRequest {
+                principal: Some(money("USD", "1000")),
+                terms: Some(month_ends(date(2025, 2, 28), 2, day_count)),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(
+            response.resolved_terms.unwrap().day_count,
+            day_count as i32,
+            "{day_count:?}"
+        );
+    }
+}
