@@ -151,3 +151,38 @@ async fn the_new_day_counts_are_echoed() {
         );
     }
 }
+
+/// Semi-annual bullet terms with a first payment on 2025-07-15 and the
+/// given accrual start.
+fn irregular_first(accrual_start: Option<Date>, day_count: pb::DayCount) -> pb::LoanTerms {
+    pb::LoanTerms {
+        first_payment_date: date(2025, 7, 15),
+        accrual_start_date: accrual_start,
+        frequency: pb::Frequency::SemiAnnual as i32,
+        installment_count: 2,
+        day_count: day_count as i32,
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn act_act_icma_prorates_irregular_first_periods() {
+    let icma = pb::DayCount::ActActIcma;
+    // Regular: one period before the first payment, exactly half a year.
+    assert_eq!(
+        interest(irregular_first(None, icma)).await,
+        ["30000.00", "30000.00"]
+    );
+    // Short: 30 of the 181 days of 2025-01-15..2025-07-15 (QuantLib:
+    // 0.0828729281767956 x 60,000 = 4,972.3757).
+    assert_eq!(
+        interest(irregular_first(date(2025, 6, 15), icma)).await,
+        ["4972.38", "30000.00"]
+    );
+    // Long: 31 of the 184 days of 2024-07-15..2025-01-15, then a whole
+    // period (QuantLib: 0.5842391304347826 x 60,000 = 35,054.3478).
+    assert_eq!(
+        interest(irregular_first(date(2024, 12, 15), icma)).await,
+        ["35054.35", "30000.00"]
+    );
+}

@@ -103,6 +103,7 @@ pub fn parse(v: &mut Violations, field: &str, terms: Option<&pb::LoanTerms>) -> 
         Ok(pb::DayCount::Thirty360Us) => Some(DayCount::Thirty360Us),
         Ok(pb::DayCount::ThirtyE360) => Some(DayCount::ThirtyE360),
         Ok(pb::DayCount::ThirtyE360Isda) => Some(DayCount::ThirtyE360Isda),
+        Ok(pb::DayCount::ActActIcma) => Some(DayCount::ActActIcma),
         Err(_) => unknown_enum(v, &at("day_count"), "DayCount", terms.day_count),
     };
     let rounding = convert::rounding_mode(v, &at("rounding_mode"), terms.rounding_mode);
@@ -363,5 +364,6 @@ pub fn day_count_to_pb(day_count: DayCount) -> pb::DayCount {
         DayCount::Thirty360Us => pb::DayCount::Thirty360Us,
         DayCount::ThirtyE360 => pb::DayCount::ThirtyE360,
         DayCount::ThirtyE360Isda => pb::DayCount::ThirtyE360Isda,
+        DayCount::ActActIcma => pb::DayCount::ActActIcma,
     }
 }

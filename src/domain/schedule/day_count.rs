@@ -16,7 +16,7 @@ use super::frequency::Frequency;
 use super::terms::LoanTerms;
 use crate::domain::error::DomainError;
 use crate::domain::rounding::{div_round, pow10, RoundingMode};
-use crate::domain::time::Thirty360;
+use crate::domain::time::{NotionalPeriods, Thirty360};
 
 /// How the days of an accrual period are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,6 +44,13 @@ pub enum DayCount {
     /// ACT/ACT ISDA (ISDA 2006 4.16(b)): days falling in a non-leap year /
     /// 365 plus days falling in a leap year / 366.
     ActActIsda,
+    /// ACT/ACT ICMA (ICMA Rule 251; ISDA 2006 §4.16(c); QuantLib
+    /// `ActualActual(ICMA, schedule)`): each day counts `1 / (f L)` years,
+    /// `L` the days of the regular (or, before the first payment date,
+    /// notional) period it falls in and `f` the periods per year; so a
+    /// regular period is exactly `1/f` and an irregular first period is
+    /// prorated against the notional periods it spans ([`NotionalPeriods`]).
+    ActActIcma,
     /// `1 / periods_per_year` for every period, whatever its length: the
     /// periodic rate is the annual rate divided by the number of periods in
     /// a year.
@@ -85,6 +92,15 @@ impl ScheduleContext {
             end_of_month: terms.end_of_month,
             maturity: Some(maturity),
         })
+    }
+
+    /// The regular and notional periods of the schedule.
+    pub fn notional_periods(&self) -> NotionalPeriods {
+        NotionalPeriods::new(
+            self.anchor,
+            self.frequency.months_per_period(),
+            self.end_of_month,
+        )
     }
 
     /// Regular periods of `frequency` through `anchor`, no end-of-month
@@ -138,6 +154,12 @@ impl DayCount {
                 };
                 (common * 366 + leap * 365, 365 * 366)
             }
+            Self::ActActIcma => schedule
+                .notional_periods()
+                .year_fraction(start, end)
+                .ok_or(DomainError::DateOutOfRange {
+                    quantity: "notional period date",
+                })?,
             Self::Periodic => (1, i64::from(schedule.frequency.periods_per_year())),
         })
     }
@@ -166,6 +188,7 @@ impl fmt::Display for DayCount {
                 Self::Act360 => "ACT/360",
                 Self::Act365Fixed => "ACT/365F",
                 Self::ActActIsda => "ACT/ACT ISDA",
+                Self::ActActIcma => "ACT/ACT ICMA",
                 _ => "periodic (1 / periods per year)",
             }),
         }
@@ -388,6 +411,33 @@ mod tests {
     }
 
     #[test]
+    fn act_act_icma_on_the_schedule() {
+        let icma = |start: &str, end: &str, context: &ScheduleContext| {
+            DayCount::ActActIcma
+                .year_fraction_ratio(d(start), d(end), context)
+                .unwrap()
+        };
+        let semi = ScheduleContext::regular(SEMI, d("2025-07-15"));
+        assert_eq!(icma("2025-01-15", "2025-07-15", &semi), (1, 2));
+        assert_eq!(icma("2025-06-15", "2025-07-15", &semi), (15, 181));
+        assert_eq!(icma("2024-12-15", "2025-07-15", &semi), (215, 368));
+        // Month ends with the roll: every period is a quarter.
+        let quarterly = ScheduleContext {
+            end_of_month: true,
+            ..ScheduleContext::regular(Frequency::Quarterly, d("2024-02-29"))
+        };
+        assert_eq!(icma("2023-11-30", "2024-02-29", &quarterly), (1, 4));
+        assert_eq!(icma("2024-02-29", "2024-05-31", &quarterly), (1, 4));
+        // ACT/ACT ISDA splits by calendar year instead.
+        assert_eq!(
+            DayCount::ActActIsda
+                .year_fraction_ratio(d("2024-02-29"), d("2024-05-31"), &quarterly)
+                .unwrap(),
+            (92 * 365, 365 * 366)
+        );
+    }
+
+    #[test]
     fn january_first_matches_chrono() {
         for year in [-400, -1, 0, 1, 2, 100, 1600, 1900, 2000, 2024, 9999, 10000] {
             let date = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
@@ -427,7 +477,7 @@ mod tests {
         fn decimal_is_the_ratio_to_28_digits(a in any_date(), b in any_date()) {
             for dc in [DayCount::Thirty360, DayCount::Thirty360Us, DayCount::ThirtyE360,
                        DayCount::ThirtyE360Isda, DayCount::Act360, DayCount::Act365Fixed,
-                       DayCount::ActActIsda, DayCount::Periodic] {
+                       DayCount::ActActIsda, DayCount::ActActIcma, DayCount::Periodic] {
                 let (n, den) = dc.year_fraction_ratio(a, b, &ctx(Frequency::Monthly)).unwrap();
                 let value = dc.year_fraction(a, b, &ctx(Frequency::Monthly)).unwrap();
                 // |value x den - n| <= den / 2 x 10^-scale

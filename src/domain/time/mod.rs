@@ -3,6 +3,8 @@
 //! ([`crate::domain::valuation::TimeBasis`]): the 30/360 family, ACT/ACT
 //! ICMA's notional periods and the month count.
 
+pub mod icma;
 pub mod thirty_360;
 
+pub use icma::NotionalPeriods;
 pub use thirty_360::Thirty360;
