@@ -186,3 +186,23 @@ async fn act_act_icma_prorates_irregular_first_periods() {
         ["35054.35", "30000.00"]
     );
 }
+
+#[tokio::test]
+async fn periodic_prorates_irregular_first_periods() {
+    // Issue 9, finding 4: the short first period accrued a full 30,000.00.
+    let periodic = pb::DayCount::Periodic;
+    assert_eq!(
+        interest(irregular_first(date(2025, 6, 15), periodic)).await,
+        ["4972.38", "30000.00"]
+    );
+    // The long first period accrued 30,000.00 too.
+    assert_eq!(
+        interest(irregular_first(date(2024, 12, 15), periodic)).await,
+        ["35054.35", "30000.00"]
+    );
+    // Regular periods are unchanged, and so is the default (periodic).
+    assert_eq!(
+        interest(irregular_first(None, pb::DayCount::Unspecified)).await,
+        ["30000.00", "30000.00"]
+    );
+}

@@ -51,9 +51,14 @@ pub enum DayCount {
     /// regular period is exactly `1/f` and an irregular first period is
     /// prorated against the notional periods it spans ([`NotionalPeriods`]).
     ActActIcma,
-    /// `1 / periods_per_year` for every period, whatever its length: the
-    /// periodic rate is the annual rate divided by the number of periods in
-    /// a year.
+    /// `1 / periods_per_year` for every regular period, whatever its length
+    /// (the periodic rate is the annual rate divided by the number of
+    /// periods in a year); an irregular first period (an accrual start other
+    /// than one period before the first payment date) and any part of a
+    /// period are prorated against the notional regular periods as
+    /// [`DayCount::ActActIcma`] does, so the two give the same fractions on
+    /// every schedule. Before issue 9 (finding 4) an irregular period
+    /// counted a full period.
     Periodic,
 }
 
@@ -129,8 +134,7 @@ impl DayCount {
 
     /// The exact year fraction from `start` (included) to `end` (excluded)
     /// of a period of the schedule `schedule`, as `(numerator, denominator)`
-    /// with a positive denominator. Negative when `end` is before `start`
-    /// (except for [`DayCount::Periodic`], which ignores the dates).
+    /// with a positive denominator. Negative when `end` is before `start`.
     pub fn year_fraction_ratio(
         self,
         start: NaiveDate,
@@ -154,19 +158,18 @@ impl DayCount {
                 };
                 (common * 366 + leap * 365, 365 * 366)
             }
-            Self::ActActIcma => schedule
+            Self::ActActIcma | Self::Periodic => schedule
                 .notional_periods()
                 .year_fraction(start, end)
                 .ok_or(DomainError::DateOutOfRange {
                     quantity: "notional period date",
                 })?,
-            Self::Periodic => (1, i64::from(schedule.frequency.periods_per_year())),
         })
     }
 
     /// The year fraction as a decimal: exact when it has a finite decimal
-    /// expansion within 28 decimals (30/360, ACT/360, Periodic for 1, 2 and 4
-    /// periods a year), otherwise rounded half-even to the most decimals that
+    /// expansion within 28 decimals (30/360, ACT/360, a regular period of
+    /// Periodic for 1, 2 and 4 periods a year), otherwise rounded half-even to the most decimals that
     /// fit (28 for fractions below 7.9, as for ACT/ACT ISDA
     /// 61/365 + 121/366 = 0.4977243805674077401003069092).
     pub fn year_fraction(
@@ -189,7 +192,7 @@ impl fmt::Display for DayCount {
                 Self::Act365Fixed => "ACT/365F",
                 Self::ActActIsda => "ACT/ACT ISDA",
                 Self::ActActIcma => "ACT/ACT ICMA",
-                _ => "periodic (1 / periods per year)",
+                _ => "periodic (1 / periods per year, irregular periods prorated)",
             }),
         }
     }
@@ -373,27 +376,29 @@ mod tests {
             DayCount::Act360.year_fraction(a, b, &ctx(SEMI)).unwrap(),
             dec("0.1666666666666666666666666667")
         );
-        assert_eq!(
-            DayCount::Periodic.year_fraction(a, b, &ctx(SEMI)).unwrap(),
-            dec("0.5")
-        );
-        assert_eq!(
+        // Periodic: a regular period is exactly 1 / periods per year ...
+        let periodic = |a: &str, b: &str, f: Frequency| {
             DayCount::Periodic
-                .year_fraction(a, b, &ctx(Frequency::Quarterly))
-                .unwrap(),
+                .year_fraction(d(a), d(b), &ctx(f))
+                .unwrap()
+        };
+        assert_eq!(periodic("2024-01-01", "2024-07-01", SEMI), dec("0.5"));
+        assert_eq!(
+            periodic("2024-01-01", "2024-04-01", Frequency::Quarterly),
             dec("0.25")
         );
         assert_eq!(
-            DayCount::Periodic
-                .year_fraction_ratio(a, b, &ctx(Frequency::Monthly))
-                .unwrap(),
-            (1, 12)
+            periodic("2024-02-01", "2024-03-01", Frequency::Monthly),
+            dec("0.0833333333333333333333333333")
         );
+        // ... and an irregular one is prorated against the notional period
+        // it falls in (issue 9, finding 4): 60 of the 182 days of
+        // 2024-01-01..2024-07-01, not a full half year.
         assert_eq!(
             DayCount::Periodic
-                .year_fraction(a, b, &ctx(Frequency::Monthly))
+                .year_fraction_ratio(a, b, &ctx(SEMI))
                 .unwrap(),
-            dec("0.0833333333333333333333333333")
+            (15, 91)
         );
         // Reversed dates give the negative fraction.
         assert_eq!(
