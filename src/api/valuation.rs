@@ -267,10 +267,12 @@ fn compounding(v: &mut Violations, field: &str, value: &pb::Discounting) -> Opti
     }
 }
 
-/// The time basis; unspecified means 30/360.
+/// The time basis; unspecified means the domain default,
+/// [`TimeBasis::default`].
 pub fn time_basis(v: &mut Violations, field: &str, raw: i32) -> Option<TimeBasis> {
     match pb::TimeBasis::try_from(raw) {
-        Ok(pb::TimeBasis::Unspecified | pb::TimeBasis::Thirty360) => Some(TimeBasis::Thirty360),
+        Ok(pb::TimeBasis::Unspecified) => Some(TimeBasis::default()),
+        Ok(pb::TimeBasis::Thirty360) => Some(TimeBasis::Thirty360),
         Ok(pb::TimeBasis::Act365Fixed) => Some(TimeBasis::Act365Fixed),
         Ok(pb::TimeBasis::ActActIsda) => Some(TimeBasis::ActActIsda),
         Ok(pb::TimeBasis::Act360) => Some(TimeBasis::Act360),

@@ -7,9 +7,9 @@
 //!
 //! | basis | unit | `t` |
 //! |---|---|---|
-//! | `Act365Fixed` (default) | actual day | days / 365 |
+//! | `Thirty360` (default) | 30/360 day (Bond Basis) | 30/360 days / 360 |
+//! | `Act365Fixed` | actual day | days / 365 |
 //! | `Act360` | actual day | days / 360 |
-//! | `Thirty360` | 30/360 day (Bond Basis) | 30/360 days / 360 |
 //! | `ActActIsda` | actual day | days in non-leap years / 365 + days in leap years / 366 |
 //!
 //! `Thirty360` is the ISDA 2006 §4.16(f) "30/360" (Bond Basis): with
@@ -28,17 +28,20 @@ use super::precision::Ratio;
 use crate::domain::error::DomainError;
 use crate::domain::time::Thirty360;
 
-/// How `t` in years is measured from the valuation date. The default,
-/// `Act365Fixed`, is what the IMF and World Bank grant-element calculators
-/// use for dated flows.
+/// How `t` in years is measured from the valuation date. The default (what
+/// an unspecified `TimeBasis` in the API means) is `Thirty360`, ISDA 2006
+/// §4.16(f) Bond Basis: a flow k months after the valuation date on the
+/// same day of the month is exactly k/12 years away. (The IMF and World
+/// Bank grant-element calculators count periods, not days: a payment k
+/// periods away is k / frequency years.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum TimeBasis {
     /// Actual days / 365.
-    #[default]
     Act365Fixed,
     /// Actual days, each year counted by its own length (ISDA 2006 §4.16(b)).
     ActActIsda,
-    /// 30/360 Bond Basis days / 360.
+    /// 30/360 Bond Basis days / 360 (the default).
+    #[default]
     Thirty360,
     /// Actual days / 360.
     Act360,
@@ -209,6 +212,19 @@ mod tests {
                 primary: 0,
                 leap: 366
             }
+        );
+    }
+
+    #[test]
+    fn the_default_is_the_documented_one() {
+        // Issue 9, finding 11: the domain said ACT/365F, the API 30/360.
+        assert_eq!(TimeBasis::default(), TimeBasis::Thirty360);
+        let v = date(2014, 5, 5);
+        assert_eq!(
+            TimeBasis::default()
+                .year_fraction(v, date(2015, 11, 5))
+                .unwrap(),
+            Decimal::from_str("1.5").unwrap()
         );
     }
 
