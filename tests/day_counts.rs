@@ -6,6 +6,8 @@ mod common;
 
 use common::{money, TestServer};
 use debtcalc::api::pb::debtcalc::v1 as pb;
+use debtcalc::api::pb::debtcalc::v1::debt_stream::Stream;
+use debtcalc::api::pb::debtcalc::v1::discounting::Rate;
 use debtcalc::api::pb::google::r#type::Date;
 
 fn date(year: i32, month: i32, day: i32) -> Option<Date> {
@@ -205,4 +207,60 @@ async fn periodic_prorates_irregular_first_periods() {
         interest(irregular_first(None, pb::DayCount::Unspecified)).await,
         ["30000.00", "30000.00"]
     );
+}
+
+/// The present value of 1,000,000 USD at 0% repaid in two semi-annual
+/// month-end instalments from 2025-02-28, valued on 2024-08-31 at 5% annual
+/// effective on `basis`, and the basis echoed.
+async fn month_end_present_value(basis: pb::TimeBasis) -> (String, pb::TimeBasis) {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let response = client
+        .value_restructuring(pb::ValueRestructuringRequest {
+            old_claim: Some(pb::DebtStream {
+                stream: Some(Stream::DueAtValuation(money("USD", "1000000"))),
+            }),
+            past_due_interest: None,
+            new_debt: Some(pb::DebtStream {
+                stream: Some(Stream::Loan(pb::LoanStream {
+                    principal: Some(money("USD", "1000000")),
+                    terms: Some(month_ends(date(2025, 2, 28), 2, pb::DayCount::Periodic)),
+                })),
+            }),
+            valuation_date: date(2024, 8, 31),
+            discounting: Some(pb::Discounting {
+                rate: Some(Rate::FlatRate("0.05".into())),
+                time_basis: basis as i32,
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let echoed = response
+        .conventions
+        .unwrap()
+        .discounting
+        .unwrap()
+        .time_basis();
+    (response.new_debt.unwrap().present_value_exact, echoed)
+}
+
+#[tokio::test]
+async fn the_default_time_basis_counts_months_through_february() {
+    // Issue 9, finding 5: the default promised k/12 years for a flow k
+    // months away, but put 2025-02-28 at 178/360 years from 2024-08-31.
+    // Python decimal at 60 digits: 500000 x (1.05^-0.5 + 1.05^-1) =
+    // 964140.51266474278015338279431...
+    let (pv, echoed) = month_end_present_value(pb::TimeBasis::Unspecified).await;
+    assert_eq!(echoed, pb::TimeBasis::Months);
+    assert_eq!(&pv[..25], "964140.512664742780153382");
+    let (pv, echoed) = month_end_present_value(pb::TimeBasis::Months).await;
+    assert_eq!(echoed, pb::TimeBasis::Months);
+    assert_eq!(&pv[..25], "964140.512664742780153382");
+    // Bond Basis stays available, with its 178 days:
+    // 500000 x (1.05^(-178/360) + 1.05^-1) = 964272.79260485541743227...
+    let (pv, echoed) = month_end_present_value(pb::TimeBasis::Thirty360).await;
+    assert_eq!(echoed, pb::TimeBasis::Thirty360);
+    assert_eq!(&pv[..25], "964272.792604855417432271");
 }

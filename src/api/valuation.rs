@@ -276,6 +276,7 @@ pub fn time_basis(v: &mut Violations, field: &str, raw: i32) -> Option<TimeBasis
         Ok(pb::TimeBasis::Act365Fixed) => Some(TimeBasis::Act365Fixed),
         Ok(pb::TimeBasis::ActActIsda) => Some(TimeBasis::ActActIsda),
         Ok(pb::TimeBasis::Act360) => Some(TimeBasis::Act360),
+        Ok(pb::TimeBasis::Months) => Some(TimeBasis::Months),
         Err(_) => {
             v.add(
                 field,
@@ -469,6 +470,7 @@ fn time_basis_to_pb(basis: TimeBasis) -> pb::TimeBasis {
         TimeBasis::Act365Fixed => pb::TimeBasis::Act365Fixed,
         TimeBasis::ActActIsda => pb::TimeBasis::ActActIsda,
         TimeBasis::Act360 => pb::TimeBasis::Act360,
+        TimeBasis::Months => pb::TimeBasis::Months,
     }
 }
 

@@ -4,7 +4,9 @@
 //! ICMA's notional periods and the month count.
 
 pub mod icma;
+pub mod month_count;
 pub mod thirty_360;
 
 pub use icma::NotionalPeriods;
+pub use month_count::month_count_days;
 pub use thirty_360::Thirty360;
