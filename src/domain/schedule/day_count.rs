@@ -120,6 +120,19 @@ impl ScheduleContext {
     }
 }
 
+/// The exact year fraction of `start..end` (an accrual period, or part of
+/// one) of the schedule of `terms`, under its day count: what the engine
+/// multiplies the outstanding and the rate by.
+pub fn accrual_fraction(
+    terms: &LoanTerms,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<(i64, i64), DomainError> {
+    terms
+        .day_count
+        .year_fraction_ratio(start, end, &ScheduleContext::of(terms)?)
+}
+
 impl DayCount {
     /// The member of the 30/360 family this day count is, if it is one.
     pub fn thirty_360(self) -> Option<Thirty360> {
