@@ -182,9 +182,10 @@ impl DayCount {
 
     /// The year fraction as a decimal: exact when it has a finite decimal
     /// expansion within 28 decimals (30/360, ACT/360, a regular period of
-    /// Periodic for 1, 2 and 4 periods a year), otherwise rounded half-even to the most decimals that
-    /// fit (28 for fractions below 7.9, as for ACT/ACT ISDA
-    /// 61/365 + 121/366 = 0.4977243805674077401003069092).
+    /// Periodic or ACT/ACT ICMA for 1, 2 and 4 periods a year), otherwise
+    /// rounded half-even to the most decimals that fit (28 for fractions
+    /// below 7.9, as for ACT/ACT ISDA 61/365 + 121/366 =
+    /// 0.4977243805674077401003069092).
     pub fn year_fraction(
         self,
         start: NaiveDate,
