@@ -99,15 +99,20 @@ async fn dprk_remainder_against_the_claim_at_five_percent() {
 }
 
 #[tokio::test]
-async fn past_due_interest_enters_sz_and_ct_differently() {
+async fn past_due_interest_enters_face_and_present_value_alike() {
     let server = TestServer::start().await;
     let mut client = server.restructuring().await;
+    let flow = |amount: &str, kind: pb::CashFlowKind| pb::CashFlow {
+        date: date(2025, 5, 5),
+        amount: Some(money("USD", amount)),
+        kind: kind as i32,
+    };
     let old = pb::DebtStream {
         stream: Some(Stream::CashFlows(pb::CashFlowList {
-            flows: vec![pb::CashFlow {
-                date: date(2025, 5, 5),
-                amount: Some(money("USD", "1050")),
-            }],
+            flows: vec![
+                flow("1000", pb::CashFlowKind::Principal),
+                flow("50", pb::CashFlowKind::Interest),
+            ],
         })),
     };
     let response = client
@@ -121,14 +126,19 @@ async fn past_due_interest_enters_sz_and_ct_differently() {
         .await
         .unwrap()
         .into_inner();
-    // PV(old) = 1050 / 1.05 + 100 = 1100; SZ = 1 - 500/1100; CT = 1 - 500/(1050 + 100).
-    assert_eq!(
-        response.old_claim.unwrap().present_value,
-        Some(money("USD", "1100.00"))
-    );
+    // PV(old) = 1050 / 1.05 + 100 = 1100 = face (1000 principal + 100
+    // past-due interest): all three haircuts are 1 - 500/1100. Before issue
+    // 9 the face was 1050 (the sum of the flows): CT 0.5652, nominal 0.5238.
+    let old = response.old_claim.unwrap();
+    assert_eq!(old.present_value, Some(money("USD", "1100.00")));
+    assert_eq!(old.face_value, Some(money("USD", "1100.00")));
+    let parts = old.face_components.unwrap();
+    assert_eq!(parts.outstanding_principal, Some(money("USD", "1000.00")));
+    assert_eq!(parts.past_due_principal, Some(money("USD", "0.00")));
+    assert_eq!(parts.past_due_interest, Some(money("USD", "100.00")));
     assert_eq!(response.sz_haircut, "0.54545454545454545455");
-    assert_eq!(response.ct_haircut, "0.56521739130434782609");
-    assert_eq!(response.nominal_haircut, "0.52380952380952380952");
+    assert_eq!(response.ct_haircut, "0.54545454545454545455");
+    assert_eq!(response.nominal_haircut, "0.54545454545454545455");
 }
 
 #[tokio::test]
@@ -343,6 +353,7 @@ async fn curve_and_continuous_discounting_are_echoed() {
                     flows: vec![pb::CashFlow {
                         date: date(2022, 1, 1),
                         amount: Some(money("USD", "1000")),
+                        kind: pb::CashFlowKind::Principal as i32,
                     }],
                 })),
             }),

@@ -3,6 +3,7 @@
 //! mapping of errors to `tonic::Status`.
 
 pub mod convert;
+pub mod debt_stream;
 pub mod error;
 pub mod loan_terms;
 pub mod pb;
