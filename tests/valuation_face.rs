@@ -74,7 +74,7 @@ async fn a_loan_at_the_discount_rate_exchanged_for_itself_loses_nothing() {
     assert_eq!(response.sz_haircut, "0");
     assert_eq!(response.ct_haircut, "0");
     assert_eq!(response.nominal_haircut, "0");
-    assert_eq!(response.grant_element, "0");
+    assert_eq!(response.grant_element_at_discount_rate, "0");
     let conventions = response.conventions.unwrap();
     assert_eq!(
         conventions.face_value,

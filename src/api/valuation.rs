@@ -386,7 +386,7 @@ pub fn render_restructuring(
         nominal_haircut: convert::reported_decimal(result.haircuts.nominal),
         sz_haircut: convert::reported_decimal(result.haircuts.sturzenegger_zettelmeyer),
         ct_haircut: convert::reported_decimal(result.haircuts.cruces_trebesch),
-        grant_element: convert::reported_decimal(result.grant_element),
+        grant_element_at_discount_rate: convert::reported_decimal(result.grant_element),
         conventions: Some(pb::ValuationConventions {
             face_value: super::debt_stream::FACE_VALUE.into(),
             ..conventions(input.valuation_date, &input.discounting)
