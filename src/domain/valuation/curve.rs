@@ -1,30 +1,90 @@
 //! A discount curve of zero rates by tenor.
 //!
-//! Interpolation is linear in the zero rate between neighbouring tenors and
-//! flat beyond the ends: before the first tenor the first rate applies, after
-//! the last the last rate. Rates are under the compounding the curve is used
-//! with (see [`super::discount::Discounting::Curve`]). The interpolated rate
-//! is an exact fraction; nothing is rounded before discounting.
+//! Rates are given under the compounding the curve is used with (see
+//! [`super::discount::Discounting::Curve`]); `L(r)` is the continuously
+//! compounded equivalent of a rate `r` ([`Compounding::log_growth`]), so
+//! `DF(t) = e^(-L(t) t)`.
+//!
+//! **Interpolation** between neighbouring tenors ([`CurveInterpolation`]):
+//! - `LinearZeroRate` (the default, debtcalc's original rule): linear in the
+//!   zero rate as given (under the curve's compounding), then converted.
+//! - `LinearContinuousZeroRate`: each point converted to its continuous
+//!   rate `L_i`, then linear in `L`: QuantLib's `ZeroCurve`
+//!   (`InterpolatedZeroCurve<Linear>`), which converts compounded rates to
+//!   continuous ones at its nodes and interpolates those. Under continuous
+//!   compounding the two rules agree.
+//!
+//! **Extrapolation** ([`CurveExtrapolation`]): before the first tenor the
+//! first point's zero rate applies (a flat zero rate from 0 is also a flat
+//! forward rate, so both rules agree there). After the last tenor `T`:
+//! - `FlatZero` (the default): the last zero rate.
+//! - `FlatForward`: the instantaneous forward rate at `T` (from the last
+//!   segment, `f = L(T) + T L'(T-)`) is held, `-ln DF(t) = L(T) T + f (t - T)`:
+//!   QuantLib's extrapolation of an interpolated zero curve. A single-point
+//!   curve has `L' = 0`, so both rules agree.
+//!
+//! Interpolation weights are exact fractions; `ln` and `exp` are the 256-bit
+//! ones of [`super::precision`] (about 1e-72 relative), so a curve discount
+//! factor has the relative error bound of a flat one, 1e-60.
 
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
-use super::precision::Ratio;
+use super::compounding::Compounding;
+use super::precision::{BigFloat, Ratio};
 use crate::domain::error::DomainError;
+
+/// What is linear between the tenors of a curve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum CurveInterpolation {
+    /// The zero rate under the curve's compounding.
+    #[default]
+    LinearZeroRate,
+    /// The continuously compounded zero rate (QuantLib's `ZeroCurve`).
+    LinearContinuousZeroRate,
+}
+
+/// What a curve assumes after its last tenor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum CurveExtrapolation {
+    /// The last zero rate.
+    #[default]
+    FlatZero,
+    /// The instantaneous forward rate at the last tenor (QuantLib).
+    FlatForward,
+}
 
 /// Zero rates by tenor: `points[i] = (tenor in years, zero rate)`, tenors
 /// non-negative and strictly increasing, at least one point.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct ZeroCurve {
     pub points: Vec<(Decimal, Decimal)>,
+    pub interpolation: CurveInterpolation,
+    pub extrapolation: CurveExtrapolation,
 }
 
 impl ZeroCurve {
-    /// A checked curve.
+    /// A checked curve with the default interpolation and extrapolation.
     pub fn new(points: Vec<(Decimal, Decimal)>) -> Result<Self, DomainError> {
-        let curve = Self { points };
+        let curve = Self {
+            points,
+            ..Self::default()
+        };
         curve.validate()?;
         Ok(curve)
+    }
+
+    /// This curve with the given interpolation and extrapolation.
+    pub fn with_rules(
+        self,
+        interpolation: CurveInterpolation,
+        extrapolation: CurveExtrapolation,
+    ) -> Self {
+        Self {
+            interpolation,
+            extrapolation,
+            ..self
+        }
     }
 
     /// At least one point; tenors non-negative and strictly increasing;
@@ -62,35 +122,152 @@ impl ZeroCurve {
         Ok(())
     }
 
-    /// The zero rate at `years`, rounded half-even to 28 decimals.
+    /// The zero rate at `years` under [`CurveInterpolation::LinearZeroRate`]
+    /// with flat ends, rounded half-even to 28 decimals.
     pub fn rate_at(&self, years: Decimal) -> Result<Decimal, DomainError> {
         self.validate()?;
         self.rate_at_ratio(&Ratio::from_decimal(years))
             .to_decimal("interpolated zero rate")
     }
 
-    /// The exact zero rate at `t` years; the curve must be valid.
-    pub(crate) fn rate_at_ratio(&self, t: &Ratio) -> Ratio {
+    /// The segment of `t`: `Inside(i)` for `t` in `(t_{i-1}, t_i]`, or
+    /// before the first tenor or after the last one.
+    fn locate(&self, t: &Ratio) -> Segment {
         // First point with tenor >= t.
         let after = self
             .points
             .partition_point(|(tenor, _)| Ratio::from_decimal(*tenor).cmp(t) == Ordering::Less);
         if after == 0 {
-            return Ratio::from_decimal(self.points[0].1);
+            Segment::Before
+        } else if after == self.points.len() {
+            Segment::After
+        } else {
+            Segment::Inside(after)
         }
-        if after == self.points.len() {
-            return Ratio::from_decimal(self.points[after - 1].1);
-        }
-        let (t0, r0) = self.points[after - 1];
-        let (t1, r1) = self.points[after];
-        let (t0, r0) = (Ratio::from_decimal(t0), Ratio::from_decimal(r0));
-        let (t1, r1) = (Ratio::from_decimal(t1), Ratio::from_decimal(r1));
-        let weight = t
-            .sub(&t0)
-            .div(&t1.sub(&t0))
-            .unwrap_or_else(|| Ratio::from_int(0));
-        r0.add(&r1.sub(&r0).mul(&weight))
     }
+
+    /// The weight of `t` between the tenors of points `i - 1` and `i`.
+    fn weight(&self, i: usize, t: &Ratio) -> Ratio {
+        let t0 = Ratio::from_decimal(self.points[i - 1].0);
+        let t1 = Ratio::from_decimal(self.points[i].0);
+        t.sub(&t0)
+            .div(&t1.sub(&t0))
+            .unwrap_or_else(|| Ratio::from_int(0))
+    }
+
+    /// The exact zero rate at `t` years, linear in the given rates with flat
+    /// ends; the curve must be valid.
+    pub(crate) fn rate_at_ratio(&self, t: &Ratio) -> Ratio {
+        let rate = |i: usize| Ratio::from_decimal(self.points[i].1);
+        match self.locate(t) {
+            Segment::Before => rate(0),
+            Segment::After => rate(self.points.len() - 1),
+            Segment::Inside(i) => {
+                let (r0, r1) = (rate(i - 1), rate(i));
+                r0.add(&r1.sub(&r0).mul(&self.weight(i, t)))
+            }
+        }
+    }
+
+    /// The continuously compounded rates of the points under `compounding`.
+    pub(crate) fn continuous_rates(
+        &self,
+        compounding: Compounding,
+    ) -> Result<Vec<BigFloat>, DomainError> {
+        self.points
+            .iter()
+            .map(|(_, r)| compounding.log_growth(&Ratio::from_decimal(*r)))
+            .collect()
+    }
+
+    /// `-ln DF(t) = L(t) t` for `t > 0` years under `compounding`, with
+    /// `continuous` the points' continuous rates
+    /// ([`Self::continuous_rates`]).
+    pub(crate) fn log_discount(
+        &self,
+        t: &Ratio,
+        compounding: Compounding,
+        continuous: &[BigFloat],
+    ) -> Result<BigFloat, DomainError> {
+        let segment = self.locate(t);
+        let last = self.points.len() - 1;
+        if segment == Segment::After && self.extrapolation == CurveExtrapolation::FlatForward {
+            let big_t = Ratio::from_decimal(self.points[last].0);
+            let forward = self.forward_at_last(compounding, continuous)?;
+            let beyond = t.sub(&big_t).to_float();
+            return Ok(continuous[last]
+                .mul(&big_t.to_float())
+                .add(&forward.mul(&beyond)));
+        }
+        let rate = match (self.interpolation, segment) {
+            (_, Segment::Before) => continuous[0].clone(),
+            (_, Segment::After) => continuous[last].clone(),
+            (CurveInterpolation::LinearZeroRate, Segment::Inside(_)) => {
+                compounding.log_growth(&self.rate_at_ratio(t))?
+            }
+            (CurveInterpolation::LinearContinuousZeroRate, Segment::Inside(i)) => {
+                let (l0, l1) = (&continuous[i - 1], &continuous[i]);
+                l0.add(&l1.sub(l0).mul(&self.weight(i, t).to_float()))
+            }
+        };
+        Ok(rate.mul(&t.to_float()))
+    }
+
+    /// The instantaneous forward rate at the last tenor `T`, from the left:
+    /// `L(T) + T L'(T-)`, with `L'` the slope of the last segment in
+    /// continuous rates (`LinearContinuousZeroRate`) or the slope in given
+    /// rates times `dL/dr` (`LinearZeroRate`: `1 / (1 + r)`,
+    /// `1 / (1 + r/m)` or 1). 0 slope for a single point.
+    fn forward_at_last(
+        &self,
+        compounding: Compounding,
+        continuous: &[BigFloat],
+    ) -> Result<BigFloat, DomainError> {
+        let last = self.points.len() - 1;
+        if last == 0 {
+            return Ok(continuous[0].clone());
+        }
+        let (t0, r0) = self.points[last - 1];
+        let (t1, r1) = self.points[last];
+        let span = Ratio::from_decimal(t1).sub(&Ratio::from_decimal(t0));
+        let slope = match self.interpolation {
+            CurveInterpolation::LinearContinuousZeroRate => continuous[last]
+                .sub(&continuous[last - 1])
+                .div(&span.to_float()),
+            CurveInterpolation::LinearZeroRate => {
+                let rate_slope = Ratio::from_decimal(r1)
+                    .sub(&Ratio::from_decimal(r0))
+                    .div(&span);
+                let per_period = match compounding {
+                    Compounding::AnnualEffective => Some(Ratio::from_int(1)),
+                    Compounding::Periodic { periods_per_year } => {
+                        Some(Ratio::from_int(i64::from(periods_per_year)))
+                    }
+                    Compounding::Continuous => None,
+                };
+                // dL/dr = 1 / (1 + r/m) for m periods a year, 1 if continuous.
+                let dl_dr = match per_period {
+                    Some(m) => Ratio::from_decimal(r1)
+                        .div(&m)
+                        .map(|x| x.add(&Ratio::from_int(1)))
+                        .and_then(|base| Ratio::from_int(1).div(&base)),
+                    None => Some(Ratio::from_int(1)),
+                };
+                rate_slope
+                    .and_then(|s| dl_dr.map(|d| s.mul(&d)))
+                    .map(|x| x.to_float())
+            }
+        }
+        .ok_or_else(super::compounding::rate_error)?;
+        Ok(continuous[last].add(&slope.mul(&Ratio::from_decimal(t1).to_float())))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Segment {
+    Before,
+    Inside(usize),
+    After,
 }
 
 #[cfg(test)]
