@@ -3,6 +3,7 @@
 //! mapping of errors to `tonic::Status`.
 
 pub mod convert;
+pub mod debt_stream;
 pub mod error;
 pub mod loan_terms;
 pub mod pb;
@@ -13,6 +14,7 @@ pub mod schedule;
 pub mod solve;
 pub mod split;
 pub mod valuation;
+pub mod zero_curve;
 
 pub use reconciliation_service::ReconciliationApi;
 pub use restructuring_service::RestructuringApi;

@@ -27,10 +27,12 @@ pub use compounding::Compounding;
 pub use concessionality::{
     assess_concessionality, Concessionality, ConcessionalityConvention, Dac2018Group,
 };
-pub use curve::ZeroCurve;
+pub use curve::{CurveExtrapolation, CurveInterpolation, ZeroCurve};
 pub use discount::{discount_factor, Discounting};
 pub use grant_element::grant_element;
 pub use haircut::{haircuts, Haircuts};
 pub use present_value::{average_life, present_value, CashFlow, PresentValue};
 pub use restructuring::{value_restructuring, RestructuringInput, RestructuringValuation};
-pub use stream::{value_stream, DebtStream, ExpandedStream, StreamValue};
+pub use stream::{
+    value_stream, DebtStream, ExpandedStream, FaceComponents, FlowKind, KindedFlow, StreamValue,
+};
