@@ -13,8 +13,13 @@ use crate::domain::currency::Currency;
 use crate::domain::schedule::MAX_PERIODS;
 use crate::domain::valuation::{DebtStream, FlowKind, KindedFlow};
 
-/// What a face value is (echoed in the conventions of ValueRestructuring).
-pub const FACE_VALUE: &str = "OUTSTANDING_PRINCIPAL_PLUS_PAST_DUE_PRINCIPAL_AND_INTEREST";
+/// What a face value is (echoed in the conventions of ValueRestructuring
+/// and SolveTerms; see [`crate::domain::valuation::FaceComponents`]).
+pub const FACE_VALUE: &str =
+    "OUTSTANDING_PRINCIPAL_PLUS_PAST_DUE_PRINCIPAL_AND_INTEREST_PLUS_ACCRUED_INTEREST: accrued \
+     interest of a loan or preset from the running period's accrual start to the valuation \
+     date, on the schedule's day count, rounded to the minor unit; none for cash flows, which \
+     carry no accrual information; negative interest counts with its sign";
 
 /// A stream with the field paths its checks across fields need.
 pub struct ParsedStream {

@@ -218,6 +218,11 @@ pub fn stream_to_pb(
                 face.past_due_interest,
                 "face value",
             )?),
+            accrued_interest: Some(money_rounded(
+                currency,
+                face.accrued_interest,
+                "face value",
+            )?),
         }),
         present_value: Some(money_rounded(
             currency,

@@ -6,15 +6,35 @@
 //! grant element divide by, never the sum of future payments (which
 //! includes interest):
 //!
-//! `face = outstanding principal + past-due principal + past-due interest`
+//! `face = outstanding principal + past-due principal + past-due interest
+//! + accrued interest`
 //!
 //! where *past due* means dated on or before the valuation date (due and,
 //! since the stream lists it as owed, unpaid there; such flows count at
 //! `t = 0` in the present value too, so face and present value treat them
 //! alike). Interest due after the valuation date and fees are never part of
-//! the face. For a loan, principal is what its schedule repays (interest
-//! capitalised in a grace period that ended by the valuation date is then
-//! outstanding principal) and interest is each instalment's paid interest.
+//! the face, except the interest a loan has accrued by the valuation date:
+//! the present value counts the whole coming instalment, and the claim
+//! treated in an exchange (Cruces-Trebesch; exchange practice) includes the
+//! accrued interest, so the face does too. For a loan, principal is what
+//! its schedule repays (interest capitalised in a grace period that ended
+//! by the valuation date is then outstanding principal), interest is each
+//! instalment's paid interest, and the accrued interest is that of the
+//! period running at the valuation date (accrual start < valuation date <
+//! due date): the outstanding at its start x its rate x the schedule's own
+//! day-count fraction from its accrual start to the valuation date
+//! ([`accrual_fraction`]: the periodic count prorates the part period
+//! against notional regular periods, as it does an irregular period),
+//! rounded once to the minor unit with the terms' rounding, as the
+//! schedule rounds a period's interest. A list of cash flows carries no
+//! accrual information (no period starts, day count or rate), so its
+//! accrued interest is zero: give interest accrued by the valuation date as
+//! an interest flow dated then.
+//!
+//! **Negative interest** (a negative rate) counts with its sign, as it does
+//! in the present value: negative past-due or accrued interest reduces the
+//! face. A face that is not positive has no haircut or grant element; the
+//! API layer refuses it on the stream's field.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -23,8 +43,11 @@ use super::present_value::{average_life, present_value, CashFlow, PresentValue};
 use super::Discounting;
 use crate::domain::currency::Currency;
 use crate::domain::error::DomainError;
+use crate::domain::money::mantissa;
 use crate::domain::money::Money;
-use crate::domain::schedule::{build_schedule, LoanTerms, Schedule};
+use crate::domain::rounding::{div_round, pow10};
+use crate::domain::schedule::day_count::accrual_fraction;
+use crate::domain::schedule::{build_schedule, Installment, LoanTerms, Schedule};
 
 /// What a dated flow pays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,14 +92,21 @@ pub struct FaceComponents {
     pub past_due_principal: Decimal,
     /// Interest due on or before the valuation date.
     pub past_due_interest: Decimal,
+    /// Interest of a loan accrued from the start of the period running at
+    /// the valuation date to it, not yet due (zero for cash flows and
+    /// amounts due now).
+    pub accrued_interest: Decimal,
 }
 
 impl FaceComponents {
     /// The face value: the sum of the parts.
     pub fn total(&self) -> Result<Decimal, DomainError> {
         add(
-            add(self.outstanding_principal, self.past_due_principal)?,
-            self.past_due_interest,
+            add(
+                add(self.outstanding_principal, self.past_due_principal)?,
+                self.past_due_interest,
+            )?,
+            self.accrued_interest,
         )
     }
 
@@ -165,6 +195,10 @@ impl DebtStream {
                             date,
                             amount: i.principal.amount,
                         });
+                    }
+                    if i.accrual_start < valuation_date && valuation_date < date {
+                        parts.accrued_interest =
+                            accrued_interest(principal, terms, i, outstanding, valuation_date)?;
                     }
                     if date <= valuation_date {
                         // Due: its principal and its paid interest; what
@@ -278,6 +312,29 @@ pub fn value_stream(
     })
 }
 
+/// The interest of instalment `period` accrued on `outstanding` (its
+/// outstanding at its start) from its accrual start to `valuation_date`,
+/// inside it: the schedule's interest formula on the part period.
+fn accrued_interest(
+    principal: &Money,
+    terms: &LoanTerms,
+    period: &Installment,
+    outstanding: Decimal,
+    valuation_date: NaiveDate,
+) -> Result<Decimal, DomainError> {
+    let (numerator, denominator) = accrual_fraction(terms, period.accrual_start, valuation_date)?;
+    let outstanding = Money {
+        currency: principal.currency,
+        amount: outstanding,
+    }
+    .to_minor_units()
+    .ok_or(overflow())?;
+    let exact_numerator = outstanding * mantissa(period.rate) * numerator;
+    let exact_denominator = pow10(period.rate.scale()) * denominator;
+    let minor = div_round(&exact_numerator, &exact_denominator, terms.rounding);
+    Ok(Money::from_minor_units(principal.currency, &minor, "accrued interest")?.amount)
+}
+
 fn overflow() -> DomainError {
     DomainError::Overflow {
         quantity: "face value",
@@ -360,5 +417,28 @@ mod tests {
         assert_eq!(face.past_due_principal, d("605"));
         assert_eq!(face.past_due_interest, d("121"));
         assert_eq!(face.total().unwrap(), d("1331"));
+    }
+
+    #[test]
+    fn interest_accrued_in_the_running_period_is_face() {
+        // Period 2 (2021-01-01..2022-01-01) on 1,100 (one year capitalised)
+        // at 10%: 180/360 of 110 accrued by 2021-07-01.
+        let face = parts(&loan(GraceInterest::Capitalized), date(2021, 7, 1));
+        assert_eq!(face.accrued_interest, d("55"));
+        assert_eq!(face.total().unwrap(), d("1155"));
+        // On the due date it is due, not accrued; before the accrual start
+        // (2020-01-01) nothing has accrued.
+        assert_eq!(
+            parts(&loan(GraceInterest::Paid), date(2022, 1, 1)).accrued_interest,
+            Decimal::ZERO
+        );
+        assert_eq!(
+            parts(&loan(GraceInterest::Paid), date(2019, 7, 1)).accrued_interest,
+            Decimal::ZERO
+        );
+        // Paid grace: 1,000 outstanding, 100 past due, 50 accrued.
+        let face = parts(&loan(GraceInterest::Paid), date(2021, 7, 1));
+        assert_eq!(face.accrued_interest, d("50"));
+        assert_eq!(face.total().unwrap(), d("1150"));
     }
 }
