@@ -369,3 +369,51 @@ async fn accrued_interest_is_part_of_the_face_between_payment_dates() {
         assert_eq!(parts.past_due_interest, Some(money("USD", "50000.00")));
     }
 }
+
+/// Issue 9, finding 2 with a negative rate: a loan of 1,000,000 at -90%,
+/// equal principal in four annual instalments from 2019-01-15, all due by
+/// 2024-01-15. Its interest (-900,000, -675,000, -450,000, -225,000) counts
+/// with its sign, so the face is 1,000,000 - 2,250,000 = -1,250,000: no
+/// haircut divides by it. Before the fix the error was INVALID_INPUT on
+/// old_claim, new_debt and discounting alike ("old face value must be
+/// positive for a haircut", checked on the old code); now it is one
+/// violation on the stream's own field, its parts in the message.
+#[tokio::test]
+async fn a_non_positive_face_is_refused_on_its_stream() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let mut loan = past_due_loan();
+    if let Some(Stream::Loan(l)) = loan.as_mut().and_then(|s| s.stream.as_mut()) {
+        l.terms.as_mut().unwrap().annual_rate = "-0.9".into();
+    }
+    let due_now = Some(pb::DebtStream {
+        stream: Some(Stream::DueAtValuation(money("USD", "500000"))),
+    });
+    for (old_claim, new_debt, field) in [
+        (loan.clone(), due_now.clone(), "old_claim.loan"),
+        (due_now, loan, "new_debt.loan"),
+    ] {
+        let status = client
+            .value_restructuring(pb::ValueRestructuringRequest {
+                old_claim,
+                past_due_interest: None,
+                new_debt,
+                valuation_date: date(2024, 1, 15),
+                discounting: flat("0.08"),
+            })
+            .await
+            .expect_err("no face");
+        assert_eq!(status.code(), Code::InvalidArgument);
+        assert_eq!(violation_fields(&status), [field]);
+        assert_eq!(error_reason(&status), "NON_POSITIVE_FACE_VALUE");
+        for part in [
+            "-1250000.00",
+            "outstanding principal 0.00",
+            "past-due principal 1000000.00",
+            "past-due interest -2250000.00",
+            "accrued interest 0.00",
+        ] {
+            assert!(status.message().contains(part), "{}", status.message());
+        }
+    }
+}
