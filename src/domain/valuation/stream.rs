@@ -28,8 +28,9 @@
 //! rounded once to the minor unit with the terms' rounding, as the
 //! schedule rounds a period's interest. A list of cash flows carries no
 //! accrual information (no period starts, day count or rate), so its
-//! accrued interest is zero: give interest accrued by the valuation date as
-//! an interest flow dated then.
+//! accrued interest is zero: between due dates its face omits the interest
+//! accrued in its next interest flow (documented in the proto: give such a
+//! claim as a loan, or value it on a due date).
 //!
 //! **Negative interest** (a negative rate) counts with its sign, as it does
 //! in the present value: negative past-due or accrued interest reduces the
