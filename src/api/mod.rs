@@ -2,6 +2,7 @@
 //! (all validation with field paths happens here), thin handlers, and the
 //! mapping of errors to `tonic::Status`.
 
+pub mod concessionality;
 pub mod convert;
 pub mod error;
 pub mod loan_terms;

@@ -423,5 +423,7 @@ fn preset_to_pb(preset: &TermPreset) -> pb::TermPreset {
             .map(|t| t.normalize().to_string())
             .unwrap_or_default(),
         source: preset.source.into(),
+        grace_convention: super::concessionality::grace_convention_to_pb(preset.grace_convention)
+            as i32,
     }
 }

@@ -14,10 +14,21 @@
 //!   semi-annually, as the documented approximation; a caller with the
 //!   actual table can replace `amortization` with
 //!   [`Amortization::CustomShares`].
-//! - **Periods.** `grace_years` are years of interest-only periods and the
-//!   principal is repaid over the `maturity_years - grace_years` years after
-//!   them: [`preset_terms`] gives `2 x grace_years` grace periods and
-//!   `2 x (maturity_years - grace_years)` semi-annual instalments. With the
+//! - **Periods.** Every preset reads its grace under
+//!   [`GraceConvention::InterestOnlyYears`], the Paris Club's own wording
+//!   ("a grace period, in which only payments of interest on the
+//!   consolidation are due": clubdeparis.org, "Rescheduling and
+//!   cancellation"): `grace_years` are years of interest-only periods and
+//!   the principal is repaid over the `maturity_years - grace_years` years
+//!   after them: [`preset_terms`] gives `2 x grace_years` grace periods and
+//!   `2 x (maturity_years - grace_years)` semi-annual instalments. The
+//!   OECD DAC reading of the same words (grace = the interval to the first
+//!   repayment) would give one grace period fewer and one instalment more
+//!   (11 and 35 for 23 years with 6 of grace); see [`crate::domain::grace`].
+//!   The counts are derived from the published maturity and grace; they
+//!   have not been checked against the payment counts stated in individual
+//!   agreed minutes (not available to this work), which the preset sources
+//!   say. With the
 //!   first payment six months after the consolidation (valuation) date the
 //!   last instalment falls exactly `maturity_years` after it (23 years with
 //!   6 years grace: 12 grace periods + 34 instalments; 33 years without
@@ -46,6 +57,7 @@ use rust_decimal::Decimal;
 use std::fmt;
 
 use super::solve::Unknown;
+use crate::domain::grace::GraceConvention;
 use crate::domain::rounding::RoundingMode;
 use crate::domain::schedule::{
     Amortization, DayCount, Frequency, GraceInterest, InterestRate, LoanTerms,
@@ -153,8 +165,11 @@ pub struct TermPreset {
     pub cancellation_share: Decimal,
     /// Years from consolidation to the last instalment.
     pub maturity_years: u32,
-    /// Years without principal repayment.
+    /// Years of grace, read under `grace_convention`.
     pub grace_years: u32,
+    /// How `grace_years` is read (interest-only years for every Paris Club
+    /// preset).
+    pub grace_convention: GraceConvention,
     pub frequency: Frequency,
     /// Equal principal: the documented approximation of the progressive
     /// tables (see the module documentation).
@@ -173,11 +188,18 @@ impl TermPreset {
         DayCount::Thirty360
     }
 
-    /// Grace periods: `periods per year x grace_years`.
+    /// Interest-only periods: under [`GraceConvention::InterestOnlyYears`]
+    /// (every preset) `periods per year x grace_years`; under the DAC
+    /// reading one fewer (see [`crate::domain::grace`]).
     pub fn grace_periods(&self) -> u32 {
-        self.frequency
+        let periods = self
+            .frequency
             .periods_per_year()
-            .saturating_mul(self.grace_years)
+            .saturating_mul(self.grace_years);
+        match self.grace_convention {
+            GraceConvention::InterestOnlyYears => periods,
+            GraceConvention::DacIntervalToFirstRepayment => periods.saturating_sub(1),
+        }
     }
 
     /// What a solve with this preset looks for: the write-off share of a
@@ -191,12 +213,15 @@ impl TermPreset {
         }
     }
 
-    /// Principal instalments: `periods per year x (maturity_years -
-    /// grace_years)`.
+    /// Principal instalments: every period of the maturity after the
+    /// interest-only ones (`periods per year x (maturity_years -
+    /// grace_years)` under [`GraceConvention::InterestOnlyYears`]), so the
+    /// last falls `maturity_years` after the start of the schedule.
     pub fn installment_count(&self) -> u32 {
         self.frequency
             .periods_per_year()
-            .saturating_mul(self.maturity_years.saturating_sub(self.grace_years))
+            .saturating_mul(self.maturity_years)
+            .saturating_sub(self.grace_periods())
     }
 }
 
@@ -226,6 +251,7 @@ const PRESETS: [TermPreset; 11] = [
         option: PresetOption::Rescheduling,
         cancellation_share: Decimal::ZERO,
         maturity_years: 15,
+        grace_convention: GraceConvention::InterestOnlyYears,
         grace_years: 2,
         frequency: Frequency::SemiAnnual,
         amortization: Amortization::EqualPrincipal,
@@ -241,6 +267,7 @@ const PRESETS: [TermPreset; 11] = [
         option: PresetOption::Oda,
         cancellation_share: Decimal::ZERO,
         maturity_years: 20,
+        grace_convention: GraceConvention::InterestOnlyYears,
         grace_years: 10,
         frequency: Frequency::SemiAnnual,
         amortization: Amortization::EqualPrincipal,
@@ -256,6 +283,7 @@ const PRESETS: [TermPreset; 11] = [
         option: PresetOption::DebtReduction,
         cancellation_share: ONE_THIRD,
         maturity_years: 14,
+        grace_convention: GraceConvention::InterestOnlyYears,
         grace_years: 8,
         frequency: Frequency::SemiAnnual,
         amortization: Amortization::EqualPrincipal,
@@ -271,6 +299,7 @@ const PRESETS: [TermPreset; 11] = [
         option: PresetOption::Oda,
         cancellation_share: Decimal::ZERO,
         maturity_years: 25,
+        grace_convention: GraceConvention::InterestOnlyYears,
         grace_years: 14,
         frequency: Frequency::SemiAnnual,
         amortization: Amortization::EqualPrincipal,
@@ -285,6 +314,7 @@ const PRESETS: [TermPreset; 11] = [
         option: PresetOption::DebtReduction,
         cancellation_share: dec(50, 2),
         maturity_years: 23,
+        grace_convention: GraceConvention::InterestOnlyYears,
         grace_years: 6,
         frequency: Frequency::SemiAnnual,
         amortization: Amortization::EqualPrincipal,
@@ -299,6 +329,7 @@ const PRESETS: [TermPreset; 11] = [
         option: PresetOption::Oda,
         cancellation_share: Decimal::ZERO,
         maturity_years: 30,
+        grace_convention: GraceConvention::InterestOnlyYears,
         grace_years: 12,
         frequency: Frequency::SemiAnnual,
         amortization: Amortization::EqualPrincipal,
@@ -313,6 +344,7 @@ const PRESETS: [TermPreset; 11] = [
         option: PresetOption::DebtReduction,
         cancellation_share: dec(67, 2),
         maturity_years: 23,
+        grace_convention: GraceConvention::InterestOnlyYears,
         grace_years: 6,
         frequency: Frequency::SemiAnnual,
         amortization: Amortization::EqualPrincipal,
@@ -329,6 +361,7 @@ const PRESETS: [TermPreset; 11] = [
         option: PresetOption::DebtServiceReduction,
         cancellation_share: Decimal::ZERO,
         maturity_years: 33,
+        grace_convention: GraceConvention::InterestOnlyYears,
         grace_years: 0,
         frequency: Frequency::SemiAnnual,
         amortization: Amortization::EqualPrincipal,
@@ -345,6 +378,7 @@ const PRESETS: [TermPreset; 11] = [
         option: PresetOption::Oda,
         cancellation_share: Decimal::ZERO,
         maturity_years: 40,
+        grace_convention: GraceConvention::InterestOnlyYears,
         grace_years: 16,
         frequency: Frequency::SemiAnnual,
         amortization: Amortization::EqualPrincipal,
@@ -359,6 +393,7 @@ const PRESETS: [TermPreset; 11] = [
         option: PresetOption::DebtReduction,
         cancellation_share: dec(90, 2),
         maturity_years: 23,
+        grace_convention: GraceConvention::InterestOnlyYears,
         grace_years: 6,
         frequency: Frequency::SemiAnnual,
         amortization: Amortization::EqualPrincipal,
@@ -374,6 +409,7 @@ const PRESETS: [TermPreset; 11] = [
         option: PresetOption::Oda,
         cancellation_share: Decimal::ZERO,
         maturity_years: 40,
+        grace_convention: GraceConvention::InterestOnlyYears,
         grace_years: 16,
         frequency: Frequency::SemiAnnual,
         amortization: Amortization::EqualPrincipal,
