@@ -75,9 +75,9 @@ async fn dprk_remainder_against_the_claim_at_five_percent() {
     assert_eq!(new.average_life_years, "10.25");
     assert_eq!(new.flow_count, 40);
     // About 36.92% and 93.73%, as the issue states; exactly 1 - PV / face.
-    let ge = dec(&response.grant_element);
+    let ge = dec(&response.grant_element_at_discount_rate);
     assert!((ge - (Decimal::ONE - dec(DPRK_PV_AT_5) / dec("1090000000"))).abs() < dec("1e-18"));
-    assert_eq!(&response.grant_element[..6], "0.3691");
+    assert_eq!(&response.grant_element_at_discount_rate[..6], "0.3691");
     let sz = dec(&response.sz_haircut);
     assert!((sz - (Decimal::ONE - dec(DPRK_PV_AT_5) / dec("10960000000"))).abs() < dec("1e-18"));
     assert_eq!(&response.sz_haircut[..6], "0.9372");
@@ -99,15 +99,20 @@ async fn dprk_remainder_against_the_claim_at_five_percent() {
 }
 
 #[tokio::test]
-async fn past_due_interest_enters_sz_and_ct_differently() {
+async fn past_due_interest_enters_face_and_present_value_alike() {
     let server = TestServer::start().await;
     let mut client = server.restructuring().await;
+    let flow = |amount: &str, kind: pb::CashFlowKind| pb::CashFlow {
+        date: date(2025, 5, 5),
+        amount: Some(money("USD", amount)),
+        kind: kind as i32,
+    };
     let old = pb::DebtStream {
         stream: Some(Stream::CashFlows(pb::CashFlowList {
-            flows: vec![pb::CashFlow {
-                date: date(2025, 5, 5),
-                amount: Some(money("USD", "1050")),
-            }],
+            flows: vec![
+                flow("1000", pb::CashFlowKind::Principal),
+                flow("50", pb::CashFlowKind::Interest),
+            ],
         })),
     };
     let response = client
@@ -121,14 +126,19 @@ async fn past_due_interest_enters_sz_and_ct_differently() {
         .await
         .unwrap()
         .into_inner();
-    // PV(old) = 1050 / 1.05 + 100 = 1100; SZ = 1 - 500/1100; CT = 1 - 500/(1050 + 100).
-    assert_eq!(
-        response.old_claim.unwrap().present_value,
-        Some(money("USD", "1100.00"))
-    );
+    // PV(old) = 1050 / 1.05 + 100 = 1100 = face (1000 principal + 100
+    // past-due interest): all three haircuts are 1 - 500/1100. Before issue
+    // 9 the face was 1050 (the sum of the flows): CT 0.5652, nominal 0.5238.
+    let old = response.old_claim.unwrap();
+    assert_eq!(old.present_value, Some(money("USD", "1100.00")));
+    assert_eq!(old.face_value, Some(money("USD", "1100.00")));
+    let parts = old.face_components.unwrap();
+    assert_eq!(parts.outstanding_principal, Some(money("USD", "1000.00")));
+    assert_eq!(parts.past_due_principal, Some(money("USD", "0.00")));
+    assert_eq!(parts.past_due_interest, Some(money("USD", "100.00")));
     assert_eq!(response.sz_haircut, "0.54545454545454545455");
-    assert_eq!(response.ct_haircut, "0.56521739130434782609");
-    assert_eq!(response.nominal_haircut, "0.52380952380952380952");
+    assert_eq!(response.ct_haircut, "0.54545454545454545455");
+    assert_eq!(response.nominal_haircut, "0.54545454545454545455");
 }
 
 #[tokio::test]
@@ -343,6 +353,7 @@ async fn curve_and_continuous_discounting_are_echoed() {
                     flows: vec![pb::CashFlow {
                         date: date(2022, 1, 1),
                         amount: Some(money("USD", "1000")),
+                        kind: pb::CashFlowKind::Principal as i32,
                     }],
                 })),
             }),
@@ -400,4 +411,62 @@ async fn concessionality_is_valued_at_disbursement() {
         .expect_err("valued after the payments");
     assert_eq!(violation_fields(&status), ["valuation_date"]);
     assert_eq!(error_reason(&status), "VALUATION_AFTER_FIRST_PAYMENT");
+}
+
+/// Issue 9, finding 9: the grant element of ValueRestructuring is at the
+/// request's discount rate, not a concessionality convention's; its name
+/// says so, and at another rate it differs from the IMF figure.
+#[tokio::test]
+async fn the_restructuring_grant_element_is_at_the_discount_rate_not_the_imf_figure() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let restructuring = client
+        .value_restructuring(pb::ValueRestructuringRequest {
+            old_claim: claim("10960000000"),
+            past_due_interest: None,
+            new_debt: Some(dprk_remainder()),
+            valuation_date: date(2014, 5, 5),
+            discounting: flat("0.08"),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let imf = client
+        .assess_concessionality(pb::AssessConcessionalityRequest {
+            principal: Some(money("USD", "1090000000")),
+            terms: Some(pb::LoanTerms {
+                first_payment_date: date(2014, 11, 5),
+                frequency: pb::Frequency::SemiAnnual as i32,
+                installment_count: 40,
+                ..Default::default()
+            }),
+            convention: pb::ConcessionalityConvention::ImfWorldBank as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let at_eight = dec(&restructuring.grant_element_at_discount_rate);
+    let at_five = dec(&imf.grant_element);
+    assert_eq!(&imf.grant_element[..6], "0.3691");
+    assert_eq!(&restructuring.grant_element_at_discount_rate[..6], "0.4994");
+    assert_ne!(at_eight, at_five);
+    // The old name is gone from the contract (reserved), so no client reads
+    // this figure as the convention's.
+    let descriptor = response_field_names();
+    assert!(!descriptor.contains(&"grant_element".to_string()));
+    assert!(descriptor.contains(&"grant_element_at_discount_rate".to_string()));
+}
+
+/// The field names of ValueRestructuringResponse in the served descriptor.
+fn response_field_names() -> Vec<String> {
+    use prost::Message;
+    let set = prost_types::FileDescriptorSet::decode(debtcalc::api::pb::FILE_DESCRIPTOR_SET)
+        .expect("descriptor set");
+    set.file
+        .iter()
+        .flat_map(|f| f.message_type.iter())
+        .filter(|m| m.name() == "ValueRestructuringResponse")
+        .flat_map(|m| m.field.iter().map(|f| f.name().to_string()))
+        .collect()
 }

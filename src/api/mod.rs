@@ -4,6 +4,7 @@
 
 pub mod concessionality;
 pub mod convert;
+pub mod debt_stream;
 pub mod error;
 pub mod loan_terms;
 pub mod pb;

@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::convert::{self, Sign};
+pub use super::debt_stream::{debt_stream_with, past_due_interest, ParsedStream};
+
+use super::convert;
 use super::error::{ApiError, Violations};
 use super::loan_terms;
 use super::pb::debtcalc::v1 as pb;
@@ -12,10 +14,9 @@ use crate::domain::currency::Currency;
 use crate::domain::error::DomainError;
 use crate::domain::money::{round_to_minor_units, Money};
 use crate::domain::rounding::RoundingMode;
-use crate::domain::schedule::MAX_PERIODS;
 use crate::domain::valuation::{
-    CashFlow, Compounding, Concessionality, ConcessionalityConvention, Dac2018Group, DebtStream,
-    Discounting, ExpandedStream, RestructuringInput, RestructuringValuation, StreamValue,
+    Compounding, Concessionality, ConcessionalityConvention, Dac2018Group, DebtStream, Discounting,
+    ExpandedStream, FaceComponents, RestructuringInput, RestructuringValuation, StreamValue,
     TimeBasis, ZeroCurve,
 };
 
@@ -28,120 +29,6 @@ pub const PAST_FLOWS: &str = "DUE_AT_VALUATION_DATE";
 /// The guaranteed precision of present values (echoed).
 pub const PRECISION: &str = "discount factors to a relative error below 1e-60 (256-bit arithmetic); present values \
      within 1e-27 x max(1, sum of |flow| x DF) before rounding, then rounded half-even to 28 decimals";
-
-/// A stream with the field path of its currency, for mismatch errors.
-pub struct ParsedStream {
-    pub stream: DebtStream,
-    pub currency_field: String,
-}
-
-/// Validates a `DebtStream` at `field` (a preset's first payment defaults
-/// to one period after `valuation_date`).
-pub fn debt_stream_with(
-    v: &mut Violations,
-    field: &str,
-    value: Option<&pb::DebtStream>,
-    valuation_date: Option<NaiveDate>,
-) -> Option<ParsedStream> {
-    use pb::debt_stream::Stream;
-    let Some(stream) = value.and_then(|s| s.stream.as_ref()) else {
-        v.add(
-            field,
-            "MISSING_FIELD",
-            "is required: one of loan, cash_flows, due_at_valuation or preset",
-        );
-        return None;
-    };
-    match stream {
-        Stream::Loan(loan) => {
-            let at = format!("{field}.loan");
-            let (principal, terms) = loan_terms::loan(
-                v,
-                &format!("{at}."),
-                loan.principal.as_ref(),
-                loan.terms.as_ref(),
-            )?;
-            Some(ParsedStream {
-                stream: DebtStream::Loan { principal, terms },
-                currency_field: format!("{at}.principal.currency_code"),
-            })
-        }
-        Stream::CashFlows(list) => {
-            let at = format!("{field}.cash_flows.flows");
-            if list.flows.is_empty() {
-                v.add(&at, "MISSING_FIELD", "needs at least one flow");
-                return None;
-            }
-            if list.flows.len() > MAX_PERIODS as usize {
-                v.add(
-                    &at,
-                    "TOO_MANY_FLOWS",
-                    format!("at most {MAX_PERIODS} flows, got {}", list.flows.len()),
-                );
-                return None;
-            }
-            let mut currency: Option<Currency> = None;
-            let mut flows = Vec::with_capacity(list.flows.len());
-            let mut valid = true;
-            for (i, flow) in list.flows.iter().enumerate() {
-                let date = convert::date(v, &format!("{at}[{i}].date"), flow.date.as_ref());
-                let amount = convert::money(
-                    v,
-                    &format!("{at}[{i}].amount"),
-                    flow.amount.as_ref(),
-                    Sign::Positive,
-                );
-                match (date, amount) {
-                    (Some(date), Some(amount)) => {
-                        match currency {
-                            Some(c) if c != amount.currency => {
-                                v.add(
-                                    format!("{at}[{i}].amount.currency_code"),
-                                    "CURRENCY_MISMATCH",
-                                    format!(
-                                        "must be {c} like the first flow, got {}",
-                                        amount.currency
-                                    ),
-                                );
-                                valid = false;
-                            }
-                            _ => currency = Some(amount.currency),
-                        }
-                        flows.push(CashFlow {
-                            date,
-                            amount: amount.amount,
-                        });
-                    }
-                    _ => valid = false,
-                }
-            }
-            valid.then_some(())?;
-            Some(ParsedStream {
-                stream: DebtStream::CashFlows {
-                    currency: currency?,
-                    flows,
-                },
-                currency_field: format!("{at}[0].amount.currency_code"),
-            })
-        }
-        Stream::Preset(preset) => {
-            let at = format!("{field}.preset");
-            let stream = super::solve::preset_stream(v, &at, preset, valuation_date)?;
-            Some(ParsedStream {
-                stream,
-                currency_field: format!("{at}.eligible_amount.currency_code"),
-            })
-        }
-        Stream::DueAtValuation(amount) => {
-            let at = format!("{field}.due_at_valuation");
-            let amount = convert::money(v, &at, Some(amount), Sign::Positive)?;
-            Some(ParsedStream {
-                stream: DebtStream::DueAtValuation(amount),
-                currency_field: format!("{at}.currency_code"),
-            })
-        }
-    }
-}
 
 /// Validates `Discounting` at `field`.
 pub fn discounting(
@@ -285,32 +172,6 @@ pub fn time_basis(v: &mut Violations, field: &str, raw: i32) -> Option<TimeBasis
     }
 }
 
-/// The optional past-due interest of the old claim: non-negative, in the
-/// old claim's currency; zero when absent.
-pub fn past_due_interest(
-    v: &mut Violations,
-    value: Option<&pb::Money>,
-    old: Option<&ParsedStream>,
-) -> Option<Decimal> {
-    let Some(value) = value else {
-        return Some(Decimal::ZERO);
-    };
-    let past_due = convert::money(v, "past_due_interest", Some(value), Sign::NonNegative)?;
-    let currency = old?.stream.currency();
-    if past_due.currency != currency {
-        v.add(
-            "past_due_interest.currency_code",
-            "CURRENCY_MISMATCH",
-            format!(
-                "must be the old claim's currency {currency}, got {}",
-                past_due.currency
-            ),
-        );
-        return None;
-    }
-    Some(past_due.amount)
-}
-
 /// Validates a ValueRestructuring request.
 pub fn parse_restructuring(
     request: &pb::ValueRestructuringRequest,
@@ -374,11 +235,30 @@ fn money_rounded(
 pub fn stream_to_pb(
     stream: &ExpandedStream,
     value: &StreamValue,
+    face: &FaceComponents,
     terms: Option<&crate::domain::schedule::LoanTerms>,
 ) -> Result<pb::StreamValuation, ApiError> {
     let currency = stream.currency;
+    let face_value = face.total().map_err(valuation_error)?;
     Ok(pb::StreamValuation {
-        face_value: Some(money_rounded(currency, value.face, "face value")?),
+        face_value: Some(money_rounded(currency, face_value, "face value")?),
+        face_components: Some(pb::FaceComponents {
+            outstanding_principal: Some(money_rounded(
+                currency,
+                face.outstanding_principal,
+                "face value",
+            )?),
+            past_due_principal: Some(money_rounded(
+                currency,
+                face.past_due_principal,
+                "face value",
+            )?),
+            past_due_interest: Some(money_rounded(
+                currency,
+                face.past_due_interest,
+                "face value",
+            )?),
+        }),
         present_value: Some(money_rounded(
             currency,
             value.present_value.value,
@@ -481,6 +361,7 @@ pub fn conventions(
         share_decimals: convert::REPORTED_DECIMALS,
         precision: PRECISION.into(),
         past_flows: PAST_FLOWS.into(),
+        face_value: String::new(),
     }
 }
 
@@ -493,18 +374,23 @@ pub fn render_restructuring(
         old_claim: Some(stream_to_pb(
             &result.old_stream,
             &result.old_value,
+            &result.old_face,
             loan_terms_of(&input.old_claim),
         )?),
         new_debt: Some(stream_to_pb(
             &result.new_stream,
             &result.new_value,
+            &result.new_stream.face_components,
             loan_terms_of(&input.new_debt),
         )?),
         nominal_haircut: convert::reported_decimal(result.haircuts.nominal),
         sz_haircut: convert::reported_decimal(result.haircuts.sturzenegger_zettelmeyer),
         ct_haircut: convert::reported_decimal(result.haircuts.cruces_trebesch),
-        grant_element: convert::reported_decimal(result.grant_element),
-        conventions: Some(conventions(input.valuation_date, &input.discounting)),
+        grant_element_at_discount_rate: convert::reported_decimal(result.grant_element),
+        conventions: Some(pb::ValuationConventions {
+            face_value: super::debt_stream::FACE_VALUE.into(),
+            ..conventions(input.valuation_date, &input.discounting)
+        }),
     })
 }
 

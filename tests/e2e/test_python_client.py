@@ -57,7 +57,11 @@ def test_error_details_decode_in_python(stub):
 def test_thousands_of_bad_fields_still_reach_a_python_client(stub):
     """2,400 bad flows: the error lists the first 19 and counts the rest, so
     its trailers stay within grpcio's default 8 KiB metadata limit."""
-    flow = pb.CashFlow(date=pb.Date(year=2020, month=2, day=30), amount=pb.Money(currency_code="USD", amount="x"))
+    flow = pb.CashFlow(
+        date=pb.Date(year=2020, month=2, day=30),
+        amount=pb.Money(currency_code="USD", amount="x"),
+        kind=pb.CASH_FLOW_KIND_PRINCIPAL,
+    )
     stream = pb.DebtStream(cash_flows=pb.CashFlowList(flows=[flow] * 1200))
     request = pb.ValueRestructuringRequest(
         old_claim=stream,

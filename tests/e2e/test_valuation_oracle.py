@@ -89,7 +89,14 @@ def test_present_value_matches_quantlib_and_decimal(stub, seed):
         old_claim=pb.DebtStream(due_at_valuation=pb.Money(currency_code="USD", amount="1000000000000000")),
         new_debt=pb.DebtStream(
             cash_flows=pb.CashFlowList(
-                flows=[pb.CashFlow(date=gdate(d), amount=pb.Money(currency_code="USD", amount=str(a))) for d, a in flows]
+                flows=[
+                    pb.CashFlow(
+                        date=gdate(d),
+                        amount=pb.Money(currency_code="USD", amount=str(a)),
+                        kind=pb.CASH_FLOW_KIND_PRINCIPAL,
+                    )
+                    for d, a in flows
+                ]
             )
         ),
         valuation_date=gdate(valuation),

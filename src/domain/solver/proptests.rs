@@ -18,8 +18,8 @@ use crate::domain::schedule::{
     Amortization, DayCount, Frequency, GraceInterest, InterestRate, LoanTerms,
 };
 use crate::domain::valuation::{
-    value_restructuring, CashFlow, Compounding, DebtStream, Discounting, RestructuringInput,
-    TimeBasis,
+    value_restructuring, Compounding, DebtStream, Discounting, FlowKind, KindedFlow,
+    RestructuringInput, TimeBasis,
 };
 
 fn valuation_date() -> NaiveDate {
@@ -45,9 +45,10 @@ prop_compose! {
                 currency: find("USD").unwrap(),
                 flows: flows
                     .iter()
-                    .map(|(days, amount)| CashFlow {
+                    .map(|(days, amount)| KindedFlow {
                         date: valuation_date() + Days::new(*days) - Days::new(past_days),
                         amount: Decimal::new(*amount, 2),
+                        kind: FlowKind::Principal,
                     })
                     .collect(),
             }

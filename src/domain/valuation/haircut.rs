@@ -1,11 +1,18 @@
 //! Haircuts: the investor's loss in a restructuring, three ways.
 //!
-//! - Nominal (face value): `1 - face_new / face_old`.
+//! - Nominal (face value): `1 - face_new / (face_old + past_due_interest)`.
 //! - Sturzenegger-Zettelmeyer: `1 - PV(new) / PV(old)`, both at the same
 //!   rate (the exit yield). Past-due amounts of the old claim count as due at
 //!   the valuation date, which [`super::present_value::present_value`] does
 //!   for flows dated before it.
 //! - Cruces-Trebesch (market): `1 - PV(new) / (face_old + past_due_interest)`.
+//!
+//! `face_old` is the old stream's own face (outstanding principal, past-due
+//! principal and the interest its flows show past due, see
+//! [`super::stream`]); `past_due_interest` is the interest past due given
+//! besides the stream (never both for the same interest: the API layer
+//! rejects the overlap). Both haircuts that divide by a face use the same
+//! one.
 //!
 //! Each is an exact ratio of the inputs rounded half-even to 28 decimals;
 //! equal old and new values give exactly 0.
@@ -53,7 +60,7 @@ pub fn haircuts(
         })?;
     positive(claim, "old face value plus past-due interest")?;
     Ok(Haircuts {
-        nominal: one_minus_ratio(face_new, face_old, "nominal haircut")?,
+        nominal: one_minus_ratio(face_new, claim, "nominal haircut")?,
         sturzenegger_zettelmeyer: one_minus_ratio(
             pv_new,
             pv_old,
@@ -83,7 +90,7 @@ mod tests {
         // Old: 100 face, worth 90 at the exit yield, 10 past-due interest.
         // New: 60 face, worth 45.
         let h = haircuts(d("100"), d("90"), d("60"), d("45"), d("10")).unwrap();
-        assert_eq!(h.nominal, d("0.4"));
+        assert_eq!(h.nominal, d("0.4545454545454545454545454545"));
         assert_eq!(h.sturzenegger_zettelmeyer, d("0.5"));
         assert_eq!(h.cruces_trebesch, d("0.5909090909090909090909090909"));
     }
@@ -158,11 +165,14 @@ mod tests {
             let old = present_value(&flows, valuation, &discounting).unwrap();
             let new = present_value(&flows, valuation, &discounting).unwrap();
             let h = haircuts(old.face, old.value, new.face, new.value, Decimal::new(past_due, 2)).unwrap();
-            prop_assert_eq!(h.nominal, Decimal::ZERO);
             prop_assert_eq!(h.sturzenegger_zettelmeyer, Decimal::ZERO);
-            // Past-due interest only adds to the old claim.
             let without = haircuts(old.face, old.value, new.face, new.value, Decimal::ZERO).unwrap();
+            prop_assert_eq!(without.nominal, Decimal::ZERO);
+            // Past-due interest only adds to the old claim's face, in the
+            // nominal and Cruces-Trebesch haircuts alike.
             prop_assert!(h.cruces_trebesch >= without.cruces_trebesch);
+            prop_assert!(h.nominal >= without.nominal);
+            prop_assert_eq!(past_due == 0, h.nominal == Decimal::ZERO);
         }
     }
 }

@@ -33,4 +33,6 @@ pub use grant_element::grant_element;
 pub use haircut::{haircuts, Haircuts};
 pub use present_value::{average_life, present_value, CashFlow, PresentValue};
 pub use restructuring::{value_restructuring, RestructuringInput, RestructuringValuation};
-pub use stream::{value_stream, DebtStream, ExpandedStream, StreamValue};
+pub use stream::{
+    value_stream, DebtStream, ExpandedStream, FaceComponents, FlowKind, KindedFlow, StreamValue,
+};

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use super::grant_element::grant_element;
 use super::haircut::{haircuts, Haircuts};
 use super::present_value::CashFlow;
-use super::stream::{value_stream, DebtStream, ExpandedStream, StreamValue};
+use super::stream::{value_stream, DebtStream, ExpandedStream, FaceComponents, StreamValue};
 use super::Discounting;
 use crate::domain::error::DomainError;
 
@@ -30,8 +30,12 @@ pub struct RestructuringValuation {
     /// The old claim's value, past-due interest included in its present value.
     pub old_value: StreamValue,
     pub new_value: StreamValue,
+    /// The old claim's face: its stream's face with the past-due interest
+    /// given besides it.
+    pub old_face: FaceComponents,
     pub haircuts: Haircuts,
-    /// Grant element of the new debt: (face - PV) / face.
+    /// Grant element of the new debt at the valuation's own discounting
+    /// (not a concessionality convention's rate): (face - PV) / face.
     pub grant_element: Decimal,
 }
 
@@ -64,7 +68,11 @@ pub fn value_restructuring(
         input.past_due_interest,
     )?;
     let grant_element = grant_element(new_value.face, new_value.present_value.value)?;
+    let old_face = old_stream
+        .face_components
+        .with_past_due_interest(input.past_due_interest)?;
     Ok(RestructuringValuation {
+        old_face,
         old_stream,
         new_stream,
         old_value,

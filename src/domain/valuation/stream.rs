@@ -1,5 +1,20 @@
 //! Streams of payments owed, as a restructuring compares them: a loan
-//! expanded into its schedule, explicit dated flows, or an amount due now.
+//! expanded into its schedule, explicit dated flows that say what each one
+//! is (principal, interest or fee), or an amount due now.
+//!
+//! **Face value.** What the nominal and Cruces-Trebesch haircuts and the
+//! grant element divide by, never the sum of future payments (which
+//! includes interest):
+//!
+//! `face = outstanding principal + past-due principal + past-due interest`
+//!
+//! where *past due* means dated on or before the valuation date (due and,
+//! since the stream lists it as owed, unpaid there; such flows count at
+//! `t = 0` in the present value too, so face and present value treat them
+//! alike). Interest due after the valuation date and fees are never part of
+//! the face. For a loan, principal is what its schedule repays (interest
+//! capitalised in a grace period that ended by the valuation date is then
+//! outstanding principal) and interest is each instalment's paid interest.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -11,30 +26,108 @@ use crate::domain::error::DomainError;
 use crate::domain::money::Money;
 use crate::domain::schedule::{build_schedule, LoanTerms, Schedule};
 
+/// What a dated flow pays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FlowKind {
+    /// A repayment of principal: part of the face.
+    Principal,
+    /// Interest: part of the face only when past due.
+    Interest,
+    /// A fee or other charge: never part of the face.
+    Fee,
+}
+
+/// A dated amount and what it pays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KindedFlow {
+    pub date: NaiveDate,
+    pub amount: Decimal,
+    pub kind: FlowKind,
+}
+
 /// A stream of payments owed, as given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DebtStream {
-    /// A principal repaid under loan terms. Face value: the principal.
+    /// A principal repaid under loan terms.
     Loan { principal: Money, terms: LoanTerms },
-    /// Explicit dated amounts in one currency. Face value: their sum.
+    /// Explicit dated flows in one currency, each of a known kind.
     CashFlows {
         currency: Currency,
-        flows: Vec<CashFlow>,
+        flows: Vec<KindedFlow>,
     },
-    /// One amount due at the valuation date. Face value: the amount.
+    /// One amount due at the valuation date (a claim in arrears, or a cash
+    /// payment): all of it past-due principal.
     DueAtValuation(Money),
+}
+
+/// The parts of a face value (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct FaceComponents {
+    /// Principal due after the valuation date.
+    pub outstanding_principal: Decimal,
+    /// Principal due on or before the valuation date.
+    pub past_due_principal: Decimal,
+    /// Interest due on or before the valuation date.
+    pub past_due_interest: Decimal,
+}
+
+impl FaceComponents {
+    /// The face value: the sum of the parts.
+    pub fn total(&self) -> Result<Decimal, DomainError> {
+        add(
+            add(self.outstanding_principal, self.past_due_principal)?,
+            self.past_due_interest,
+        )
+    }
+
+    /// Adds a principal amount due on `date`.
+    fn add_principal(
+        &mut self,
+        date: NaiveDate,
+        valuation_date: NaiveDate,
+        amount: Decimal,
+    ) -> Result<(), DomainError> {
+        if date <= valuation_date {
+            self.past_due_principal = add(self.past_due_principal, amount)?;
+        } else {
+            self.outstanding_principal = add(self.outstanding_principal, amount)?;
+        }
+        Ok(())
+    }
+
+    /// Adds interest due on `date` (nothing if it is due later).
+    fn add_interest(
+        &mut self,
+        date: NaiveDate,
+        valuation_date: NaiveDate,
+        amount: Decimal,
+    ) -> Result<(), DomainError> {
+        if date <= valuation_date {
+            self.past_due_interest = add(self.past_due_interest, amount)?;
+        }
+        Ok(())
+    }
+
+    /// These parts with `amount` more past-due interest.
+    pub fn with_past_due_interest(&self, amount: Decimal) -> Result<Self, DomainError> {
+        Ok(Self {
+            past_due_interest: add(self.past_due_interest, amount)?,
+            ..*self
+        })
+    }
 }
 
 /// A stream expanded into dated flows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpandedStream {
     pub currency: Currency,
-    /// The face (nominal) value.
+    /// The face (nominal) value: `face_components.total()`.
     pub face: Decimal,
-    /// Debt service: every payment, principal and interest.
+    /// The parts of the face.
+    pub face_components: FaceComponents,
+    /// Debt service: every payment, principal, interest and fees.
     pub flows: Vec<CashFlow>,
-    /// What the average life weighs: the principal repayments of a loan, the
-    /// flows themselves otherwise.
+    /// What the average life weighs: the principal repayments.
     pub principal_flows: Vec<CashFlow>,
     /// The schedule, for a loan.
     pub schedule: Option<Schedule>,
@@ -49,48 +142,95 @@ impl DebtStream {
         }
     }
 
-    /// The dated flows of the stream; an amount due now falls on
-    /// `valuation_date`.
+    /// The dated flows of the stream and its face at `valuation_date`; an
+    /// amount due now falls on `valuation_date`.
     pub fn expand(&self, valuation_date: NaiveDate) -> Result<ExpandedStream, DomainError> {
+        let mut parts = FaceComponents::default();
         match self {
             Self::Loan { principal, terms } => {
                 let schedule = build_schedule(principal, terms)?;
-                let dated = |pick: fn(&crate::domain::schedule::Installment) -> &Money| {
-                    schedule
-                        .installments
-                        .iter()
-                        .filter(|i| !pick(i).amount.is_zero())
-                        .map(|i| CashFlow {
-                            date: i.due_date,
-                            amount: pick(i).amount,
-                        })
-                        .collect::<Vec<_>>()
-                };
-                let flows = dated(|i| &i.payment);
-                let principal_flows = dated(|i| &i.principal);
+                let mut flows = Vec::with_capacity(schedule.installments.len());
+                let mut principal_flows = Vec::with_capacity(schedule.installments.len());
+                let mut outstanding = principal.amount;
+                for i in &schedule.installments {
+                    let date = i.due_date;
+                    if !i.payment.amount.is_zero() {
+                        flows.push(CashFlow {
+                            date,
+                            amount: i.payment.amount,
+                        });
+                    }
+                    if !i.principal.amount.is_zero() {
+                        principal_flows.push(CashFlow {
+                            date,
+                            amount: i.principal.amount,
+                        });
+                    }
+                    if date <= valuation_date {
+                        // Due: its principal and its paid interest; what
+                        // was capitalised is in the outstanding after it.
+                        parts.add_principal(date, valuation_date, i.principal.amount)?;
+                        let paid = i
+                            .interest
+                            .amount
+                            .checked_sub(i.capitalized_interest.amount)
+                            .ok_or(overflow())?;
+                        parts.add_interest(date, valuation_date, paid)?;
+                        outstanding = i.outstanding_after.amount;
+                    }
+                }
+                parts.outstanding_principal = outstanding;
                 Ok(ExpandedStream {
                     currency: principal.currency,
-                    face: principal.amount,
+                    face: parts.total()?,
+                    face_components: parts,
                     flows,
                     principal_flows,
                     schedule: Some(schedule),
                 })
             }
-            Self::CashFlows { currency, flows } => Ok(ExpandedStream {
-                currency: *currency,
-                face: sum(flows.iter().map(|f| f.amount))?,
-                flows: flows.clone(),
-                principal_flows: flows.clone(),
-                schedule: None,
-            }),
+            Self::CashFlows { currency, flows } => {
+                let mut principal_flows = Vec::new();
+                for flow in flows {
+                    match flow.kind {
+                        FlowKind::Principal => {
+                            parts.add_principal(flow.date, valuation_date, flow.amount)?;
+                            principal_flows.push(CashFlow {
+                                date: flow.date,
+                                amount: flow.amount,
+                            });
+                        }
+                        FlowKind::Interest => {
+                            parts.add_interest(flow.date, valuation_date, flow.amount)?
+                        }
+                        FlowKind::Fee => {}
+                    }
+                }
+                Ok(ExpandedStream {
+                    currency: *currency,
+                    face: parts.total()?,
+                    face_components: parts,
+                    flows: flows
+                        .iter()
+                        .map(|f| CashFlow {
+                            date: f.date,
+                            amount: f.amount,
+                        })
+                        .collect(),
+                    principal_flows,
+                    schedule: None,
+                })
+            }
             Self::DueAtValuation(amount) => {
                 let flow = CashFlow {
                     date: valuation_date,
                     amount: amount.amount,
                 };
+                parts.past_due_principal = amount.amount;
                 Ok(ExpandedStream {
                     currency: amount.currency,
                     face: amount.amount,
+                    face_components: parts,
                     flows: vec![flow],
                     principal_flows: vec![flow],
                     schedule: None,
@@ -103,6 +243,8 @@ impl DebtStream {
 /// The valuation of one expanded stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamValue {
+    /// The stream's own face (without the `extra` flows of
+    /// [`value_stream`]).
     pub face: Decimal,
     pub present_value: PresentValue,
     /// Weighted average life of the principal (see [`ExpandedStream`]).
@@ -136,10 +278,12 @@ pub fn value_stream(
     })
 }
 
-fn sum(mut values: impl Iterator<Item = Decimal>) -> Result<Decimal, DomainError> {
-    values.try_fold(Decimal::ZERO, |acc, v| {
-        acc.checked_add(v).ok_or(DomainError::Overflow {
-            quantity: "face value",
-        })
-    })
+fn overflow() -> DomainError {
+    DomainError::Overflow {
+        quantity: "face value",
+    }
+}
+
+fn add(a: Decimal, b: Decimal) -> Result<Decimal, DomainError> {
+    a.checked_add(b).ok_or(overflow())
 }

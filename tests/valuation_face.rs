@@ -1,0 +1,272 @@
+//! The face value of a stream over real gRPC (issue 9, findings 1 and 2):
+//! principal, past-due principal and past-due interest, never the sum of
+//! future payments; past-due amounts count in the face and the present
+//! value alike; past-due interest is given one way only.
+
+mod common;
+
+use common::{error_reason, money, violation_fields, TestServer};
+use debtcalc::api::pb::debtcalc::v1::{self as pb, debt_stream::Stream, discounting::Rate};
+use debtcalc::api::pb::google::r#type::Date;
+use tonic::Code;
+
+fn date(year: i32, month: i32, day: i32) -> Option<Date> {
+    Some(Date { year, month, day })
+}
+
+fn flat(rate: &str) -> Option<pb::Discounting> {
+    Some(pb::Discounting {
+        rate: Some(Rate::FlatRate(rate.into())),
+        ..Default::default()
+    })
+}
+
+fn flow(year: i32, amount: &str, kind: pb::CashFlowKind) -> pb::CashFlow {
+    pb::CashFlow {
+        date: date(year, 1, 15),
+        amount: Some(money("USD", amount)),
+        kind: kind as i32,
+    }
+}
+
+fn flows(flows: Vec<pb::CashFlow>) -> Option<pb::DebtStream> {
+    Some(pb::DebtStream {
+        stream: Some(Stream::CashFlows(pb::CashFlowList { flows })),
+    })
+}
+
+/// A 5% two-year loan of 100: 5 of interest, then 5 of interest and 100 of
+/// principal.
+fn five_percent_two_years() -> Option<pb::DebtStream> {
+    use pb::CashFlowKind::{Interest, Principal};
+    flows(vec![
+        flow(2025, "5", Interest),
+        flow(2026, "5", Interest),
+        flow(2026, "100", Principal),
+    ])
+}
+
+/// Finding 1: the face is the principal, not the sum of the payments. Before
+/// the fix the face was 110, so CT and the grant element read
+/// 1 - 100/110 = 9.09% where SZ read 0.
+#[tokio::test]
+async fn a_loan_at_the_discount_rate_exchanged_for_itself_loses_nothing() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let response = client
+        .value_restructuring(pb::ValueRestructuringRequest {
+            old_claim: five_percent_two_years(),
+            past_due_interest: None,
+            new_debt: five_percent_two_years(),
+            valuation_date: date(2024, 1, 15),
+            discounting: flat("0.05"),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    for stream in [response.old_claim.unwrap(), response.new_debt.unwrap()] {
+        assert_eq!(stream.face_value, Some(money("USD", "100.00")));
+        assert_eq!(stream.present_value, Some(money("USD", "100.00")));
+        assert_eq!(stream.total_debt_service, Some(money("USD", "110.00")));
+        // Only the principal weighs in the average life.
+        assert_eq!(stream.average_life_years, "2");
+    }
+    assert_eq!(response.sz_haircut, "0");
+    assert_eq!(response.ct_haircut, "0");
+    assert_eq!(response.nominal_haircut, "0");
+    assert_eq!(response.grant_element_at_discount_rate, "0");
+    let conventions = response.conventions.unwrap();
+    assert_eq!(
+        conventions.face_value,
+        "OUTSTANDING_PRINCIPAL_PLUS_PAST_DUE_PRINCIPAL_AND_INTEREST"
+    );
+}
+
+#[tokio::test]
+async fn fees_and_future_interest_are_not_face_past_due_interest_is() {
+    use pb::CashFlowKind::{Fee, Interest, Principal};
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let response = client
+        .value_restructuring(pb::ValueRestructuringRequest {
+            old_claim: flows(vec![
+                flow(2023, "30", Principal),
+                flow(2023, "7", Interest),
+                flow(2023, "2", Fee),
+                flow(2026, "70", Principal),
+                flow(2026, "9", Interest),
+                flow(2026, "1", Fee),
+            ]),
+            past_due_interest: None,
+            new_debt: Some(pb::DebtStream {
+                stream: Some(Stream::DueAtValuation(money("USD", "50"))),
+            }),
+            valuation_date: date(2024, 1, 15),
+            discounting: flat("0"),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let old = response.old_claim.unwrap();
+    let parts = old.face_components.unwrap();
+    assert_eq!(parts.outstanding_principal, Some(money("USD", "70.00")));
+    assert_eq!(parts.past_due_principal, Some(money("USD", "30.00")));
+    assert_eq!(parts.past_due_interest, Some(money("USD", "7.00")));
+    assert_eq!(old.face_value, Some(money("USD", "107.00")));
+    assert_eq!(old.present_value, Some(money("USD", "119.00")));
+    // 1 - 50/107
+    assert_eq!(response.ct_haircut, "0.5327102803738317757");
+    assert_eq!(response.nominal_haircut, "0.5327102803738317757");
+    let new = response.new_debt.unwrap().face_components.unwrap();
+    assert_eq!(new.past_due_principal, Some(money("USD", "50.00")));
+}
+
+#[tokio::test]
+async fn a_flow_without_a_kind_or_a_stream_without_a_face_is_refused() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let mut unkinded = flow(2026, "100", pb::CashFlowKind::Principal);
+    unkinded.kind = 0;
+    let status = client
+        .value_restructuring(pb::ValueRestructuringRequest {
+            old_claim: flows(vec![unkinded]),
+            new_debt: flows(vec![flow(2026, "5", pb::CashFlowKind::Interest)]),
+            valuation_date: date(2024, 1, 15),
+            discounting: flat("0.05"),
+            ..Default::default()
+        })
+        .await
+        .expect_err("no kind, no face");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert_eq!(
+        violation_fields(&status),
+        [
+            "old_claim.cash_flows.flows[0].kind",
+            "new_debt.cash_flows.flows"
+        ]
+    );
+    assert!(
+        status.message().contains("no face value"),
+        "{}",
+        status.message()
+    );
+}
+
+/// A loan of 1,000,000 at 8%, equal principal in four annual instalments,
+/// all due before the valuation date: 200,000 of interest past due.
+fn past_due_loan() -> Option<pb::DebtStream> {
+    Some(pb::DebtStream {
+        stream: Some(Stream::Loan(pb::LoanStream {
+            principal: Some(money("USD", "1000000")),
+            terms: Some(pb::LoanTerms {
+                first_payment_date: date(2019, 1, 15),
+                frequency: pb::Frequency::Annual as i32,
+                installment_count: 4,
+                amortization: pb::Amortization::EqualPrincipal as i32,
+                annual_rate: "0.08".into(),
+                ..Default::default()
+            }),
+        })),
+    })
+}
+
+/// Finding 2: before the fix, SZ 58.3% but CT 50.0% (face 1,000,000).
+#[tokio::test]
+async fn a_fully_past_due_loan_has_its_interest_in_the_face() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let response = client
+        .value_restructuring(pb::ValueRestructuringRequest {
+            old_claim: past_due_loan(),
+            past_due_interest: None,
+            new_debt: Some(pb::DebtStream {
+                stream: Some(Stream::DueAtValuation(money("USD", "500000"))),
+            }),
+            valuation_date: date(2024, 1, 15),
+            discounting: flat("0.08"),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let old = response.old_claim.unwrap();
+    assert_eq!(old.present_value, Some(money("USD", "1200000.00")));
+    assert_eq!(old.face_value, Some(money("USD", "1200000.00")));
+    let parts = old.face_components.unwrap();
+    assert_eq!(parts.outstanding_principal, Some(money("USD", "0.00")));
+    assert_eq!(parts.past_due_principal, Some(money("USD", "1000000.00")));
+    assert_eq!(parts.past_due_interest, Some(money("USD", "200000.00")));
+    // 1 - 500,000 / 1,200,000 = 7/12
+    assert_eq!(response.sz_haircut, "0.58333333333333333333");
+    assert_eq!(response.ct_haircut, "0.58333333333333333333");
+    assert_eq!(response.nominal_haircut, "0.58333333333333333333");
+}
+
+#[tokio::test]
+async fn a_partly_past_due_loan_splits_its_face() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    // Two of the four instalments due (2019 and 2020): 500,000 principal
+    // and 80,000 + 60,000 interest past due, 500,000 outstanding.
+    let response = client
+        .value_restructuring(pb::ValueRestructuringRequest {
+            old_claim: past_due_loan(),
+            past_due_interest: None,
+            new_debt: past_due_loan(),
+            valuation_date: date(2020, 1, 15),
+            discounting: flat("0.08"),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let parts = response.old_claim.unwrap().face_components.unwrap();
+    assert_eq!(parts.outstanding_principal, Some(money("USD", "500000.00")));
+    assert_eq!(parts.past_due_principal, Some(money("USD", "500000.00")));
+    assert_eq!(parts.past_due_interest, Some(money("USD", "140000.00")));
+    assert_eq!(response.ct_haircut, "0");
+}
+
+#[tokio::test]
+async fn past_due_interest_is_given_one_way_only() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let request = |old_claim| pb::ValueRestructuringRequest {
+        old_claim,
+        past_due_interest: Some(money("USD", "1000")),
+        new_debt: Some(pb::DebtStream {
+            stream: Some(Stream::DueAtValuation(money("USD", "500000"))),
+        }),
+        valuation_date: date(2024, 1, 15),
+        discounting: flat("0.08"),
+    };
+    let status = client
+        .value_restructuring(request(past_due_loan()))
+        .await
+        .expect_err("counted twice");
+    assert_eq!(
+        violation_fields(&status),
+        ["past_due_interest", "old_claim.loan"]
+    );
+    assert_eq!(error_reason(&status), "PAST_DUE_INTEREST_TWICE");
+
+    use pb::CashFlowKind::{Interest, Principal};
+    let listed = flows(vec![
+        flow(2023, "80", Interest),
+        flow(2026, "1000", Principal),
+        flow(2026, "80", Interest),
+    ]);
+    let status = client
+        .value_restructuring(request(listed))
+        .await
+        .expect_err("counted twice");
+    assert_eq!(
+        violation_fields(&status),
+        ["past_due_interest", "old_claim.cash_flows.flows[0]"]
+    );
+
+    // The same loan valued before its first instalment has nothing past due.
+    let mut fine = request(past_due_loan());
+    fine.valuation_date = date(2018, 1, 15);
+    let response = client.value_restructuring(fine).await.unwrap().into_inner();
+    let old = response.old_claim.unwrap();
+    assert_eq!(old.face_value, Some(money("USD", "1001000.00")));
+}
