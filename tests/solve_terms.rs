@@ -115,6 +115,50 @@ async fn write_off_at_the_discount_rate_equals_the_target() {
 }
 
 #[tokio::test]
+async fn the_write_off_base_includes_past_due_interest() {
+    // Issue 9, finding 7: face 1,000,000 with 200,000 past-due interest,
+    // target 67%, the rest at the discount rate. Before: share 0.604 of the
+    // principal alone (new principal 396,000, the past-due interest
+    // forgiven silently, nominal haircut 60.4% against CT 67%). Now the
+    // share applies to the whole claim treated: 0.67 of 1,200,000.
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let terms = pb::LoanTerms {
+        first_payment_date: date(2026, 1, 15),
+        frequency: pb::Frequency::Annual as i32,
+        installment_count: 1,
+        annual_rate: "0.05".into(),
+        day_count: pb::DayCount::Thirty360 as i32,
+        ..Default::default()
+    };
+    let mut request = solve(
+        NewTerms::Terms(terms),
+        pb::Unknown::WriteOffShare,
+        "0.67",
+        "0.05",
+    );
+    request.old_claim = claim("1000000");
+    request.past_due_interest = Some(money("USD", "200000"));
+    let response = client
+        .solve_terms(request.clone())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(response.solved_value, "0.67");
+    assert_eq!(response.new_principal, Some(money("USD", "396000.00")));
+    let base = response.write_off_base.clone().unwrap();
+    assert_eq!(base.total, Some(money("USD", "1200000.00")));
+    let parts = base.components.unwrap();
+    assert_eq!(parts.past_due_principal, Some(money("USD", "1000000.00")));
+    assert_eq!(parts.past_due_interest, Some(money("USD", "200000.00")));
+    assert_eq!(parts.outstanding_principal, Some(money("USD", "0.00")));
+    let valuation = response.valuation.unwrap();
+    assert_eq!(valuation.nominal_haircut, "0.67");
+    assert_eq!(valuation.ct_haircut, "0.67");
+    assert_eq!(valuation.sz_haircut, "0.67");
+}
+
+#[tokio::test]
 async fn zero_percent_over_33_years_cannot_reach_67_percent_at_5() {
     let server = TestServer::start().await;
     let mut client = server.restructuring().await;

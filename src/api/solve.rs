@@ -9,13 +9,15 @@ use super::error::{ApiError, Violations};
 use super::loan_terms;
 use super::pb::debtcalc::v1 as pb;
 use super::valuation::{self, debt_stream_with};
+use crate::domain::currency::Currency;
+use crate::domain::money::round_to_minor_units;
 use crate::domain::rounding::RoundingMode;
 use crate::domain::schedule::dates::is_month_end;
 use crate::domain::schedule::{add_months, LoanTerms};
 use crate::domain::solver::{
     all_presets, find_preset, preset_terms, principal_after_write_off, BoundSide, PresetOption,
-    PresetRate, SolveInput, SolveOutcome, TermPreset, Unknown, MAX_ITERATIONS, MAX_RATE_BOUND,
-    VALUE_DECIMALS,
+    PresetRate, SolveInput, SolveOutcome, TermPreset, Unknown, WriteOffBase, MAX_ITERATIONS,
+    MAX_RATE_BOUND, VALUE_DECIMALS,
 };
 use crate::domain::valuation::{DebtStream, RestructuringInput};
 
@@ -374,6 +376,10 @@ pub fn render_solve(
         new_principal: Some(convert::money_to_pb(&outcome.new_principal)),
         new_terms: Some(loan_terms::to_pb(&outcome.new_terms, accrual_start)),
         valuation,
+        write_off_base: Some(write_off_base_to_pb(
+            outcome.new_principal.currency,
+            &outcome.write_off_base,
+        )?),
         solver: Some(pb::SolverConventions {
             method: "REGULA_FALSI_ILLINOIS_WITH_BISECTION".into(),
             value_decimals: VALUE_DECIMALS,
@@ -426,4 +432,26 @@ fn preset_to_pb(preset: &TermPreset) -> pb::TermPreset {
         grace_convention: super::concessionality::grace_convention_to_pb(preset.grace_convention)
             as i32,
     }
+}
+
+/// The write-off base, in the claim's currency (exact amounts, which have
+/// at most the currency's minor units; rounding only guards the format).
+fn write_off_base_to_pb(
+    currency: Currency,
+    base: &WriteOffBase,
+) -> Result<pb::WriteOffBase, ApiError> {
+    let money = |amount: Decimal| -> Result<Option<pb::Money>, ApiError> {
+        round_to_minor_units(currency, amount, RoundingMode::HalfEven, "write-off base")
+            .map(|m| Some(convert::money_to_pb(&m)))
+            .map_err(|e| ApiError::from_domain(e, &["old_claim"]))
+    };
+    let parts = &base.components;
+    Ok(pb::WriteOffBase {
+        total: money(base.total)?,
+        components: Some(pb::FaceComponents {
+            outstanding_principal: money(parts.outstanding_principal)?,
+            past_due_principal: money(parts.past_due_principal)?,
+            past_due_interest: money(parts.past_due_interest)?,
+        }),
+    })
 }

@@ -21,5 +21,5 @@ pub use presets::{
 };
 pub use solve::{
     principal_after_write_off, solve_terms, Bound, BoundSide, SolveInput, SolveOutcome, Unknown,
-    ValuePoint, MAX_ITERATIONS, MAX_RATE_BOUND, TOLERANCE, VALUE_DECIMALS,
+    ValuePoint, WriteOffBase, MAX_ITERATIONS, MAX_RATE_BOUND, TOLERANCE, VALUE_DECIMALS,
 };

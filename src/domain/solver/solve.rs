@@ -10,11 +10,15 @@
 //! [`crate::domain::valuation::value_restructuring`] reports.
 //!
 //! The **new debt** is `DebtStream::Loan { principal, terms }` with
-//! `principal = face(old) x (1 - write-off share)`, computed exactly and
-//! rounded half-even to the currency's minor unit once. `face(old)` is the
-//! old claim's face value (a loan's principal, the sum of explicit flows,
-//! an amount due); past-due interest is not part of it (it only enters
-//! `PV(old)`).
+//! `principal = base x (1 - write-off share)`, computed exactly and
+//! rounded half-even to the currency's minor unit once. The **write-off
+//! base** ([`WriteOffBase`]) is the whole claim treated, as Paris Club
+//! cancellation percentages apply: outstanding principal + past-due
+//! principal + past-due interest (the old claim's own, and the input's
+//! `past_due_interest`, which the API refuses alongside interest the claim
+//! itself shows past due, so nothing counts twice). It is the old face
+//! value of the valuation, so the nominal haircut of a write-off alone is
+//! the share itself, and no past-due interest is forgiven silently.
 //!
 //! - [`Unknown::WriteOffShare`]: the share in [0, 1]; the terms are
 //!   `new_terms` as given. The reduction increases with the share. A share
@@ -113,7 +117,7 @@ use crate::domain::money::{mantissa, Money};
 use crate::domain::rounding::{div_round, pow10, RoundingMode};
 use crate::domain::schedule::{InterestRate, LoanTerms};
 use crate::domain::valuation::{
-    haircuts, value_restructuring, value_stream, CashFlow, DebtStream, Discounting,
+    haircuts, value_restructuring, value_stream, CashFlow, DebtStream, Discounting, FaceComponents,
     RestructuringInput, RestructuringValuation,
 };
 
@@ -223,6 +227,20 @@ pub struct SolveOutcome {
     /// `solved_value`; `None` only when the new principal is zero (all of
     /// the claim written off), where there is no new debt to value.
     pub valuation: Option<RestructuringValuation>,
+    /// What the write-off share applies to.
+    pub write_off_base: WriteOffBase,
+}
+
+/// The amount a write-off share applies to: the whole claim treated, its
+/// outstanding principal, past-due principal and past-due interest (the
+/// old claim's own and the input's `past_due_interest`), which is the old
+/// face value of the valuation (the nominal and Cruces-Trebesch haircuts
+/// divide by the same amount).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteOffBase {
+    /// The sum of the components.
+    pub total: Decimal,
+    pub components: FaceComponents,
 }
 
 /// Solves for the unknown of `input` (see the module documentation).
@@ -291,6 +309,8 @@ struct Problem<'a> {
     input: &'a SolveInput,
     currency: Currency,
     face_old: Decimal,
+    /// What a write-off share applies to: the whole claim treated.
+    base: WriteOffBase,
     pv_old: Decimal,
     /// The fixed principal of a rate solve.
     fixed_principal: Option<Money>,
@@ -309,6 +329,13 @@ impl<'a> Problem<'a> {
         )?;
         let face_old = old_value.face;
         let pv_old = old_value.present_value.value;
+        let components = old_stream
+            .face_components
+            .with_past_due_interest(input.past_due_interest)?;
+        let base = WriteOffBase {
+            total: components.total()?,
+            components,
+        };
         // The checks of the haircut itself: a positive face, present value
         // and claim.
         haircuts(face_old, pv_old, face_old, pv_old, input.past_due_interest)?;
@@ -317,6 +344,7 @@ impl<'a> Problem<'a> {
             input,
             currency,
             face_old,
+            base,
             pv_old,
             fixed_principal: None,
             rate_bounds: (0, 0),
@@ -335,7 +363,7 @@ impl<'a> Problem<'a> {
                     requirement: "in [0, 1) when solving the rate",
                 });
             }
-            let principal = principal_after_write_off(face_old, currency, share)?;
+            let principal = principal_after_write_off(problem.base.total, currency, share)?;
             if principal.amount.is_zero() {
                 return Err(DomainError::InvalidInput {
                     quantity: "write-off share",
@@ -357,7 +385,7 @@ impl<'a> Problem<'a> {
                 Ok((principal.clone(), terms))
             }
             _ => Ok((
-                principal_after_write_off(self.face_old, self.currency, value)?,
+                principal_after_write_off(self.base.total, self.currency, value)?,
                 self.input.new_terms.clone(),
             )),
         }
@@ -402,7 +430,7 @@ impl<'a> Problem<'a> {
                 let per_year = f64::from(self.input.new_terms.frequency.periods_per_year());
                 unit * per_year / principal.amount.to_f64().unwrap_or(f64::INFINITY)
             }
-            None => unit / self.face_old.to_f64().unwrap_or(f64::INFINITY),
+            None => unit / self.base.total.to_f64().unwrap_or(f64::INFINITY),
         };
         if steps.is_finite() && steps >= 1.0 {
             steps.min(1e12).ceil() as i128
@@ -419,7 +447,7 @@ impl<'a> Problem<'a> {
         }
         let minor = |x| -> Result<BigInt, DomainError> {
             let principal =
-                principal_after_write_off(self.face_old, self.currency, grid_value(x)?)?;
+                principal_after_write_off(self.base.total, self.currency, grid_value(x)?)?;
             principal.to_minor_units().ok_or(DomainError::Overflow {
                 quantity: "new principal",
             })
@@ -479,6 +507,7 @@ impl<'a> Problem<'a> {
             new_principal,
             new_terms,
             valuation,
+            write_off_base: self.base,
         })
     }
 }
@@ -650,6 +679,46 @@ pub(crate) mod tests {
         let valuation = out.valuation.unwrap();
         assert_eq!(valuation.new_value.present_value.value, d("400000"));
         assert_eq!(valuation.haircuts.nominal, d("0.6"));
+    }
+
+    #[test]
+    fn the_write_off_applies_to_past_due_interest_too() {
+        // Issue 9, finding 7: 1,000,000 due with 200,000 past-due interest,
+        // a 67% target, new debt at the discount rate (PV = principal). The
+        // new principal is 33% of 1,200,000 = 396,000 either way, but the
+        // share was 0.604 of the principal alone, forgiving the past-due
+        // interest silently; the share applies to the whole claim treated.
+        let mut solve = input(
+            Unknown::WriteOffShare,
+            "0.67",
+            annual_at_five(Amortization::Bullet, 1),
+            "0.05",
+        );
+        solve.past_due_interest = d("200000.00");
+        let out = solve_terms(&solve).unwrap();
+        assert!(out.feasible);
+        assert_eq!(out.solved_value, d("0.67"));
+        assert_eq!(out.new_principal, usd("396000.00"));
+        assert_eq!(out.write_off_base.total, d("1200000.00"));
+        assert_eq!(
+            out.write_off_base.components,
+            FaceComponents {
+                outstanding_principal: Decimal::ZERO,
+                past_due_principal: d("1000000.00"),
+                past_due_interest: d("200000.00"),
+            }
+        );
+        let valuation = out.valuation.unwrap();
+        assert_eq!(valuation.haircuts.nominal, d("0.67"));
+        assert_eq!(valuation.haircuts.cruces_trebesch, d("0.67"));
+        assert_eq!(valuation.haircuts.sturzenegger_zettelmeyer, d("0.67"));
+
+        // A rate solve reschedules the whole claim treated: with no
+        // write-off, the new principal is 1,200,000.
+        let mut solve = input(Unknown::InterestRate, "0.3", naples_dsr_terms(), "0.05");
+        solve.past_due_interest = d("200000.00");
+        let out = solve_terms(&solve).unwrap();
+        assert_eq!(out.new_principal, usd("1200000.00"));
     }
 
     #[test]
