@@ -19,7 +19,7 @@ use crate::domain::solver::{
     PresetRate, SolveInput, SolveOutcome, TermPreset, Unknown, WriteOffBase, MAX_ITERATIONS,
     MAX_RATE_BOUND, VALUE_DECIMALS,
 };
-use crate::domain::valuation::{DebtStream, RestructuringInput};
+use crate::domain::valuation::{Compounding, DebtStream, Discounting, RestructuringInput};
 
 /// A preset with the parameters it leaves open, resolved.
 pub struct ResolvedPreset {
@@ -134,6 +134,33 @@ pub fn preset_stream(
 pub struct SolveRequestInput {
     pub input: SolveInput,
     pub preset: Option<&'static TermPreset>,
+    pub compounding_source: pb::CompoundingSource,
+}
+
+/// A preset solve with a flat rate and no compounding given discounts with
+/// the preset's own periodicity (see `SolveTermsRequest.discounting`).
+fn preset_compounding(
+    request: Option<&pb::Discounting>,
+    discounting: Discounting,
+    preset: Option<&TermPreset>,
+) -> (Discounting, pb::CompoundingSource) {
+    let given = request.is_some_and(|d| {
+        d.compounding != pb::Compounding::Unspecified as i32 || d.compounding_frequency != 0
+    });
+    match (discounting, preset) {
+        (d, _) if given => (d, pb::CompoundingSource::Request),
+        (Discounting::Flat { rate, basis, .. }, Some(preset)) => (
+            Discounting::Flat {
+                rate,
+                compounding: Compounding::Periodic {
+                    periods_per_year: preset.frequency.periods_per_year(),
+                },
+                basis,
+            },
+            pb::CompoundingSource::PresetScheduleFrequency,
+        ),
+        (d, _) => (d, pb::CompoundingSource::DefaultAnnualEffective),
+    }
 }
 
 fn unknown(v: &mut Violations, raw: i32, preset: Option<&TermPreset>) -> Option<Unknown> {
@@ -302,12 +329,15 @@ pub fn parse_solve(request: &pb::SolveTermsRequest) -> Result<SolveRequestInput,
         }
     }
     v.finish(|| {
+        let (discounting, compounding_source) =
+            preset_compounding(request.discounting.as_ref(), discounting?, preset);
         Some(SolveRequestInput {
+            compounding_source,
             input: SolveInput {
                 old_claim: old?.stream,
                 past_due_interest: past_due?,
                 valuation_date: valuation_date?,
-                discounting: discounting?,
+                discounting,
                 target_reduction: target?,
                 new_terms: terms?,
                 unknown: unknown?,
@@ -376,6 +406,8 @@ pub fn render_solve(
         new_principal: Some(convert::money_to_pb(&outcome.new_principal)),
         new_terms: Some(loan_terms::to_pb(&outcome.new_terms, accrual_start)),
         valuation,
+        discounting: Some(valuation::discounting_to_pb(&input.discounting)),
+        compounding_source: request.compounding_source as i32,
         write_off_base: Some(write_off_base_to_pb(
             outcome.new_principal.currency,
             &outcome.write_off_base,

@@ -75,7 +75,12 @@
 //! cent of principal.
 //!
 //! The write-off share is the smallest share (to the resolution above)
-//! that reaches the target; the rate is the highest such rate.
+//! that reaches the target; the rate is the highest such rate. Grid shares
+//! that leave the same new principal (to the minor unit) give the same
+//! reduction: of those, the answer is the share that writes off exactly
+//! `base - principal` when that share is on the grid (0.67 for a new
+//! principal of exactly 33% of the base, not the smallest grid share that
+//! rounds to it, 0.669999999998).
 //!
 //! # Method, iterations, time
 //!
@@ -455,6 +460,30 @@ impl<'a> Problem<'a> {
         Ok((minor(a)? - minor(b)?).abs() <= BigInt::one())
     }
 
+    /// For a write-off share: among the grid shares that leave the same new
+    /// principal (they give the same reduction), the one that writes off
+    /// exactly `base - principal`, `1 - principal / base`, when it is on the
+    /// grid (0.67 rather than 0.669999999998 for a principal of exactly 33%
+    /// of the base). Otherwise, and for a rate, `point` unchanged.
+    fn exact_share(&self, point: Point) -> Result<Point, DomainError> {
+        if self.input.unknown != Unknown::WriteOffShare {
+            return Ok(point);
+        }
+        let (principal, _) = self.candidate(point.x)?;
+        let exact = self
+            .base
+            .total
+            .checked_sub(principal.amount)
+            .and_then(|off| off.checked_div(self.base.total));
+        let Some(x) = exact.and_then(to_grid) else {
+            return Ok(point);
+        };
+        if x == point.x || self.candidate(x)?.0 != principal {
+            return Ok(point);
+        }
+        Ok(Point { x, f: point.f })
+    }
+
     /// Values the answer in full and reports it.
     fn finish(&self, end: Finish, iterations: u32) -> Result<SolveOutcome, DomainError> {
         let (point, neighbour, converged, bound, feasible) = match end {
@@ -463,6 +492,10 @@ impl<'a> Problem<'a> {
             }
             Finish::MetAtBound(point, side) => (point, None, true, Some(side), true),
             Finish::Infeasible(point, side) => (point, None, true, Some(side), false),
+        };
+        let point = match bound {
+            None => self.exact_share(point)?,
+            Some(_) => point,
         };
         let (new_principal, new_terms) = self.candidate(point.x)?;
         let input = self.input;
