@@ -543,3 +543,99 @@ async fn rate_bounds_have_at_most_twelve_decimals_and_an_unknown_preset_is_one_e
         .expect_err("unknown preset");
     assert_eq!(violation_fields(&status), ["preset.preset_id"]);
 }
+
+#[tokio::test]
+async fn the_added_paris_club_options_solve() {
+    // Issue 9: Lyon, Naples at 50%, Toronto's and London's reduced-rate,
+    // commercial and moratorium-interest-capitalisation options.
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let listed = client
+        .list_term_presets(pb::ListTermPresetsRequest {})
+        .await
+        .unwrap()
+        .into_inner()
+        .presets;
+    let ids: Vec<&str> = listed.iter().map(|p| p.id.as_str()).collect();
+    for id in [
+        "lyon-dr",
+        "lyon-oda",
+        "naples50-dr",
+        "toronto-dsr",
+        "toronto-commercial",
+        "london-dsr",
+        "london-mic",
+        "london-commercial",
+    ] {
+        assert!(ids.contains(&id), "{id}");
+    }
+    let mic = listed.iter().find(|p| p.id == "london-mic").unwrap();
+    assert_eq!(
+        mic.option(),
+        pb::PresetOption::MoratoriumInterestCapitalisation
+    );
+    assert_eq!(mic.grace_interest(), pb::GraceInterest::Capitalized);
+    assert_eq!(mic.rate(), pb::PresetRate::SolvedForTarget);
+    assert!(mic.source.contains("london-terms"));
+
+    let preset = |id: &str, rate: &str| {
+        NewTerms::Preset(pb::PresetTerms {
+            preset_id: id.into(),
+            annual_rate: rate.into(),
+            ..Default::default()
+        })
+    };
+    // The reduced-rate options solve the rate for the preset's target at a
+    // 10% market (discount) rate; the moratorium interest is capitalised.
+    for (id, target, grace_interest) in [
+        ("london-mic", "0.5", pb::GraceInterest::Capitalized),
+        ("london-dsr", "0.5", pb::GraceInterest::Paid),
+        (
+            "toronto-dsr",
+            "0.3333333333333333333333333333",
+            pb::GraceInterest::Paid,
+        ),
+    ] {
+        let request = solve(preset(id, ""), pb::Unknown::Unspecified, "", "0.10");
+        let response = client
+            .solve_terms(request.clone())
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(response.feasible, "{id}");
+        assert_eq!(response.unknown(), pb::Unknown::InterestRate, "{id}");
+        assert_eq!(response.target_reduction, target, "{id}");
+        let terms = response.new_terms.clone().unwrap();
+        assert_eq!(terms.grace_interest(), grace_interest, "{id}");
+        let rate = dec(&response.solved_value);
+        assert!(rate > Decimal::ZERO && rate < dec("0.1"), "{id}: {rate}");
+        assert_eq!(
+            revalue(&server, &request, &response).await,
+            dec(&response.achieved_reduction),
+            "{id}"
+        );
+    }
+    // Lyon cancels 80%, Naples at 50% half: at the market rate, with the
+    // schedule's compounding, the share is the cancellation itself, up to
+    // the cent rounding of the interest (lyon-dr: 0.80000000001, one cent
+    // of 1e9 more than 0.8).
+    for (id, share) in [("lyon-dr", "0.8"), ("naples50-dr", "0.5")] {
+        let request = solve(preset(id, "0.05"), pb::Unknown::Unspecified, "", "0.05");
+        let response = client.solve_terms(request).await.unwrap().into_inner();
+        let solved = dec(&response.solved_value);
+        assert!(
+            (solved - dec(share)).abs() <= dec("0.00000000001"),
+            "{id}: {solved}"
+        );
+        assert_eq!(response.target_reduction, share, "{id}");
+    }
+    // A commercial option has no target of its own.
+    let request = solve(
+        preset("london-commercial", "0.05"),
+        pb::Unknown::Unspecified,
+        "",
+        "0.05",
+    );
+    let status = client.solve_terms(request).await.unwrap_err();
+    assert_eq!(violation_fields(&status), ["target_reduction"]);
+}

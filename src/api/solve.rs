@@ -13,7 +13,7 @@ use crate::domain::currency::Currency;
 use crate::domain::money::round_to_minor_units;
 use crate::domain::rounding::RoundingMode;
 use crate::domain::schedule::dates::is_month_end;
-use crate::domain::schedule::{add_months, LoanTerms};
+use crate::domain::schedule::{add_months, GraceInterest, LoanTerms};
 use crate::domain::solver::{
     all_presets, find_preset, preset_terms, principal_after_write_off, BoundSide, PresetOption,
     PresetRate, SolveInput, SolveOutcome, TermPreset, Unknown, WriteOffBase, MAX_ITERATIONS,
@@ -442,6 +442,10 @@ fn preset_to_pb(preset: &TermPreset) -> pb::TermPreset {
             PresetOption::DebtServiceReduction => pb::PresetOption::DebtServiceReduction,
             PresetOption::Rescheduling => pb::PresetOption::Rescheduling,
             PresetOption::Oda => pb::PresetOption::Oda,
+            PresetOption::Commercial => pb::PresetOption::Commercial,
+            PresetOption::MoratoriumInterestCapitalisation => {
+                pb::PresetOption::MoratoriumInterestCapitalisation
+            }
         } as i32,
         cancellation_share: preset.cancellation_share.normalize().to_string(),
         maturity_years: preset.maturity_years,
@@ -463,6 +467,10 @@ fn preset_to_pb(preset: &TermPreset) -> pb::TermPreset {
         source: preset.source.into(),
         grace_convention: super::concessionality::grace_convention_to_pb(preset.grace_convention)
             as i32,
+        grace_interest: match preset.grace_interest {
+            GraceInterest::Paid => pb::GraceInterest::Paid,
+            GraceInterest::Capitalized => pb::GraceInterest::Capitalized,
+        } as i32,
     }
 }
 

@@ -9,6 +9,7 @@
 //! - `search`: the bracketing search on a grid (Illinois regula falsi
 //!   with a bisection fallback).
 
+pub(crate) mod preset_table;
 pub mod presets;
 pub(crate) mod search;
 pub mod solve;
