@@ -93,7 +93,7 @@ async fn dprk_remainder_against_the_claim_at_five_percent() {
     let conventions = response.conventions.unwrap();
     let discounting = conventions.discounting.unwrap();
     assert_eq!(discounting.compounding(), pb::Compounding::AnnualEffective);
-    assert_eq!(discounting.time_basis(), pb::TimeBasis::Thirty360);
+    assert_eq!(discounting.time_basis(), pb::TimeBasis::Months);
     assert_eq!(conventions.past_flows, "DUE_AT_VALUATION_DATE");
     assert_eq!(conventions.share_decimals, 20);
 }

@@ -100,6 +100,10 @@ pub fn parse(v: &mut Violations, field: &str, terms: Option<&pb::LoanTerms>) -> 
         Ok(pb::DayCount::Act360) => Some(DayCount::Act360),
         Ok(pb::DayCount::Act365Fixed) => Some(DayCount::Act365Fixed),
         Ok(pb::DayCount::ActActIsda) => Some(DayCount::ActActIsda),
+        Ok(pb::DayCount::Thirty360Us) => Some(DayCount::Thirty360Us),
+        Ok(pb::DayCount::ThirtyE360) => Some(DayCount::ThirtyE360),
+        Ok(pb::DayCount::ThirtyE360Isda) => Some(DayCount::ThirtyE360Isda),
+        Ok(pb::DayCount::ActActIcma) => Some(DayCount::ActActIcma),
         Err(_) => unknown_enum(v, &at("day_count"), "DayCount", terms.day_count),
     };
     let rounding = convert::rounding_mode(v, &at("rounding_mode"), terms.rounding_mode);
@@ -357,5 +361,9 @@ pub fn day_count_to_pb(day_count: DayCount) -> pb::DayCount {
         DayCount::Act360 => pb::DayCount::Act360,
         DayCount::Act365Fixed => pb::DayCount::Act365Fixed,
         DayCount::ActActIsda => pb::DayCount::ActActIsda,
+        DayCount::Thirty360Us => pb::DayCount::Thirty360Us,
+        DayCount::ThirtyE360 => pb::DayCount::ThirtyE360,
+        DayCount::ThirtyE360Isda => pb::DayCount::ThirtyE360Isda,
+        DayCount::ActActIcma => pb::DayCount::ActActIcma,
     }
 }

@@ -154,13 +154,16 @@ fn compounding(v: &mut Violations, field: &str, value: &pb::Discounting) -> Opti
     }
 }
 
-/// The time basis; unspecified means 30/360.
+/// The time basis; unspecified means the domain default,
+/// [`TimeBasis::default`].
 pub fn time_basis(v: &mut Violations, field: &str, raw: i32) -> Option<TimeBasis> {
     match pb::TimeBasis::try_from(raw) {
-        Ok(pb::TimeBasis::Unspecified | pb::TimeBasis::Thirty360) => Some(TimeBasis::Thirty360),
+        Ok(pb::TimeBasis::Unspecified) => Some(TimeBasis::default()),
+        Ok(pb::TimeBasis::Thirty360) => Some(TimeBasis::Thirty360),
         Ok(pb::TimeBasis::Act365Fixed) => Some(TimeBasis::Act365Fixed),
         Ok(pb::TimeBasis::ActActIsda) => Some(TimeBasis::ActActIsda),
         Ok(pb::TimeBasis::Act360) => Some(TimeBasis::Act360),
+        Ok(pb::TimeBasis::Months) => Some(TimeBasis::Months),
         Err(_) => {
             v.add(
                 field,
@@ -347,6 +350,7 @@ fn time_basis_to_pb(basis: TimeBasis) -> pb::TimeBasis {
         TimeBasis::Act365Fixed => pb::TimeBasis::Act365Fixed,
         TimeBasis::ActActIsda => pb::TimeBasis::ActActIsda,
         TimeBasis::Act360 => pb::TimeBasis::Act360,
+        TimeBasis::Months => pb::TimeBasis::Months,
     }
 }
 

@@ -14,4 +14,5 @@ pub mod schedule;
 pub mod share;
 pub mod solver;
 pub mod split;
+pub mod time;
 pub mod valuation;

@@ -3,24 +3,40 @@
 //!
 //! Every fraction is an exact ratio of two integers
 //! ([`DayCount::year_fraction_ratio`]); interest is computed from that ratio,
-//! never from a rounded decimal.
+//! never from a rounded decimal. Conventions are named by their section of
+//! the ISDA 2006 Definitions where they have one.
 
 use chrono::{Datelike, NaiveDate};
 use num_bigint::BigInt;
 use rust_decimal::Decimal;
 use std::fmt;
 
+use super::dates::add_months;
 use super::frequency::Frequency;
+use super::terms::LoanTerms;
+use crate::domain::error::DomainError;
 use crate::domain::rounding::{div_round, pow10, RoundingMode};
+use crate::domain::time::{NotionalPeriods, Thirty360};
 
 /// How the days of an accrual period are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DayCount {
-    /// 30/360 US, bond basis (ISDA 2006 Definitions 4.16(f)):
-    /// `(360 (Y2 - Y1) + 30 (M2 - M1) + (D2 - D1)) / 360`, where D1 = 31
-    /// becomes 30, and D2 = 31 becomes 30 when D1 (after that change) is 30.
-    /// The SIA end-of-February rule is not applied.
+    /// 30/360 Bond Basis (ISDA 2006 §4.16(f); QuantLib
+    /// `Thirty360::BondBasis`): `(360 (Y2 - Y1) + 30 (M2 - M1) + (D2 - D1))
+    /// / 360`, where D1 = 31 becomes 30, and D2 = 31 becomes 30 when D1
+    /// (after that change) is 30. No end-of-February rule.
     Thirty360,
+    /// 30/360 US (QuantLib `Thirty360::USA`): Bond Basis plus the SIA
+    /// end-of-February rules ([`Thirty360::Us`]).
+    Thirty360Us,
+    /// 30E/360, Eurobond Basis (ISDA 2006 §4.16(g); QuantLib
+    /// `Thirty360::European`): every 31 counts as 30.
+    ThirtyE360,
+    /// 30E/360 ISDA (ISDA 2006 §4.16(h); QuantLib `Thirty360::German`): every
+    /// 31 and every last day of February counts as 30, except the last day
+    /// of February when it is the schedule's last due date (the
+    /// termination date) and ends the period.
+    ThirtyE360Isda,
     /// Actual days / 360.
     Act360,
     /// Actual days / 365, leap years included.
@@ -28,25 +44,122 @@ pub enum DayCount {
     /// ACT/ACT ISDA (ISDA 2006 4.16(b)): days falling in a non-leap year /
     /// 365 plus days falling in a leap year / 366.
     ActActIsda,
-    /// `1 / periods_per_year` for every period, whatever its length: the
-    /// periodic rate is the annual rate divided by the number of periods in
-    /// a year.
+    /// ACT/ACT ICMA (ICMA Rule 251; ISDA 2006 §4.16(c); QuantLib
+    /// `ActualActual(ICMA, schedule)`): each day counts `1 / (f L)` years,
+    /// `L` the days of the regular (or, before the first payment date,
+    /// notional) period it falls in and `f` the periods per year; so a
+    /// regular period is exactly `1/f` and an irregular first period is
+    /// prorated against the notional periods it spans ([`NotionalPeriods`]).
+    ActActIcma,
+    /// `1 / periods_per_year` for every regular period, whatever its length
+    /// (the periodic rate is the annual rate divided by the number of
+    /// periods in a year); an irregular first period (an accrual start other
+    /// than one period before the first payment date) and any part of a
+    /// period are prorated against the notional regular periods as
+    /// [`DayCount::ActActIcma`] does, so the two give the same fractions on
+    /// every schedule. Before issue 9 (finding 4) an irregular period
+    /// counted a full period.
     Periodic,
 }
 
+/// What a day count needs to know about the schedule an accrual period
+/// belongs to, besides the period's own dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScheduleContext {
+    /// The payment frequency: the length of a regular period.
+    pub frequency: Frequency,
+    /// A regular due date (the first payment date): the regular and
+    /// notional period dates are this date moved by whole periods.
+    pub anchor: NaiveDate,
+    /// Whether the period dates roll on month ends (see
+    /// [`super::dates::add_months`]).
+    pub end_of_month: bool,
+    /// The termination date (the last due date) of the schedule, if any: a
+    /// period ending on it that is the last day of February keeps its day
+    /// under [`DayCount::ThirtyE360Isda`].
+    pub maturity: Option<NaiveDate>,
+}
+
+impl ScheduleContext {
+    /// The context of the schedule of `terms`: anchored at the first payment
+    /// date, maturing at the last due date.
+    pub fn of(terms: &LoanTerms) -> Result<Self, DomainError> {
+        let periods = terms.period_count()?;
+        let maturity = add_months(
+            terms.first_payment_date,
+            i64::from(periods - 1) * i64::from(terms.frequency.months_per_period()),
+            terms.end_of_month,
+            "payment date",
+        )?;
+        Ok(Self {
+            frequency: terms.frequency,
+            anchor: terms.first_payment_date,
+            end_of_month: terms.end_of_month,
+            maturity: Some(maturity),
+        })
+    }
+
+    /// The regular and notional periods of the schedule.
+    pub fn notional_periods(&self) -> NotionalPeriods {
+        NotionalPeriods::new(
+            self.anchor,
+            self.frequency.months_per_period(),
+            self.end_of_month,
+        )
+    }
+
+    /// Regular periods of `frequency` through `anchor`, no end-of-month
+    /// roll and no termination date.
+    pub fn regular(frequency: Frequency, anchor: NaiveDate) -> Self {
+        Self {
+            frequency,
+            anchor,
+            end_of_month: false,
+            maturity: None,
+        }
+    }
+}
+
+/// The exact year fraction of `start..end` (an accrual period, or part of
+/// one) of the schedule of `terms`, under its day count: what the engine
+/// multiplies the outstanding and the rate by.
+pub fn accrual_fraction(
+    terms: &LoanTerms,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<(i64, i64), DomainError> {
+    terms
+        .day_count
+        .year_fraction_ratio(start, end, &ScheduleContext::of(terms)?)
+}
+
 impl DayCount {
+    /// The member of the 30/360 family this day count is, if it is one.
+    pub fn thirty_360(self) -> Option<Thirty360> {
+        match self {
+            Self::Thirty360 => Some(Thirty360::BondBasis),
+            Self::Thirty360Us => Some(Thirty360::Us),
+            Self::ThirtyE360 => Some(Thirty360::European),
+            Self::ThirtyE360Isda => Some(Thirty360::EuropeanIsda),
+            _ => None,
+        }
+    }
+
     /// The exact year fraction from `start` (included) to `end` (excluded)
-    /// as `(numerator, denominator)` with a positive denominator. Negative
-    /// when `end` is before `start` (except for [`DayCount::Periodic`],
-    /// which ignores the dates).
+    /// of a period of the schedule `schedule`, as `(numerator, denominator)`
+    /// with a positive denominator. Negative when `end` is before `start`.
     pub fn year_fraction_ratio(
         self,
         start: NaiveDate,
         end: NaiveDate,
-        frequency: Frequency,
-    ) -> (i64, i64) {
-        match self {
-            Self::Thirty360 => (thirty_360_days(start, end), 360),
+        schedule: &ScheduleContext,
+    ) -> Result<(i64, i64), DomainError> {
+        let thirty = |family: Thirty360| (family.days(start, end, schedule.maturity), 360);
+        Ok(match self {
+            Self::Thirty360 => thirty(Thirty360::BondBasis),
+            Self::Thirty360Us => thirty(Thirty360::Us),
+            Self::ThirtyE360 => thirty(Thirty360::European),
+            Self::ThirtyE360Isda => thirty(Thirty360::EuropeanIsda),
             Self::Act360 => (actual_days(start, end), 360),
             Self::Act365Fixed => (actual_days(start, end), 365),
             Self::ActActIsda => {
@@ -58,30 +171,44 @@ impl DayCount {
                 };
                 (common * 366 + leap * 365, 365 * 366)
             }
-            Self::Periodic => (1, i64::from(frequency.periods_per_year())),
-        }
+            Self::ActActIcma | Self::Periodic => schedule
+                .notional_periods()
+                .year_fraction(start, end)
+                .ok_or(DomainError::DateOutOfRange {
+                    quantity: "notional period date",
+                })?,
+        })
     }
 
     /// The year fraction as a decimal: exact when it has a finite decimal
-    /// expansion within 28 decimals (30/360, ACT/360, Periodic for 1, 2 and 4
-    /// periods a year), otherwise rounded half-even to the most decimals that
-    /// fit (28 for fractions below 7.9, as for ACT/ACT ISDA
-    /// 61/365 + 121/366 = 0.4977243805674077401003069092).
-    pub fn year_fraction(self, start: NaiveDate, end: NaiveDate, frequency: Frequency) -> Decimal {
-        let (numerator, denominator) = self.year_fraction_ratio(start, end, frequency);
-        ratio_to_decimal(numerator, denominator)
+    /// expansion within 28 decimals (30/360, ACT/360, a regular period of
+    /// Periodic or ACT/ACT ICMA for 1, 2 and 4 periods a year), otherwise
+    /// rounded half-even to the most decimals that fit (28 for fractions
+    /// below 7.9, as for ACT/ACT ISDA 61/365 + 121/366 =
+    /// 0.4977243805674077401003069092).
+    pub fn year_fraction(
+        self,
+        start: NaiveDate,
+        end: NaiveDate,
+        schedule: &ScheduleContext,
+    ) -> Result<Decimal, DomainError> {
+        let (numerator, denominator) = self.year_fraction_ratio(start, end, schedule)?;
+        Ok(ratio_to_decimal(numerator, denominator))
     }
 }
 
 impl fmt::Display for DayCount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Thirty360 => "30/360 US (bond basis)",
-            Self::Act360 => "ACT/360",
-            Self::Act365Fixed => "ACT/365F",
-            Self::ActActIsda => "ACT/ACT ISDA",
-            Self::Periodic => "periodic (1 / periods per year)",
-        })
+        match self.thirty_360() {
+            Some(family) => family.fmt(f),
+            None => f.write_str(match self {
+                Self::Act360 => "ACT/360",
+                Self::Act365Fixed => "ACT/365F",
+                Self::ActActIsda => "ACT/ACT ISDA",
+                Self::ActActIcma => "ACT/ACT ICMA",
+                _ => "periodic (1 / periods per year, irregular periods prorated)",
+            }),
+        }
     }
 }
 
@@ -110,22 +237,6 @@ fn ratio_to_decimal(numerator: i64, denominator: i64) -> Decimal {
 /// Calendar days from `start` to `end` (negative if `end` is earlier).
 fn actual_days(start: NaiveDate, end: NaiveDate) -> i64 {
     i64::from(end.num_days_from_ce()) - i64::from(start.num_days_from_ce())
-}
-
-/// The 30/360 US (bond basis) day count of ISDA 2006 4.16(f). Shared with
-/// the valuation time basis, so interest and discounting count alike.
-pub(crate) fn thirty_360_days(start: NaiveDate, end: NaiveDate) -> i64 {
-    let mut d1 = i64::from(start.day());
-    let mut d2 = i64::from(end.day());
-    if d1 == 31 {
-        d1 = 30;
-    }
-    if d2 == 31 && d1 == 30 {
-        d2 = 30;
-    }
-    let years = i64::from(end.year()) - i64::from(start.year());
-    let months = i64::from(end.month()) - i64::from(start.month());
-    360 * years + 30 * months + (d2 - d1)
 }
 
 /// Whether `year` is a leap year of the proleptic Gregorian calendar.
@@ -175,16 +286,26 @@ mod tests {
 
     const SEMI: Frequency = Frequency::SemiAnnual;
 
+    fn ctx(frequency: Frequency) -> ScheduleContext {
+        ScheduleContext::regular(frequency, d("2000-01-01"))
+    }
+
     #[test]
     fn act_act_isda_known_pairs() {
-        let f = |a, b| DayCount::ActActIsda.year_fraction_ratio(d(a), d(b), SEMI);
+        let f = |a, b| {
+            DayCount::ActActIsda
+                .year_fraction_ratio(d(a), d(b), &ctx(SEMI))
+                .unwrap()
+        };
         // ISDA's example: 61 days in 2003, 121 days in 2004 (leap).
         assert_eq!(
             f("2003-11-01", "2004-05-01"),
             (61 * 366 + 121 * 365, 365 * 366)
         );
         assert_eq!(
-            DayCount::ActActIsda.year_fraction(d("2003-11-01"), d("2004-05-01"), SEMI),
+            DayCount::ActActIsda
+                .year_fraction(d("2003-11-01"), d("2004-05-01"), &ctx(SEMI))
+                .unwrap(),
             dec("0.4977243805674077401003069092")
         );
         // 155 days in 1999, 29 days in 2000.
@@ -197,27 +318,39 @@ mod tests {
         assert_eq!(f("1999-02-01", "1999-07-01"), (150 * 366, 365 * 366));
         // A whole leap year and a whole common year are each exactly one.
         assert_eq!(
-            DayCount::ActActIsda.year_fraction(d("2004-01-01"), d("2005-01-01"), SEMI),
+            DayCount::ActActIsda
+                .year_fraction(d("2004-01-01"), d("2005-01-01"), &ctx(SEMI))
+                .unwrap(),
             Decimal::ONE
         );
         assert_eq!(
-            DayCount::ActActIsda.year_fraction(d("2003-01-01"), d("2004-01-01"), SEMI),
+            DayCount::ActActIsda
+                .year_fraction(d("2003-01-01"), d("2004-01-01"), &ctx(SEMI))
+                .unwrap(),
             Decimal::ONE
         );
         // Three calendar years, one of them leap: exactly three.
         assert_eq!(
-            DayCount::ActActIsda.year_fraction(d("2003-01-01"), d("2006-01-01"), SEMI),
+            DayCount::ActActIsda
+                .year_fraction(d("2003-01-01"), d("2006-01-01"), &ctx(SEMI))
+                .unwrap(),
             dec("3")
         );
     }
 
     #[test]
     fn thirty_360_bond_basis() {
-        let f = |a, b| DayCount::Thirty360.year_fraction_ratio(d(a), d(b), SEMI);
+        let f = |a, b| {
+            DayCount::Thirty360
+                .year_fraction_ratio(d(a), d(b), &ctx(SEMI))
+                .unwrap()
+        };
         // D2 = 31 stays 31 when D1 < 30.
         assert_eq!(f("2007-01-15", "2007-07-31"), (196, 360));
         assert_eq!(
-            DayCount::Thirty360.year_fraction(d("2007-01-15"), d("2007-07-31"), SEMI),
+            DayCount::Thirty360
+                .year_fraction(d("2007-01-15"), d("2007-07-31"), &ctx(SEMI))
+                .unwrap(),
             dec("0.5444444444444444444444444444")
         );
         // D1 = 31 becomes 30; then D2 = 31 becomes 30.
@@ -231,7 +364,9 @@ mod tests {
         assert_eq!(f("2007-02-28", "2007-08-31"), (183, 360));
         // A whole semi-annual period is exactly one half.
         assert_eq!(
-            DayCount::Thirty360.year_fraction(d("2015-03-17"), d("2015-09-17"), SEMI),
+            DayCount::Thirty360
+                .year_fraction(d("2015-03-17"), d("2015-09-17"), &ctx(SEMI))
+                .unwrap(),
             dec("0.5")
         );
     }
@@ -239,33 +374,85 @@ mod tests {
     #[test]
     fn actual_and_periodic() {
         let (a, b) = (d("2024-01-01"), d("2024-03-01"));
-        assert_eq!(DayCount::Act360.year_fraction_ratio(a, b, SEMI), (60, 360));
         assert_eq!(
-            DayCount::Act365Fixed.year_fraction_ratio(a, b, SEMI),
+            DayCount::Act360
+                .year_fraction_ratio(a, b, &ctx(SEMI))
+                .unwrap(),
+            (60, 360)
+        );
+        assert_eq!(
+            DayCount::Act365Fixed
+                .year_fraction_ratio(a, b, &ctx(SEMI))
+                .unwrap(),
             (60, 365)
         );
         assert_eq!(
-            DayCount::Act360.year_fraction(a, b, SEMI),
+            DayCount::Act360.year_fraction(a, b, &ctx(SEMI)).unwrap(),
             dec("0.1666666666666666666666666667")
         );
-        assert_eq!(DayCount::Periodic.year_fraction(a, b, SEMI), dec("0.5"));
+        // Periodic: a regular period is exactly 1 / periods per year ...
+        let periodic = |a: &str, b: &str, f: Frequency| {
+            DayCount::Periodic
+                .year_fraction(d(a), d(b), &ctx(f))
+                .unwrap()
+        };
+        assert_eq!(periodic("2024-01-01", "2024-07-01", SEMI), dec("0.5"));
         assert_eq!(
-            DayCount::Periodic.year_fraction(a, b, Frequency::Quarterly),
+            periodic("2024-01-01", "2024-04-01", Frequency::Quarterly),
             dec("0.25")
         );
         assert_eq!(
-            DayCount::Periodic.year_fraction_ratio(a, b, Frequency::Monthly),
-            (1, 12)
-        );
-        assert_eq!(
-            DayCount::Periodic.year_fraction(a, b, Frequency::Monthly),
+            periodic("2024-02-01", "2024-03-01", Frequency::Monthly),
             dec("0.0833333333333333333333333333")
         );
-        // Reversed dates give the negative fraction.
-        assert_eq!(DayCount::Act360.year_fraction_ratio(b, a, SEMI), (-60, 360));
+        // ... and an irregular one is prorated against the notional period
+        // it falls in (issue 9, finding 4): 60 of the 182 days of
+        // 2024-01-01..2024-07-01, not a full half year.
         assert_eq!(
-            DayCount::ActActIsda.year_fraction_ratio(d("2004-05-01"), d("2003-11-01"), SEMI),
+            DayCount::Periodic
+                .year_fraction_ratio(a, b, &ctx(SEMI))
+                .unwrap(),
+            (15, 91)
+        );
+        // Reversed dates give the negative fraction.
+        assert_eq!(
+            DayCount::Act360
+                .year_fraction_ratio(b, a, &ctx(SEMI))
+                .unwrap(),
+            (-60, 360)
+        );
+        assert_eq!(
+            DayCount::ActActIsda
+                .year_fraction_ratio(d("2004-05-01"), d("2003-11-01"), &ctx(SEMI))
+                .unwrap(),
             (-(61 * 366 + 121 * 365), 365 * 366)
+        );
+    }
+
+    #[test]
+    fn act_act_icma_on_the_schedule() {
+        let icma = |start: &str, end: &str, context: &ScheduleContext| {
+            DayCount::ActActIcma
+                .year_fraction_ratio(d(start), d(end), context)
+                .unwrap()
+        };
+        let semi = ScheduleContext::regular(SEMI, d("2025-07-15"));
+        assert_eq!(icma("2025-01-15", "2025-07-15", &semi), (1, 2));
+        assert_eq!(icma("2025-06-15", "2025-07-15", &semi), (15, 181));
+        assert_eq!(icma("2024-12-15", "2025-07-15", &semi), (215, 368));
+        // Month ends with the roll: every period is a quarter.
+        let quarterly = ScheduleContext {
+            end_of_month: true,
+            ..ScheduleContext::regular(Frequency::Quarterly, d("2024-02-29"))
+        };
+        assert_eq!(icma("2023-11-30", "2024-02-29", &quarterly), (1, 4));
+        assert_eq!(icma("2024-02-29", "2024-05-31", &quarterly), (1, 4));
+        // ACT/ACT ISDA splits by calendar year instead.
+        assert_eq!(
+            DayCount::ActActIsda
+                .year_fraction_ratio(d("2024-02-29"), d("2024-05-31"), &quarterly)
+                .unwrap(),
+            (92 * 365, 365 * 366)
         );
     }
 
@@ -295,9 +482,9 @@ mod tests {
             let mut v = [a, b, c];
             v.sort();
             let [a, b, c] = v;
-            let (n1, d1) = DayCount::ActActIsda.year_fraction_ratio(a, b, SEMI);
-            let (n2, _) = DayCount::ActActIsda.year_fraction_ratio(b, c, SEMI);
-            let (n3, _) = DayCount::ActActIsda.year_fraction_ratio(a, c, SEMI);
+            let (n1, d1) = DayCount::ActActIsda.year_fraction_ratio(a, b, &ctx(SEMI)).unwrap();
+            let (n2, _) = DayCount::ActActIsda.year_fraction_ratio(b, c, &ctx(SEMI)).unwrap();
+            let (n3, _) = DayCount::ActActIsda.year_fraction_ratio(a, c, &ctx(SEMI)).unwrap();
             prop_assert_eq!(d1, 365 * 366);
             prop_assert_eq!(n1 + n2, n3);
             // Every day counts as 1/366 or 1/365 of a year.
@@ -307,10 +494,11 @@ mod tests {
 
         #[test]
         fn decimal_is_the_ratio_to_28_digits(a in any_date(), b in any_date()) {
-            for dc in [DayCount::Thirty360, DayCount::Act360, DayCount::Act365Fixed,
-                       DayCount::ActActIsda, DayCount::Periodic] {
-                let (n, den) = dc.year_fraction_ratio(a, b, Frequency::Monthly);
-                let value = dc.year_fraction(a, b, Frequency::Monthly);
+            for dc in [DayCount::Thirty360, DayCount::Thirty360Us, DayCount::ThirtyE360,
+                       DayCount::ThirtyE360Isda, DayCount::Act360, DayCount::Act365Fixed,
+                       DayCount::ActActIsda, DayCount::ActActIcma, DayCount::Periodic] {
+                let (n, den) = dc.year_fraction_ratio(a, b, &ctx(Frequency::Monthly)).unwrap();
+                let value = dc.year_fraction(a, b, &ctx(Frequency::Monthly)).unwrap();
                 // |value x den - n| <= den / 2 x 10^-scale
                 let scaled = BigInt::from(value.mantissa()) * BigInt::from(den);
                 let exact = BigInt::from(n) * pow10(value.scale());

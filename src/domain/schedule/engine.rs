@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use super::annuity::level_payment;
 use super::dates::{first_accrual_start, payment_dates};
+use super::day_count::accrual_fraction;
 use super::terms::{Amortization, GraceInterest, LoanTerms};
 use crate::domain::currency::Currency;
 use crate::domain::error::DomainError;
@@ -83,10 +84,7 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
 
     for (number, due_date) in (1..=periods).zip(dates) {
         let rate = terms.rate.rate_for(number, accrual_start);
-        let fraction =
-            terms
-                .day_count
-                .year_fraction_ratio(accrual_start, due_date, terms.frequency);
+        let fraction = accrual_fraction(terms, accrual_start, due_date)?;
         let interest = period_interest(&outstanding, rate, fraction, terms.rounding);
         let (principal_part, capitalized) = if number <= grace {
             let capitalized = match terms.grace_interest {

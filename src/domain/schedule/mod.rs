@@ -19,7 +19,9 @@
 //!
 //! **Interest.** The interest of a period is the outstanding at its start x
 //! the period's annual rate x the day-count year fraction ([`DayCount`];
-//! [`DayCount::Periodic`] is `1 / periods_per_year`), computed as an exact
+//! [`DayCount::Periodic`] is `1 / periods_per_year` for a regular period and
+//! prorates an irregular first period against notional regular periods, as
+//! ACT/ACT ICMA does), computed as an exact
 //! ratio of integers and rounded once to the minor unit with
 //! `terms.rounding`. The rate of a period is the initial rate or that of the
 //! last listed [`RateStep`] that applies to it (by period number, or by the

@@ -7,15 +7,24 @@
 //!
 //! | basis | unit | `t` |
 //! |---|---|---|
-//! | `Act365Fixed` (default) | actual day | days / 365 |
-//! | `Act360` | actual day | days / 360 |
+//! | `Months` (default) | 1/360 year | (30 x whole calendar months + remaining 30E/360 days) / 360 |
 //! | `Thirty360` | 30/360 day (Bond Basis) | 30/360 days / 360 |
+//! | `Act365Fixed` | actual day | days / 365 |
+//! | `Act360` | actual day | days / 360 |
 //! | `ActActIsda` | actual day | days in non-leap years / 365 + days in leap years / 366 |
 //!
 //! `Thirty360` is the ISDA 2006 §4.16(f) "30/360" (Bond Basis): with
 //! `D1`, `D2` the days of month of the valuation and flow dates, `D1 = 31`
 //! becomes 30, and `D2 = 31` becomes 30 when `D1` is then 30; the count is
 //! `360 (Y2 - Y1) + 30 (M2 - M1) + (D2 - D1)`.
+//!
+//! `Months` is the month count of [`crate::domain::time::month_count`]: a
+//! flow that is k whole months after the valuation date (the same day of
+//! the month, or the date with the smaller day of the month is the last day
+//! of its month) is exactly k/12 years away, so every due date of a schedule
+//! (same day of the month, clipped to month end, or end-of-month roll) is
+//! k/12 years from the schedule's accrual start; other dates count their
+//! remaining days 30E/360 (ISDA 2006 §4.16(g)).
 //!
 //! A flow dated on or before the valuation date has `t = 0` (see
 //! [`super::present_value`]).
@@ -26,22 +35,28 @@ use rust_decimal::Decimal;
 
 use super::precision::Ratio;
 use crate::domain::error::DomainError;
-use crate::domain::schedule::day_count::thirty_360_days;
+use crate::domain::time::{month_count_days, Thirty360};
 
-/// How `t` in years is measured from the valuation date. The default,
-/// `Act365Fixed`, is what the IMF and World Bank grant-element calculators
-/// use for dated flows.
+/// How `t` in years is measured from the valuation date. The default (what
+/// an unspecified `TimeBasis` in the API means) is `Months`: a flow k whole
+/// months after the valuation date is exactly k/12 years away, as when
+/// periods are counted (the IMF and World Bank grant-element calculators
+/// count periods, not days: a payment k periods away is k / frequency
+/// years).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum TimeBasis {
     /// Actual days / 365.
-    #[default]
     Act365Fixed,
     /// Actual days, each year counted by its own length (ISDA 2006 §4.16(b)).
     ActActIsda,
-    /// 30/360 Bond Basis days / 360.
+    /// 30/360 Bond Basis (ISDA 2006 §4.16(f)) days / 360.
     Thirty360,
     /// Actual days / 360.
     Act360,
+    /// Whole calendar months / 12, the remaining days 30E/360 (the default;
+    /// see the module documentation).
+    #[default]
+    Months,
 }
 
 /// The time from the valuation date to a date, in whole units of the basis:
@@ -63,7 +78,7 @@ impl TimeBasis {
     pub(crate) fn primary_per_year(self) -> u64 {
         match self {
             Self::Act365Fixed | Self::ActActIsda => 365,
-            Self::Thirty360 | Self::Act360 => 360,
+            Self::Thirty360 | Self::Act360 | Self::Months => 360,
         }
     }
 
@@ -88,7 +103,11 @@ impl TimeBasis {
                 }
             }
             Self::Thirty360 => Units {
-                primary: thirty_360_days(valuation_date, date).max(0) as u64,
+                primary: Thirty360::BondBasis.days(valuation_date, date, None).max(0) as u64,
+                leap: 0,
+            },
+            Self::Months => Units {
+                primary: month_count_days(valuation_date, date).max(0) as u64,
                 leap: 0,
             },
         }
@@ -213,6 +232,58 @@ mod tests {
     }
 
     #[test]
+    fn the_default_is_the_documented_one() {
+        // Issue 9, finding 11: the domain said ACT/365F, the API 30/360.
+        assert_eq!(TimeBasis::default(), TimeBasis::Months);
+        let v = date(2014, 5, 5);
+        assert_eq!(
+            TimeBasis::default()
+                .year_fraction(v, date(2015, 11, 5))
+                .unwrap(),
+            Decimal::from_str("1.5").unwrap()
+        );
+    }
+
+    #[test]
+    fn the_default_keeps_k_months_at_k_twelfths_through_february() {
+        // Issue 9, finding 5: Bond Basis gave 178/360 = 0.4944...
+        let half = Decimal::from_str("0.5").unwrap();
+        let t = |basis: TimeBasis, a, b| basis.year_fraction(a, b).unwrap();
+        assert_eq!(
+            t(TimeBasis::Thirty360, date(2024, 8, 31), date(2025, 2, 28)),
+            Decimal::from_str("0.4944444444444444444444444444").unwrap()
+        );
+        for (a, b) in [
+            (date(2024, 8, 31), date(2025, 2, 28)),
+            (date(2023, 8, 31), date(2024, 2, 29)),
+            (date(2024, 2, 29), date(2024, 8, 31)),
+            (date(2025, 2, 28), date(2025, 8, 31)),
+            (date(2024, 8, 29), date(2025, 2, 28)),
+            (date(2024, 8, 30), date(2025, 2, 28)),
+            (date(2024, 8, 28), date(2025, 2, 28)),
+        ] {
+            assert_eq!(t(TimeBasis::Months, a, b), half, "{a} {b}");
+        }
+        // 40 semi-annual month-end flows from 2024-08-31: flow k at k/2.
+        for k in 1..=40u32 {
+            let flow = crate::domain::schedule::add_months(
+                date(2024, 8, 31),
+                i64::from(6 * k),
+                true,
+                "flow",
+            )
+            .unwrap();
+            assert_eq!(
+                TimeBasis::Months.units(date(2024, 8, 31), flow),
+                Units {
+                    primary: u64::from(180 * k),
+                    leap: 0
+                }
+            );
+        }
+    }
+
+    #[test]
     fn thirty_360_bond_basis_examples() {
         let d = |a: NaiveDate, b: NaiveDate| TimeBasis::Thirty360.units(a, b).primary;
         assert_eq!(d(date(2014, 5, 5), date(2014, 11, 5)), 180);
@@ -244,6 +315,7 @@ mod tests {
             TimeBasis::ActActIsda,
             TimeBasis::Thirty360,
             TimeBasis::Act360,
+            TimeBasis::Months,
         ] {
             assert_eq!(basis.units(v, date(2023, 6, 1)), Units::default());
             assert_eq!(basis.units(v, v), Units::default());

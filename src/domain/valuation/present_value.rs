@@ -452,6 +452,7 @@ pub(crate) mod tests {
             Just(TimeBasis::ActActIsda),
             Just(TimeBasis::Thirty360),
             Just(TimeBasis::Act360),
+            Just(TimeBasis::Months),
         ]
     }
 

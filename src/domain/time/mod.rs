@@ -1,0 +1,12 @@
+//! Calendar arithmetic shared by the day counts of interest accrual
+//! ([`crate::domain::schedule::DayCount`]) and the time bases of valuation
+//! ([`crate::domain::valuation::TimeBasis`]): the 30/360 family, ACT/ACT
+//! ICMA's notional periods and the month count.
+
+pub mod icma;
+pub mod month_count;
+pub mod thirty_360;
+
+pub use icma::NotionalPeriods;
+pub use month_count::month_count_days;
+pub use thirty_360::Thirty360;
