@@ -334,6 +334,12 @@ async fn naples_dr_preset_solves_the_write_off() {
     assert_eq!(applied.compounding_frequency, 2);
     let valuation = response.valuation.clone().unwrap();
     assert_eq!(valuation.nominal_haircut, "0.67");
+    let preset = response.preset.clone().unwrap();
+    assert_eq!(preset.id, "naples-dr");
+    assert_eq!(
+        preset.grace_convention(),
+        pb::GraceConvention::InterestOnlyYears
+    );
     // Cent rounding of the interest leaves PV(new) a little under its face.
     let achieved = dec(&response.achieved_reduction);
     assert!(achieved >= dec("0.67") && achieved < dec("0.67000000001"));
