@@ -149,3 +149,19 @@ def test_multilateral_rows_have_a_ten_percent_threshold(stub):
         response = assess(stub, "1000000", "0.03", "10", "2", pb.FREQUENCY_ANNUAL, convention)
         assert (response.discount_rate, response.threshold) == (rate, "0.1")
         assert response.convention == convention
+
+
+def test_the_two_readings_fall_on_either_side_of_the_imf_line(stub):
+    """At 1.06% the same words "20 years, 5 of grace, semi-annual" are not
+    concessional under the DAC reading (34.84%) and are under the
+    interest-only reading (35.43%): the reading must be stated."""
+    dac = assess(stub, "930000000", "0.0106", "20", "5", pb.FREQUENCY_SEMI_ANNUAL,
+                 pb.CONCESSIONALITY_CONVENTION_IMF_WORLD_BANK)
+    interest_only = assess(stub, "930000000", "0.0106", "20", "5", pb.FREQUENCY_SEMI_ANNUAL,
+                           pb.CONCESSIONALITY_CONVENTION_IMF_WORLD_BANK,
+                           grace_convention=pb.GRACE_CONVENTION_INTEREST_ONLY_YEARS)
+    assert abs(Decimal(dac.grant_element) - dac_equal_principal("0.0106", "0.05", 2, "20", "5")) < Decimal("1e-19")
+    assert abs(Decimal(interest_only.grant_element)
+               - dac_equal_principal("0.0106", "0.05", 2, "20", "5.5")) < Decimal("1e-19")
+    assert Decimal(dac.grant_element) < Decimal("0.35") < Decimal(interest_only.grant_element)
+    assert (dac.concessional, interest_only.concessional) == (False, True)

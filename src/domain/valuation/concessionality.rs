@@ -14,6 +14,14 @@
 //!
 //! Discounting is annual-effective, `(1 + r)^-t`, from the disbursement date
 //! (the valuation date), as in the IMF and DAC calculators.
+//!
+//! A loan stated in years ("20 years including 5 of grace") needs a reading
+//! of its grace before it has a schedule: [`crate::domain::grace`]. Under
+//! the OECD DAC reading (grace = the interval to the first repayment) the
+//! grant element of an equal-principal or annuity loan with periodic
+//! interest equals the DAC closed forms, up to the cent rounding of the
+//! schedule (tests/e2e/test_concessionality_dac.py checks this against a
+//! Python decimal oracle).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
