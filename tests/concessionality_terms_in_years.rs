@@ -107,6 +107,16 @@ async fn the_reading_is_required_and_bad_years_are_named() {
     let status = client.assess_concessionality(both).await.unwrap_err();
     assert_eq!(violation_fields(&status), ["terms_in_years"]);
 
+    let mut neither = request(pb::GraceConvention::InterestOnlyYears);
+    neither.terms_in_years = None;
+    let status = client.assess_concessionality(neither).await.unwrap_err();
+    assert_eq!(violation_fields(&status), ["terms"]);
+    assert!(
+        status.message().contains("terms_in_years"),
+        "{}",
+        status.message()
+    );
+
     let mut undated = request(pb::GraceConvention::InterestOnlyYears);
     undated.valuation_date = None;
     let status = client.assess_concessionality(undated).await.unwrap_err();

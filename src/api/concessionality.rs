@@ -107,8 +107,16 @@ pub fn loan(
             let (terms, resolution) = terms_in_years(v, years, start)?;
             Some((principal?, terms, Some(resolution)))
         }
-        (terms, None) => {
-            let terms = loan_terms::parse(v, "terms", terms.as_ref());
+        (None, None) => {
+            v.add(
+                "terms",
+                "MISSING_FIELD",
+                "one of terms or terms_in_years is required",
+            );
+            None
+        }
+        (Some(terms), None) => {
+            let terms = loan_terms::parse(v, "terms", Some(terms));
             Some((principal?, terms?, None))
         }
     }
