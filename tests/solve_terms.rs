@@ -645,3 +645,62 @@ async fn the_added_paris_club_options_solve() {
     let status = client.solve_terms(request).await.unwrap_err();
     assert_eq!(violation_fields(&status), ["target_reduction"]);
 }
+
+#[tokio::test]
+async fn compounding_defaults_are_echoed() {
+    // Spelled-out terms, and a preset discounted on a curve, keep the
+    // annual-effective default; only a preset with a flat rate takes its
+    // schedule's periodicity (issue 9, finding 8).
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let terms = NewTerms::Terms(pb::LoanTerms {
+        first_payment_date: date(2026, 1, 15),
+        frequency: pb::Frequency::SemiAnnual as i32,
+        installment_count: 4,
+        annual_rate: "0.05".into(),
+        ..Default::default()
+    });
+    let response = client
+        .solve_terms(solve(terms, pb::Unknown::WriteOffShare, "0.5", "0.05"))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        response.compounding_source(),
+        pb::CompoundingSource::DefaultAnnualEffective
+    );
+    assert_eq!(
+        response.discounting.unwrap().compounding(),
+        pb::Compounding::AnnualEffective
+    );
+    assert!(response.preset.is_none());
+
+    let mut on_curve = solve(
+        NewTerms::Preset(pb::PresetTerms {
+            preset_id: "naples-dr".into(),
+            annual_rate: "0.05".into(),
+            ..Default::default()
+        }),
+        pb::Unknown::Unspecified,
+        "",
+        "0.05",
+    );
+    on_curve.discounting = Some(pb::Discounting {
+        rate: Some(Rate::Curve(pb::ZeroCurve {
+            points: vec![pb::ZeroCurvePoint {
+                tenor_years: "1".into(),
+                zero_rate: "0.05".into(),
+            }],
+            ..Default::default()
+        })),
+        ..Default::default()
+    });
+    let response = client.solve_terms(on_curve).await.unwrap().into_inner();
+    assert_eq!(
+        response.compounding_source(),
+        pb::CompoundingSource::DefaultAnnualEffective
+    );
+    // Annual-effective 5% against a semi-annual 5% schedule: a little more
+    // than 67% is written off, as before the change.
+    assert_eq!(response.solved_value, "0.6720208748");
+}
