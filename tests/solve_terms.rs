@@ -647,6 +647,7 @@ async fn the_added_paris_club_options_solve() {
 }
 
 #[tokio::test]
+#[allow(clippy::needless_update)]
 async fn compounding_defaults_are_echoed() {
     // Spelled-out terms, and a preset discounted on a curve, keep the
     // annual-effective default; only a preset with a flat rate takes its
@@ -685,14 +686,17 @@ async fn compounding_defaults_are_echoed() {
         "",
         "0.05",
     );
+    let curve = pb::ZeroCurve {
+        points: vec![pb::ZeroCurvePoint {
+            tenor_years: "1".into(),
+            zero_rate: "0.05".into(),
+        }],
+        // Other fields (a curve may gain interpolation options) keep their
+        // defaults.
+        ..Default::default()
+    };
     on_curve.discounting = Some(pb::Discounting {
-        rate: Some(Rate::Curve(pb::ZeroCurve {
-            points: vec![pb::ZeroCurvePoint {
-                tenor_years: "1".into(),
-                zero_rate: "0.05".into(),
-            }],
-            ..Default::default()
-        })),
+        rate: Some(Rate::Curve(curve)),
         ..Default::default()
     });
     let response = client.solve_terms(on_curve).await.unwrap().into_inner();
