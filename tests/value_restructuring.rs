@@ -328,6 +328,7 @@ async fn bad_valuations_name_every_field() {
                             zero_rate: "0.03".into(),
                         },
                     ],
+                    ..Default::default()
                 })),
                 ..Default::default()
             }),
@@ -370,6 +371,7 @@ async fn curve_and_continuous_discounting_are_echoed() {
                             zero_rate: "0.04".into(),
                         },
                     ],
+                    ..Default::default()
                 })),
                 compounding: pb::Compounding::Continuous as i32,
                 ..Default::default()
@@ -387,7 +389,16 @@ async fn curve_and_continuous_discounting_are_echoed() {
     );
     let discounting = response.conventions.unwrap().discounting.unwrap();
     assert_eq!(discounting.compounding(), pb::Compounding::Continuous);
-    assert!(matches!(discounting.rate, Some(Rate::Curve(c)) if c.points.len() == 2));
+    let Some(Rate::Curve(curve)) = discounting.rate else {
+        panic!("the curve is echoed");
+    };
+    assert_eq!(curve.points.len(), 2);
+    // The rules applied are echoed, resolved (issue 9, finding 10).
+    assert_eq!(
+        curve.interpolation(),
+        pb::ZeroCurveInterpolation::LinearZeroRate
+    );
+    assert_eq!(curve.extrapolation(), pb::ZeroCurveExtrapolation::FlatZero);
 }
 
 #[tokio::test]

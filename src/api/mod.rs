@@ -15,6 +15,7 @@ pub mod schedule;
 pub mod solve;
 pub mod split;
 pub mod valuation;
+pub mod zero_curve;
 
 pub use reconciliation_service::ReconciliationApi;
 pub use restructuring_service::RestructuringApi;

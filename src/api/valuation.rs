@@ -17,11 +17,10 @@ use crate::domain::rounding::RoundingMode;
 use crate::domain::valuation::{
     Compounding, Concessionality, ConcessionalityConvention, Dac2018Group, DebtStream, Discounting,
     ExpandedStream, FaceComponents, RestructuringInput, RestructuringValuation, StreamValue,
-    TimeBasis, ZeroCurve,
+    TimeBasis,
 };
 
-/// The most points of a zero curve.
-pub const MAX_CURVE_POINTS: usize = 200;
+pub use super::zero_curve::MAX_CURVE_POINTS;
 
 /// How past-dated flows are treated (echoed).
 pub const PAST_FLOWS: &str = "DUE_AT_VALUATION_DATE";
@@ -61,51 +60,9 @@ pub fn discounting(
             })
         }
         Some(Rate::Curve(curve)) => {
-            let at = format!("{field}.curve.points");
-            if curve.points.is_empty() || curve.points.len() > MAX_CURVE_POINTS {
-                v.add(
-                    &at,
-                    "CURVE_SIZE",
-                    format!(
-                        "needs 1 to {MAX_CURVE_POINTS} points, got {}",
-                        curve.points.len()
-                    ),
-                );
-                return None;
-            }
-            let mut points = Vec::with_capacity(curve.points.len());
-            let mut previous: Option<Decimal> = None;
-            let mut valid = true;
-            for (i, point) in curve.points.iter().enumerate() {
-                let tenor_field = format!("{at}[{i}].tenor_years");
-                let tenor = convert::decimal(v, &tenor_field, &point.tenor_years);
-                let rate = loan_terms::rate(v, &format!("{at}[{i}].zero_rate"), &point.zero_rate);
-                match (tenor, rate) {
-                    (Some(tenor), Some(rate)) => {
-                        if tenor < Decimal::ZERO || previous.is_some_and(|p| tenor <= p) {
-                            v.add(
-                                &tenor_field,
-                                "TENORS_NOT_INCREASING",
-                                "tenors must be >= 0 and strictly increasing",
-                            );
-                            valid = false;
-                        }
-                        previous = Some(tenor);
-                        points.push((tenor, rate));
-                    }
-                    _ => valid = false,
-                }
-            }
-            valid.then_some(())?;
-            let curve = match ZeroCurve::new(points) {
-                Ok(curve) => curve,
-                Err(e) => {
-                    v.add(&at, "INVALID_CURVE", e.to_string());
-                    return None;
-                }
-            };
+            let curve = super::zero_curve::parse(v, &format!("{field}.curve"), curve);
             Some(Discounting::Curve {
-                curve,
+                curve: curve?,
                 compounding: compounding?,
                 basis: basis?,
             })
@@ -315,16 +272,7 @@ pub fn discounting_to_pb(discounting: &Discounting) -> pb::Discounting {
             compounding,
             basis,
         } => (
-            pb::discounting::Rate::Curve(pb::ZeroCurve {
-                points: curve
-                    .points
-                    .iter()
-                    .map(|(tenor, rate)| pb::ZeroCurvePoint {
-                        tenor_years: tenor.to_string(),
-                        zero_rate: rate.to_string(),
-                    })
-                    .collect(),
-            }),
+            pb::discounting::Rate::Curve(super::zero_curve::to_pb(curve)),
             compounding,
             basis,
         ),

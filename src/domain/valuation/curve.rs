@@ -1,30 +1,90 @@
 //! A discount curve of zero rates by tenor.
 //!
-//! Interpolation is linear in the zero rate between neighbouring tenors and
-//! flat beyond the ends: before the first tenor the first rate applies, after
-//! the last the last rate. Rates are under the compounding the curve is used
-//! with (see [`super::discount::Discounting::Curve`]). The interpolated rate
-//! is an exact fraction; nothing is rounded before discounting.
+//! Rates are given under the compounding the curve is used with (see
+//! [`super::discount::Discounting::Curve`]); `L(r)` is the continuously
+//! compounded equivalent of a rate `r` ([`Compounding::log_growth`]), so
+//! `DF(t) = e^(-L(t) t)`.
+//!
+//! **Interpolation** between neighbouring tenors ([`CurveInterpolation`]):
+//! - `LinearZeroRate` (the default, debtcalc's original rule): linear in the
+//!   zero rate as given (under the curve's compounding), then converted.
+//! - `LinearContinuousZeroRate`: each point converted to its continuous
+//!   rate `L_i`, then linear in `L`: QuantLib's `ZeroCurve`
+//!   (`InterpolatedZeroCurve<Linear>`), which converts compounded rates to
+//!   continuous ones at its nodes and interpolates those. Under continuous
+//!   compounding the two rules agree.
+//!
+//! **Extrapolation** ([`CurveExtrapolation`]): before the first tenor the
+//! first point's zero rate applies (a flat zero rate from 0 is also a flat
+//! forward rate, so both rules agree there). After the last tenor `T`:
+//! - `FlatZero` (the default): the last zero rate.
+//! - `FlatForward`: the instantaneous forward rate at `T` (from the last
+//!   segment, `f = L(T) + T L'(T-)`) is held, `-ln DF(t) = L(T) T + f (t - T)`:
+//!   QuantLib's extrapolation of an interpolated zero curve. A single-point
+//!   curve has `L' = 0`, so both rules agree.
+//!
+//! Interpolation weights are exact fractions; `ln` and `exp` are the 256-bit
+//! ones of [`super::precision`] (about 1e-72 relative), so a curve discount
+//! factor has the relative error bound of a flat one, 1e-60.
 
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
-use super::precision::Ratio;
+use super::compounding::Compounding;
+use super::precision::{BigFloat, Ratio};
 use crate::domain::error::DomainError;
+
+/// What is linear between the tenors of a curve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum CurveInterpolation {
+    /// The zero rate under the curve's compounding.
+    #[default]
+    LinearZeroRate,
+    /// The continuously compounded zero rate (QuantLib's `ZeroCurve`).
+    LinearContinuousZeroRate,
+}
+
+/// What a curve assumes after its last tenor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum CurveExtrapolation {
+    /// The last zero rate.
+    #[default]
+    FlatZero,
+    /// The instantaneous forward rate at the last tenor (QuantLib).
+    FlatForward,
+}
 
 /// Zero rates by tenor: `points[i] = (tenor in years, zero rate)`, tenors
 /// non-negative and strictly increasing, at least one point.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct ZeroCurve {
     pub points: Vec<(Decimal, Decimal)>,
+    pub interpolation: CurveInterpolation,
+    pub extrapolation: CurveExtrapolation,
 }
 
 impl ZeroCurve {
-    /// A checked curve.
+    /// A checked curve with the default interpolation and extrapolation.
     pub fn new(points: Vec<(Decimal, Decimal)>) -> Result<Self, DomainError> {
-        let curve = Self { points };
+        let curve = Self {
+            points,
+            ..Self::default()
+        };
         curve.validate()?;
         Ok(curve)
+    }
+
+    /// This curve with the given interpolation and extrapolation.
+    pub fn with_rules(
+        self,
+        interpolation: CurveInterpolation,
+        extrapolation: CurveExtrapolation,
+    ) -> Self {
+        Self {
+            interpolation,
+            extrapolation,
+            ..self
+        }
     }
 
     /// At least one point; tenors non-negative and strictly increasing;
@@ -62,40 +122,165 @@ impl ZeroCurve {
         Ok(())
     }
 
-    /// The zero rate at `years`, rounded half-even to 28 decimals.
+    /// The zero rate at `years` under [`CurveInterpolation::LinearZeroRate`]
+    /// with flat ends, rounded half-even to 28 decimals.
     pub fn rate_at(&self, years: Decimal) -> Result<Decimal, DomainError> {
         self.validate()?;
         self.rate_at_ratio(&Ratio::from_decimal(years))
             .to_decimal("interpolated zero rate")
     }
 
-    /// The exact zero rate at `t` years; the curve must be valid.
-    pub(crate) fn rate_at_ratio(&self, t: &Ratio) -> Ratio {
+    /// The segment of `t`: `Inside(i)` for `t` in `(t_{i-1}, t_i]`, or
+    /// before the first tenor or after the last one.
+    fn locate(&self, t: &Ratio) -> Segment {
         // First point with tenor >= t.
         let after = self
             .points
             .partition_point(|(tenor, _)| Ratio::from_decimal(*tenor).cmp(t) == Ordering::Less);
         if after == 0 {
-            return Ratio::from_decimal(self.points[0].1);
+            Segment::Before
+        } else if after == self.points.len() {
+            Segment::After
+        } else {
+            Segment::Inside(after)
         }
-        if after == self.points.len() {
-            return Ratio::from_decimal(self.points[after - 1].1);
-        }
-        let (t0, r0) = self.points[after - 1];
-        let (t1, r1) = self.points[after];
-        let (t0, r0) = (Ratio::from_decimal(t0), Ratio::from_decimal(r0));
-        let (t1, r1) = (Ratio::from_decimal(t1), Ratio::from_decimal(r1));
-        let weight = t
-            .sub(&t0)
-            .div(&t1.sub(&t0))
-            .unwrap_or_else(|| Ratio::from_int(0));
-        r0.add(&r1.sub(&r0).mul(&weight))
     }
+
+    /// The weight of `t` between the tenors of points `i - 1` and `i`.
+    fn weight(&self, i: usize, t: &Ratio) -> Ratio {
+        let t0 = Ratio::from_decimal(self.points[i - 1].0);
+        let t1 = Ratio::from_decimal(self.points[i].0);
+        t.sub(&t0)
+            .div(&t1.sub(&t0))
+            .unwrap_or_else(|| Ratio::from_int(0))
+    }
+
+    /// The exact zero rate at `t` years, linear in the given rates with flat
+    /// ends; the curve must be valid.
+    pub(crate) fn rate_at_ratio(&self, t: &Ratio) -> Ratio {
+        let rate = |i: usize| Ratio::from_decimal(self.points[i].1);
+        match self.locate(t) {
+            Segment::Before => rate(0),
+            Segment::After => rate(self.points.len() - 1),
+            Segment::Inside(i) => {
+                let (r0, r1) = (rate(i - 1), rate(i));
+                r0.add(&r1.sub(&r0).mul(&self.weight(i, t)))
+            }
+        }
+    }
+
+    /// The continuously compounded rates of the points under `compounding`.
+    pub(crate) fn continuous_rates(
+        &self,
+        compounding: Compounding,
+    ) -> Result<Vec<BigFloat>, DomainError> {
+        self.points
+            .iter()
+            .map(|(_, r)| compounding.log_growth(&Ratio::from_decimal(*r)))
+            .collect()
+    }
+
+    /// `-ln DF(t) = L(t) t` for `t > 0` years under `compounding`, with
+    /// `continuous` the points' continuous rates
+    /// ([`Self::continuous_rates`]).
+    pub(crate) fn log_discount(
+        &self,
+        t: &Ratio,
+        compounding: Compounding,
+        continuous: &[BigFloat],
+    ) -> Result<BigFloat, DomainError> {
+        let segment = self.locate(t);
+        let last = self.points.len() - 1;
+        if segment == Segment::After && self.extrapolation == CurveExtrapolation::FlatForward {
+            let big_t = Ratio::from_decimal(self.points[last].0);
+            let forward = self.forward_at_last(compounding, continuous)?;
+            let beyond = t.sub(&big_t).to_float();
+            return Ok(continuous[last]
+                .mul(&big_t.to_float())
+                .add(&forward.mul(&beyond)));
+        }
+        let rate = match (self.interpolation, segment) {
+            (_, Segment::Before) => continuous[0].clone(),
+            (_, Segment::After) => continuous[last].clone(),
+            (CurveInterpolation::LinearZeroRate, Segment::Inside(_)) => {
+                compounding.log_growth(&self.rate_at_ratio(t))?
+            }
+            (CurveInterpolation::LinearContinuousZeroRate, Segment::Inside(i)) => {
+                let (l0, l1) = (&continuous[i - 1], &continuous[i]);
+                l0.add(&l1.sub(l0).mul(&self.weight(i, t).to_float()))
+            }
+        };
+        Ok(rate.mul(&t.to_float()))
+    }
+
+    /// The instantaneous forward rate at the last tenor `T`, from the left:
+    /// `L(T) + T L'(T-)`, with `L'` the slope of the last segment in
+    /// continuous rates (`LinearContinuousZeroRate`) or the slope in given
+    /// rates times `dL/dr` (`LinearZeroRate`: `1 / (1 + r)`,
+    /// `1 / (1 + r/m)` or 1). 0 slope for a single point.
+    fn forward_at_last(
+        &self,
+        compounding: Compounding,
+        continuous: &[BigFloat],
+    ) -> Result<BigFloat, DomainError> {
+        let last = self.points.len() - 1;
+        if last == 0 {
+            return Ok(continuous[0].clone());
+        }
+        let (t0, r0) = self.points[last - 1];
+        let (t1, r1) = self.points[last];
+        let span = Ratio::from_decimal(t1).sub(&Ratio::from_decimal(t0));
+        let slope = match self.interpolation {
+            CurveInterpolation::LinearContinuousZeroRate => continuous[last]
+                .sub(&continuous[last - 1])
+                .div(&span.to_float()),
+            CurveInterpolation::LinearZeroRate => {
+                let rate_slope = Ratio::from_decimal(r1)
+                    .sub(&Ratio::from_decimal(r0))
+                    .div(&span);
+                let per_period = match compounding {
+                    Compounding::AnnualEffective => Some(Ratio::from_int(1)),
+                    Compounding::Periodic { periods_per_year } => {
+                        Some(Ratio::from_int(i64::from(periods_per_year)))
+                    }
+                    Compounding::Continuous => None,
+                };
+                // dL/dr = 1 / (1 + r/m) for m periods a year, 1 if continuous.
+                let dl_dr = match per_period {
+                    Some(m) => Ratio::from_decimal(r1)
+                        .div(&m)
+                        .map(|x| x.add(&Ratio::from_int(1)))
+                        .and_then(|base| Ratio::from_int(1).div(&base)),
+                    None => Some(Ratio::from_int(1)),
+                };
+                rate_slope
+                    .and_then(|s| dl_dr.map(|d| s.mul(&d)))
+                    .map(|x| x.to_float())
+            }
+        }
+        .ok_or_else(super::compounding::rate_error)?;
+        Ok(continuous[last].add(&slope.mul(&Ratio::from_decimal(t1).to_float())))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Segment {
+    Before,
+    Inside(usize),
+    After,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::valuation::basis::TimeBasis;
+    use crate::domain::valuation::discount::{discount_factor, Discounting};
+    use crate::domain::valuation::precision::decimal_reference;
+    use chrono::NaiveDate;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
     use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {
@@ -134,6 +319,95 @@ mod tests {
             Ordering::Greater
         );
         assert_eq!(r.cmp(&Ratio::new(11.into(), 300.into())), Ordering::Equal);
+    }
+
+    /// Issue 9, finding 10: the QuantLib rules (linear in continuous rates,
+    /// flat forward beyond the last tenor) and flat-forward extrapolation of
+    /// the original rule, against Python `decimal` at 60 digits; the 256-bit
+    /// `ln` and `exp` put each factor within 1e-28 (the `Decimal` grid) of
+    /// the reference, as the precision guarantee states.
+    #[test]
+    fn curve_rules_against_python_decimal() {
+        use super::{CurveExtrapolation as E, CurveInterpolation as I};
+        let points = vec![
+            (d("1"), d("0.02")),
+            (d("2"), d("0.03")),
+            (d("5"), d("0.045")),
+        ];
+        let v = date(2020, 3, 10);
+        let check = |interpolation, extrapolation, compounding, when, want: &str| {
+            let curve = ZeroCurve::new(points.clone())
+                .unwrap()
+                .with_rules(interpolation, extrapolation);
+            let discounting = Discounting::Curve {
+                curve,
+                compounding,
+                basis: TimeBasis::Thirty360,
+            };
+            let df = discount_factor(v, when, &discounting).unwrap();
+            let want = decimal_reference(want);
+            assert!(
+                (df - want).abs() <= d("1e-28"),
+                "{interpolation:?} {extrapolation:?} {when}: {df} vs {want}"
+            );
+        };
+        let annual = Compounding::AnnualEffective;
+        // python3: L_i = Decimal(1 + r_i).ln(); t = 3.5: L = (L_2 + L_5) / 2,
+        //   (-L * Decimal("3.5")).exp()
+        check(
+            I::LinearContinuousZeroRate,
+            E::FlatZero,
+            annual,
+            date(2023, 9, 10),
+            "0.879187183547211221550847713204238974547873897935399590453114",
+        );
+        // t = 30: f = L_5 + 5 (L_5 - L_2) / 3, (-(5 L_5 + 25 f)).exp()
+        check(
+            I::LinearContinuousZeroRate,
+            E::FlatForward,
+            annual,
+            date(2050, 3, 10),
+            "0.146178515567970255153703890502627015807745347797003773015204",
+        );
+        // Linear in the given rates: f = L_5 + 5 (0.015 / 3) / 1.045.
+        check(
+            I::LinearZeroRate,
+            E::FlatForward,
+            annual,
+            date(2050, 3, 10),
+            "0.146813429275835834811379378338972618614441597388015506291074",
+        );
+        // Semi-annual: L(r) = 2 ln(1 + r/2), dL/dr = 1 / (1 + r/2); t = 10.
+        check(
+            I::LinearZeroRate,
+            E::FlatForward,
+            Compounding::Periodic {
+                periods_per_year: 2,
+            },
+            date(2030, 3, 10),
+            "0.567076214347184151545333849897020791671133665897727179593558",
+        );
+        // Before the first tenor every rule is the flat first zero rate.
+        for (interpolation, extrapolation) in [
+            (I::LinearZeroRate, E::FlatZero),
+            (I::LinearContinuousZeroRate, E::FlatForward),
+        ] {
+            check(
+                interpolation,
+                extrapolation,
+                annual,
+                date(2020, 9, 10),
+                "0.990147542976674309153273129124470657902343035733295386456179",
+            );
+        }
+        // The default is the original rule: flat zero beyond the last tenor.
+        check(
+            I::default(),
+            E::default(),
+            annual,
+            date(2050, 3, 10),
+            "0.267000015507002062569726733845420807677405766770149180698923",
+        );
     }
 
     #[test]

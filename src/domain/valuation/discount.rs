@@ -10,8 +10,9 @@
 //! powers of the last few gaps are kept, so a regular schedule costs about
 //! one product per flow) and no transcendental call.
 //!
-//! **Curve.** The rate depends on `t`, so each flow costs one `ln` and one
-//! `exp` (the curve path is slower by that much).
+//! **Curve.** The rate depends on `t`, so each flow costs one `exp` (and
+//! one `ln` under linear interpolation of the given rates); see
+//! [`super::curve`] for interpolation and extrapolation.
 //!
 //! All of it is carried at [`super::precision::PRECISION_BITS`] bits; see
 //! [`super::precision`] for the guaranteed error.
@@ -76,6 +77,8 @@ pub(crate) enum Engine<'a> {
         basis: TimeBasis,
         compounding: Compounding,
         curve: &'a ZeroCurve,
+        /// The continuous rates of the curve's points.
+        continuous: Vec<BigFloat>,
     },
 }
 
@@ -115,6 +118,7 @@ impl<'a> Engine<'a> {
                     basis: *basis,
                     compounding: *compounding,
                     curve,
+                    continuous: curve.continuous_rates(*compounding)?,
                 })
             }
         }
@@ -152,6 +156,7 @@ impl<'a> Engine<'a> {
                 basis,
                 compounding,
                 curve,
+                continuous,
             } => units
                 .iter()
                 .zip(matters)
@@ -160,8 +165,8 @@ impl<'a> Engine<'a> {
                         return Ok(BigFloat::one());
                     }
                     let t = basis.years(*u);
-                    let l = compounding.log_growth(&curve.rate_at_ratio(&t))?;
-                    match l.mul(&t.to_float()).neg().exp() {
+                    let log_discount = curve.log_discount(&t, *compounding, continuous)?;
+                    match log_discount.neg().exp() {
                         Some(df) => Ok(df),
                         None if !matters => Ok(BigFloat::zero()),
                         None => Err(overflow()),

@@ -27,7 +27,7 @@ pub use compounding::Compounding;
 pub use concessionality::{
     assess_concessionality, Concessionality, ConcessionalityConvention, Dac2018Group,
 };
-pub use curve::ZeroCurve;
+pub use curve::{CurveExtrapolation, CurveInterpolation, ZeroCurve};
 pub use discount::{discount_factor, Discounting};
 pub use grant_element::grant_element;
 pub use haircut::{haircuts, Haircuts};

@@ -287,3 +287,78 @@ fn overflow() -> DomainError {
 fn add(a: Decimal, b: Decimal) -> Result<Decimal, DomainError> {
     a.checked_add(b).ok_or(overflow())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::currency::find;
+    use crate::domain::rounding::RoundingMode;
+    use crate::domain::schedule::{Amortization, DayCount, Frequency, GraceInterest, InterestRate};
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn date(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn loan(grace_interest: GraceInterest) -> DebtStream {
+        let usd = find("USD").unwrap();
+        DebtStream::Loan {
+            principal: Money {
+                currency: usd,
+                amount: d("1000"),
+            },
+            terms: LoanTerms {
+                first_payment_date: date(2021, 1, 1),
+                accrual_start: None,
+                frequency: Frequency::Annual,
+                installment_count: 2,
+                grace_periods: 2,
+                grace_interest,
+                amortization: Amortization::EqualPrincipal,
+                rate: InterestRate::fixed(d("0.1")),
+                day_count: DayCount::Thirty360,
+                end_of_month: false,
+                rounding: RoundingMode::HalfEven,
+            },
+        }
+    }
+
+    fn parts(stream: &DebtStream, valuation: NaiveDate) -> FaceComponents {
+        stream.expand(valuation).unwrap().face_components
+    }
+
+    #[test]
+    fn a_loan_s_face_at_disbursement_is_its_principal() {
+        let face = parts(&loan(GraceInterest::Paid), date(2020, 1, 1));
+        assert_eq!(face.outstanding_principal, d("1000"));
+        assert_eq!(face.total().unwrap(), d("1000"));
+    }
+
+    #[test]
+    fn capitalised_grace_interest_becomes_outstanding_principal() {
+        // Two grace years at 10% capitalised: 1,210 outstanding, nothing
+        // paid, so nothing past due.
+        let face = parts(&loan(GraceInterest::Capitalized), date(2022, 6, 1));
+        assert_eq!(face.outstanding_principal, d("1210"));
+        assert_eq!(face.past_due_principal, Decimal::ZERO);
+        assert_eq!(face.past_due_interest, Decimal::ZERO);
+        // Paid grace interest is past due instead: 100 + 100.
+        let face = parts(&loan(GraceInterest::Paid), date(2022, 6, 1));
+        assert_eq!(face.outstanding_principal, d("1000"));
+        assert_eq!(face.past_due_interest, d("200"));
+    }
+
+    #[test]
+    fn a_flow_on_the_valuation_date_is_past_due() {
+        // Instalment 3 (2023-01-01): 605 principal and 121 interest due.
+        let face = parts(&loan(GraceInterest::Capitalized), date(2023, 1, 1));
+        assert_eq!(face.outstanding_principal, d("605"));
+        assert_eq!(face.past_due_principal, d("605"));
+        assert_eq!(face.past_due_interest, d("121"));
+        assert_eq!(face.total().unwrap(), d("1331"));
+    }
+}
