@@ -282,3 +282,53 @@ async fn compounding_defaults_are_echoed() {
     // than 67% is written off, as before the change.
     assert_eq!(response.solved_value, "0.6720208748");
 }
+
+#[tokio::test]
+async fn past_due_interest_counts_once_in_the_write_off_base() {
+    // Interest the old claim shows past due is part of the base already;
+    // giving past_due_interest as well is refused, naming both.
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let flow = |year, amount: &str, kind: pb::CashFlowKind| pb::CashFlow {
+        date: date(year, 1, 15),
+        amount: Some(money("USD", amount)),
+        kind: kind as i32,
+    };
+    let old_claim = Some(pb::DebtStream {
+        stream: Some(Stream::CashFlows(pb::CashFlowList {
+            flows: vec![
+                flow(2024, "80000", pb::CashFlowKind::Interest),
+                flow(2026, "1000000", pb::CashFlowKind::Principal),
+            ],
+        })),
+    });
+    let terms = NewTerms::Terms(pb::LoanTerms {
+        first_payment_date: date(2026, 1, 15),
+        frequency: pb::Frequency::Annual as i32,
+        installment_count: 1,
+        annual_rate: "0.05".into(),
+        ..Default::default()
+    });
+    let mut request = solve(terms, pb::Unknown::WriteOffShare, "0.5", "0.05");
+    request.old_claim = old_claim;
+    let response = client
+        .solve_terms(request.clone())
+        .await
+        .unwrap()
+        .into_inner();
+    let base = response.write_off_base.unwrap();
+    assert_eq!(base.total, Some(money("USD", "1080000.00")));
+    let parts = base.components.unwrap();
+    assert_eq!(parts.past_due_interest, Some(money("USD", "80000.00")));
+    assert_eq!(
+        parts.outstanding_principal,
+        Some(money("USD", "1000000.00"))
+    );
+
+    request.past_due_interest = Some(money("USD", "80000"));
+    let status = client.solve_terms(request).await.unwrap_err();
+    assert_eq!(
+        violation_fields(&status),
+        ["past_due_interest", "old_claim.cash_flows.flows[0]"]
+    );
+}
