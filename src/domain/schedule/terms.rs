@@ -25,12 +25,16 @@ pub enum Amortization {
     /// terms' rounding mode; the last instalment repays what is left, so the
     /// instalments add up to the amount exactly.
     EqualPrincipal,
-    /// Annuity: a level payment (principal plus interest) of
-    /// `O i / (1 - (1 + i)^-m)`, with O the outstanding, `i = annual rate /
-    /// periods per year` and m the instalments left, computed exactly and
-    /// rounded once to the minor unit; recomputed whenever the rate changes.
-    /// The principal part is the payment less the period's interest; the
-    /// last instalment repays what is left.
+    /// Annuity: a level payment (principal plus interest) P that leaves
+    /// nothing after the last period when each remaining period multiplies
+    /// the outstanding by `1 + rate x the period's day-count year fraction`
+    /// (its actual fraction under an actual-day count; `1 / periods per
+    /// year` under the periodic count, which gives `O i / (1 - (1 + i)^-m)`),
+    /// the current rate held for later periods; computed exactly (see
+    /// [`super::annuity`]) and rounded once to the minor unit; re-solved
+    /// from the current outstanding whenever the rate changes. The principal
+    /// part is the payment less the period's interest; the last instalment
+    /// repays what is left.
     LevelPayment,
     /// The whole amount is repaid at the last instalment period; the
     /// instalment periods before it pay interest only. Equivalent to custom
