@@ -13,7 +13,7 @@ use debtcalc::domain::money::Money;
 use debtcalc::domain::rounding::RoundingMode;
 use debtcalc::domain::schedule::{
     build_schedule, Amortization, DayCount, Frequency, GraceInterest, InterestRate, LoanTerms,
-    RateStart, RateStep,
+    RateStart, RateStep, RateStepTiming,
 };
 use rust_decimal::Decimal;
 
@@ -43,6 +43,7 @@ fn terms(day_count: DayCount, stepped: bool, amortization: Amortization) -> Loan
         rate: InterestRate {
             initial: Decimal::from_str("0.06").unwrap(),
             steps,
+            step_timing: RateStepTiming::NextPeriod,
         },
         day_count,
         end_of_month: false,

@@ -9,7 +9,7 @@ use super::pb::debtcalc::v1 as pb;
 use crate::domain::money::Money;
 use crate::domain::schedule::{
     Amortization, DayCount, Frequency, GraceInterest, InterestRate, LoanTerms, RateStart, RateStep,
-    MAX_PERIODS,
+    RateStepTiming, MAX_PERIODS,
 };
 use crate::domain::share::sums_to_one;
 
@@ -270,9 +270,22 @@ fn interest_rate(
             _ => valid = false,
         }
     }
+    let step_timing = match pb::RateStepTiming::try_from(terms.rate_step_timing) {
+        Ok(pb::RateStepTiming::Unspecified | pb::RateStepTiming::NextPeriod) => {
+            Some(RateStepTiming::NextPeriod)
+        }
+        Ok(pb::RateStepTiming::SplitPeriod) => Some(RateStepTiming::SplitPeriod),
+        Err(_) => unknown_enum(
+            v,
+            &format!("{field}.rate_step_timing"),
+            "RateStepTiming",
+            terms.rate_step_timing,
+        ),
+    };
     Some(InterestRate {
         initial: initial?,
         steps: valid.then_some(steps)?,
+        step_timing: step_timing?,
     })
 }
 
@@ -326,6 +339,10 @@ pub fn to_pb(terms: &LoanTerms, accrual_start: chrono::NaiveDate) -> pb::LoanTer
         day_count: day_count_to_pb(terms.day_count) as i32,
         end_of_month: terms.end_of_month,
         rounding_mode: convert::rounding_mode_to_pb(terms.rounding) as i32,
+        rate_step_timing: match terms.rate.step_timing {
+            RateStepTiming::NextPeriod => pb::RateStepTiming::NextPeriod,
+            RateStepTiming::SplitPeriod => pb::RateStepTiming::SplitPeriod,
+        } as i32,
     }
 }
 

@@ -78,5 +78,18 @@ fn installment_to_pb(installment: &Installment) -> pb::Installment {
         capitalized_interest: Some(convert::money_to_pb(&installment.capitalized_interest)),
         payment: Some(convert::money_to_pb(&installment.payment)),
         outstanding_after: Some(convert::money_to_pb(&installment.outstanding_after)),
+        rate_segments: if installment.segments.len() > 1 {
+            installment
+                .segments
+                .iter()
+                .map(|part| pb::RateSegment {
+                    start_date: Some(convert::date_to_pb(part.start)),
+                    end_date: Some(convert::date_to_pb(part.end)),
+                    annual_rate: part.annual_rate.to_string(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
     }
 }

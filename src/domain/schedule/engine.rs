@@ -8,7 +8,8 @@ use rust_decimal::Decimal;
 
 use super::annuity::{fraction_estimates, level_payment_on_fractions, Growth};
 use super::dates::{first_accrual_start, payment_dates};
-use super::terms::{Amortization, GraceInterest, LoanTerms};
+use super::day_count::DayCount;
+use super::terms::{Amortization, GraceInterest, LoanTerms, RateSegment};
 use crate::domain::currency::Currency;
 use crate::domain::error::DomainError;
 use crate::domain::money::{mantissa, Money};
@@ -24,8 +25,13 @@ pub struct Installment {
     /// Start of the accrual period (the previous due date, or the first
     /// accrual start for period 1).
     pub accrual_start: NaiveDate,
-    /// Annual rate applied to the period.
+    /// Annual rate applied to the period (at its accrual start, when a rate
+    /// step splits it).
     pub rate: Decimal,
+    /// The parts of the accrual period at one rate each: one segment, or
+    /// more when a dated step splits the period
+    /// ([`super::terms::RateStepTiming::SplitPeriod`]).
+    pub segments: Vec<RateSegment>,
     /// Principal repaid in the period.
     pub principal: Money,
     /// Interest accrued over the period (capitalised or paid).
@@ -97,8 +103,21 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
 
     for (index, (number, due_date)) in (1..=periods).zip(dates.iter().copied()).enumerate() {
         let accrual_start = starts[index];
-        let rate = terms.rate.rate_for(number, accrual_start);
-        let growth = Growth::of(rate, fractions[index]);
+        let segments = terms.rate.segments(number, accrual_start, due_date);
+        let rate = segments
+            .first()
+            .map_or(terms.rate.initial, |s| s.annual_rate);
+        // The rate in force at the end of the period, held for later ones.
+        let held = segments.last().map_or(rate, |s| s.annual_rate);
+        let growth = match segments.as_slice() {
+            [single] => Growth::of(single.annual_rate, fractions[index]),
+            parts => parts.iter().fold(Growth::zero(), |sum, part| {
+                sum.plus(&Growth::of(
+                    part.annual_rate,
+                    part_fraction(terms, part, accrual_start, due_date),
+                ))
+            }),
+        };
         let interest = growth.interest(&outstanding, terms.rounding);
         let (principal_part, capitalized) = if number <= grace {
             let capitalized = match terms.grace_interest {
@@ -113,19 +132,21 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
                 (outstanding.clone(), BigInt::zero())
             } else if let Amortization::LevelPayment = terms.amortization {
                 let payment = match &level {
-                    Some((held, payment)) if *held == rate => payment.clone(),
+                    Some((solved_at, payment)) if segments.len() == 1 && *solved_at == rate => {
+                        payment.clone()
+                    }
                     _ => {
                         // Solved on the actual fractions of this period and
                         // of every later one, at the current rate.
                         let payment = level_payment_on_fractions(
                             &outstanding,
                             &growth,
-                            rate,
+                            held,
                             &fractions[index + 1..],
                             &fraction_values[index + 1..],
                             terms.rounding,
                         )?;
-                        level = Some((rate, payment.clone()));
+                        level = Some((held, payment.clone()));
                         payment
                     }
                 };
@@ -150,6 +171,7 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
             due_date,
             accrual_start,
             rate,
+            segments,
             principal: money(&principal_part, "principal instalment")?,
             interest: money(&interest, "interest")?,
             capitalized_interest: money(&capitalized, "capitalized interest")?,
@@ -169,6 +191,28 @@ fn year_fraction(terms: &LoanTerms, start: NaiveDate, end: NaiveDate) -> (i64, i
     terms
         .day_count
         .year_fraction_ratio(start, end, terms.frequency)
+}
+
+/// The year fraction of `part` of the accrual period `start..end`: its own
+/// day-count fraction, or under the periodic count `1 / periods_per_year` x
+/// its share of the period's actual days (the parts then add up to the
+/// period's fraction).
+fn part_fraction(
+    terms: &LoanTerms,
+    part: &RateSegment,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> (i64, i64) {
+    match terms.day_count {
+        DayCount::Periodic => {
+            let days = |a: NaiveDate, b: NaiveDate| (b - a).num_days();
+            (
+                days(part.start, part.end),
+                i64::from(terms.frequency.periods_per_year()) * days(start, end),
+            )
+        }
+        _ => year_fraction(terms, part.start, part.end),
+    }
 }
 
 /// The principal instalment `j` (1-based, not the last) of an

@@ -1,6 +1,6 @@
 use super::super::day_count::DayCount;
 use super::super::frequency::Frequency;
-use super::super::terms::{sample_terms, InterestRate, RateStart, RateStep};
+use super::super::terms::{sample_terms, InterestRate, RateStart, RateStep, RateStepTiming};
 use super::*;
 use crate::domain::currency::find;
 use crate::domain::schedule::annuity::level_payment;
@@ -149,6 +149,7 @@ fn stepped_rate_like_laos() {
             start: RateStart::Period(5),
             annual_rate: dec("0.0585"),
         }],
+        step_timing: RateStepTiming::NextPeriod,
     };
     let s = build_schedule(&usd("1000000.00"), &terms).unwrap();
     let rates: Vec<Decimal> = s.installments.iter().map(|i| i.rate).collect();
@@ -182,6 +183,7 @@ fn level_payment_is_recomputed_when_the_rate_steps() {
             start: RateStart::Period(5),
             annual_rate: dec("0.0585"),
         }],
+        step_timing: RateStepTiming::NextPeriod,
     };
     let s = build_schedule(&usd("1000000.00"), &terms).unwrap();
     let before = level_payment(
@@ -449,6 +451,7 @@ prop_compose! {
                     .into_iter()
                     .map(|(period, bp)| RateStep { start: RateStart::Period(period), annual_rate: Decimal::new(bp, 4) })
                     .collect(),
+                step_timing: RateStepTiming::NextPeriod,
             },
             day_count,
             end_of_month: eom,
@@ -619,4 +622,82 @@ fn level_payment_under_the_periodic_count_is_unchanged() {
     // 1e6 x 0.005 / (1 - 1.005^-360) = 5995.505251...
     assert_eq!(text(&s.installments[0].payment), "5995.51");
     assert_eq!(text(&s.installments[358].payment), "5995.51");
+}
+
+/// Issue 9: a rate step dated inside an accrual period. 1,000,000 at ACT/360
+/// accruing 2025-01-15 -> 2025-07-15, 4% stepping to 6% on 2025-04-01:
+/// by default (NEXT_PERIOD) the step applies from the next period; with
+/// SPLIT_PERIOD the period accrues 1,000,000 x (0.04 x 76/360 + 0.06 x
+/// 105/360) = 25,944.44.
+#[test]
+fn a_step_inside_a_period_splits_it_when_asked() {
+    let mut terms = sample_terms();
+    terms.first_payment_date = d("2025-07-15");
+    terms.installment_count = 2;
+    terms.amortization = Amortization::Bullet;
+    terms.day_count = DayCount::Act360;
+    terms.rate = InterestRate {
+        initial: dec("0.04"),
+        steps: vec![RateStep {
+            start: RateStart::Date(d("2025-04-01")),
+            annual_rate: dec("0.06"),
+        }],
+        step_timing: RateStepTiming::NextPeriod,
+    };
+    let s = build_schedule(&usd("1000000"), &terms).unwrap();
+    // 1e6 x 0.04 x 181/360 = 20,111.11; then 6% for 184 days = 30,666.67.
+    assert_eq!(column(&s, |i| &i.interest), ["20111.11", "30666.67"]);
+    assert_eq!(s.installments[0].segments.len(), 1);
+
+    terms.rate.step_timing = RateStepTiming::SplitPeriod;
+    let s = build_schedule(&usd("1000000"), &terms).unwrap();
+    assert_eq!(column(&s, |i| &i.interest), ["25944.44", "30666.67"]);
+    let first = &s.installments[0];
+    assert_eq!(first.rate, dec("0.04"));
+    assert_eq!(
+        first
+            .segments
+            .iter()
+            .map(|p| (p.start, p.end, p.annual_rate))
+            .collect::<Vec<_>>(),
+        [
+            (d("2025-01-15"), d("2025-04-01"), dec("0.04")),
+            (d("2025-04-01"), d("2025-07-15"), dec("0.06")),
+        ]
+    );
+    // Under the periodic count the parts share the half year by days:
+    // 1e6 x (0.04 x 76 + 0.06 x 105) / (2 x 181) = 25,801.10...
+    terms.day_count = DayCount::Periodic;
+    let s = build_schedule(&usd("1000000"), &terms).unwrap();
+    assert_eq!(text(&s.installments[0].interest), "25801.10");
+}
+
+/// A level payment re-solves in the split period (on its split growth) and
+/// holds the new rate afterwards: payments before the split period are
+/// level, and from the next period on again level.
+#[test]
+fn level_payment_across_a_split_period() {
+    let mut terms = sample_terms();
+    terms.frequency = Frequency::Monthly;
+    terms.first_payment_date = d("2025-02-15");
+    terms.installment_count = 24;
+    terms.amortization = Amortization::LevelPayment;
+    terms.day_count = DayCount::Act360;
+    terms.rate = InterestRate {
+        initial: dec("0.04"),
+        steps: vec![RateStep {
+            start: RateStart::Date(d("2025-06-01")),
+            annual_rate: dec("0.06"),
+        }],
+        step_timing: RateStepTiming::SplitPeriod,
+    };
+    let s = build_schedule(&usd("1000000"), &terms).unwrap();
+    let payments = column(&s, |i| &i.payment);
+    assert!(payments[..4].iter().all(|p| *p == payments[0]));
+    // Period 5 (05-15 -> 06-15) is split; its payment is re-solved, and the
+    // same payment holds at 6% to the end.
+    assert_eq!(s.installments[4].segments.len(), 2);
+    assert!(payments[4..23].iter().all(|p| *p == payments[4]));
+    assert_ne!(payments[4], payments[0]);
+    assert!(s.installments[23].outstanding_after.amount.is_zero());
 }

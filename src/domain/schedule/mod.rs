@@ -23,7 +23,11 @@
 //! ratio of integers and rounded once to the minor unit with
 //! `terms.rounding`. The rate of a period is the initial rate or that of the
 //! last listed [`RateStep`] that applies to it (by period number, or by the
-//! period's accrual start date).
+//! period's accrual start date). With [`RateStepTiming::SplitPeriod`] a
+//! dated step strictly inside an accrual period splits it: each part accrues
+//! at its own rate on its own day-count year fraction (under the periodic
+//! count, `1 / periods_per_year` x the part's share of the period's actual
+//! days), and the period's interest is the exact sum, rounded once.
 //!
 //! **Grace.** In a grace period with [`GraceInterest::Paid`] the payment is
 //! the interest; with [`GraceInterest::Capitalized`] the payment is zero and
@@ -71,5 +75,6 @@ pub use day_count::DayCount;
 pub use engine::{build_schedule, Installment, Schedule};
 pub use frequency::Frequency;
 pub use terms::{
-    Amortization, GraceInterest, InterestRate, LoanTerms, RateStart, RateStep, MAX_PERIODS,
+    Amortization, GraceInterest, InterestRate, LoanTerms, RateSegment, RateStart, RateStep,
+    RateStepTiming, MAX_PERIODS,
 };

@@ -94,6 +94,36 @@ pub struct RateStep {
     pub annual_rate: Decimal,
 }
 
+/// When a rate step dated inside an accrual period takes effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum RateStepTiming {
+    /// From the first period whose accrual START is on or after the step's
+    /// date: a step dated inside a period applies from the next period.
+    #[default]
+    NextPeriod,
+    /// From the step's date itself: a period that a dated step falls inside
+    /// accrues piecewise, each rate on its own day-count year fraction (see
+    /// [`InterestRate::segments`]).
+    SplitPeriod,
+}
+
+impl fmt::Display for RateStepTiming {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NextPeriod => "next period",
+            Self::SplitPeriod => "split period",
+        })
+    }
+}
+
+/// A part of an accrual period at one rate: `start..end` at `annual_rate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RateSegment {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub annual_rate: Decimal,
+}
+
 /// A nominal annual interest rate (0.0585 for 5.85%), fixed or stepped.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct InterestRate {
@@ -101,6 +131,8 @@ pub struct InterestRate {
     pub initial: Decimal,
     /// Rate changes; none for a fixed rate.
     pub steps: Vec<RateStep>,
+    /// When a dated step that falls inside a period takes effect.
+    pub step_timing: RateStepTiming,
 }
 
 impl InterestRate {
@@ -109,7 +141,47 @@ impl InterestRate {
         Self {
             initial: annual_rate,
             steps: Vec::new(),
+            step_timing: RateStepTiming::NextPeriod,
         }
+    }
+
+    /// The rate segments of period `period`, accruing `start..end`. With
+    /// [`RateStepTiming::NextPeriod`] one segment at [`Self::rate_for`] the
+    /// accrual start. With [`RateStepTiming::SplitPeriod`] the period is cut
+    /// at every dated step strictly inside it, each part at the rate in
+    /// force on its first day; adjacent parts at the same rate are merged.
+    pub fn segments(&self, period: u32, start: NaiveDate, end: NaiveDate) -> Vec<RateSegment> {
+        let mut cuts: Vec<NaiveDate> = match self.step_timing {
+            RateStepTiming::NextPeriod => Vec::new(),
+            RateStepTiming::SplitPeriod => self
+                .steps
+                .iter()
+                .filter_map(|step| match step.start {
+                    RateStart::Date(date) if start < date && date < end => Some(date),
+                    _ => None,
+                })
+                .collect(),
+        };
+        cuts.sort_unstable();
+        cuts.dedup();
+        let bounds: Vec<NaiveDate> = std::iter::once(start)
+            .chain(cuts)
+            .chain(std::iter::once(end))
+            .collect();
+        let mut segments: Vec<RateSegment> = Vec::with_capacity(bounds.len() - 1);
+        for pair in bounds.windows(2) {
+            // The rate in force on the part's first day.
+            let annual_rate = self.rate_for(period, pair[0]);
+            match segments.last_mut() {
+                Some(last) if last.annual_rate == annual_rate => last.end = pair[1],
+                _ => segments.push(RateSegment {
+                    start: pair[0],
+                    end: pair[1],
+                    annual_rate,
+                }),
+            }
+        }
+        segments
     }
 
     /// The annual rate of period `period` (1-based), whose interest accrues
@@ -258,6 +330,7 @@ mod tests {
                     annual_rate: dec("0.0585"),
                 },
             ],
+            step_timing: RateStepTiming::NextPeriod,
         };
         assert_eq!(rate.rate_for(1, d("2015-01-01")), dec("0.0225"));
         assert_eq!(rate.rate_for(2, d("2015-07-01")), dec("0.0225"));
@@ -270,6 +343,59 @@ mod tests {
             InterestRate::fixed(dec("0.05")).rate_for(99, d("2099-01-01")),
             dec("0.05")
         );
+    }
+
+    #[test]
+    fn split_periods_cut_at_dated_steps_inside_them() {
+        let mut rate = InterestRate {
+            initial: dec("0.04"),
+            steps: vec![
+                RateStep {
+                    start: RateStart::Date(d("2025-04-01")),
+                    annual_rate: dec("0.06"),
+                },
+                RateStep {
+                    start: RateStart::Date(d("2025-05-01")),
+                    annual_rate: dec("0.06"),
+                },
+                RateStep {
+                    start: RateStart::Period(3),
+                    annual_rate: dec("0.07"),
+                },
+            ],
+            step_timing: RateStepTiming::NextPeriod,
+        };
+        let (start, end) = (d("2025-01-15"), d("2025-07-15"));
+        let one = |r: &str| RateSegment {
+            start,
+            end,
+            annual_rate: dec(r),
+        };
+        assert_eq!(rate.segments(2, start, end), [one("0.04")]);
+        rate.step_timing = RateStepTiming::SplitPeriod;
+        // The 2025-05-01 step repeats 6%: merged.
+        assert_eq!(
+            rate.segments(2, start, end),
+            [
+                RateSegment {
+                    start,
+                    end: d("2025-04-01"),
+                    annual_rate: dec("0.04")
+                },
+                RateSegment {
+                    start: d("2025-04-01"),
+                    end,
+                    annual_rate: dec("0.06")
+                },
+            ]
+        );
+        // From period 3 the period step, listed last, wins on every day.
+        assert_eq!(rate.segments(3, start, end), [one("0.07")]);
+        // A step on the accrual start or end does not split.
+        let on_start = rate.segments(2, d("2025-04-01"), d("2025-10-01"));
+        assert_eq!(on_start.len(), 1);
+        assert_eq!(on_start[0].annual_rate, dec("0.06"));
+        assert_eq!(rate.segments(2, d("2024-10-01"), d("2025-04-01")).len(), 1);
     }
 
     #[test]

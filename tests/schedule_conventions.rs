@@ -1,0 +1,91 @@
+//! BuildSchedule over real gRPC: the schedule conventions of issue 9 (rate
+//! steps inside a period, business-day adjustment, floating rates), echoed
+//! and validated with field paths.
+
+mod common;
+
+use common::{error_reason, money, violation_fields, TestServer};
+use debtcalc::api::pb::debtcalc::v1 as pb;
+use debtcalc::api::pb::google::r#type::Date;
+
+fn date(year: i32, month: i32, day: i32) -> Option<Date> {
+    Some(Date { year, month, day })
+}
+
+/// 1,000,000 USD, one ACT/360 period 2025-01-15 -> 2025-07-15 then a
+/// second, bullet, 4% stepping to 6% on 2025-04-01.
+fn stepped_inside_a_period(timing: pb::RateStepTiming) -> pb::BuildScheduleRequest {
+    pb::BuildScheduleRequest {
+        principal: Some(money("USD", "1000000")),
+        terms: Some(pb::LoanTerms {
+            first_payment_date: date(2025, 7, 15),
+            frequency: pb::Frequency::SemiAnnual as i32,
+            installment_count: 2,
+            amortization: pb::Amortization::Bullet as i32,
+            annual_rate: "0.04".into(),
+            rate_steps: vec![pb::RateStep {
+                start: Some(pb::rate_step::Start::StartDate(Date {
+                    year: 2025,
+                    month: 4,
+                    day: 1,
+                })),
+                annual_rate: "0.06".into(),
+            }],
+            day_count: pb::DayCount::Act360 as i32,
+            rate_step_timing: timing as i32,
+            ..Default::default()
+        }),
+    }
+}
+
+#[tokio::test]
+async fn a_rate_step_inside_a_period_splits_it_only_when_asked() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let default = client
+        .build_schedule(stepped_inside_a_period(pb::RateStepTiming::Unspecified))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        default.installments[0].interest,
+        Some(money("USD", "20111.11"))
+    );
+    assert!(default.installments[0].rate_segments.is_empty());
+    assert_eq!(
+        default.resolved_terms.unwrap().rate_step_timing(),
+        pb::RateStepTiming::NextPeriod
+    );
+
+    let split = client
+        .build_schedule(stepped_inside_a_period(pb::RateStepTiming::SplitPeriod))
+        .await
+        .unwrap()
+        .into_inner();
+    let first = &split.installments[0];
+    // 1,000,000 x (0.04 x 76/360 + 0.06 x 105/360) = 25,944.44.
+    assert_eq!(first.interest, Some(money("USD", "25944.44")));
+    assert_eq!(first.annual_rate, "0.04");
+    let parts: Vec<_> = first
+        .rate_segments
+        .iter()
+        .map(|p| (p.start_date, p.end_date, p.annual_rate.as_str()))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            (date(2025, 1, 15), date(2025, 4, 1), "0.04"),
+            (date(2025, 4, 1), date(2025, 7, 15), "0.06"),
+        ]
+    );
+    assert_eq!(
+        split.resolved_terms.unwrap().rate_step_timing(),
+        pb::RateStepTiming::SplitPeriod
+    );
+
+    let mut bad = stepped_inside_a_period(pb::RateStepTiming::SplitPeriod);
+    bad.terms.as_mut().unwrap().rate_step_timing = 7;
+    let status = client.build_schedule(bad).await.expect_err("unknown enum");
+    assert_eq!(violation_fields(&status), ["terms.rate_step_timing"]);
+    assert_eq!(error_reason(&status), "UNKNOWN_ENUM_VALUE");
+}
