@@ -48,6 +48,7 @@ fn terms(day_count: DayCount, stepped: bool, amortization: Amortization) -> Loan
         day_count,
         end_of_month: false,
         rounding: RoundingMode::HalfEven,
+        business_days: Default::default(),
     }
 }
 

@@ -89,3 +89,95 @@ async fn a_rate_step_inside_a_period_splits_it_only_when_asked() {
     assert_eq!(violation_fields(&status), ["terms.rate_step_timing"]);
     assert_eq!(error_reason(&status), "UNKNOWN_ENUM_VALUE");
 }
+
+fn adjusted(
+    convention: pb::BusinessDayConvention,
+    holidays: Vec<Date>,
+) -> pb::BuildScheduleRequest {
+    pb::BuildScheduleRequest {
+        principal: Some(money("USD", "1000000")),
+        terms: Some(pb::LoanTerms {
+            // A Saturday.
+            first_payment_date: date(2025, 5, 31),
+            frequency: pb::Frequency::Monthly as i32,
+            installment_count: 3,
+            business_day_convention: convention as i32,
+            holidays,
+            ..Default::default()
+        }),
+    }
+}
+
+#[tokio::test]
+async fn business_days_are_applied_echoed_and_validated() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let holiday = Date {
+        year: 2025,
+        month: 6,
+        day: 2,
+    };
+    let response = client
+        .build_schedule(adjusted(
+            pb::BusinessDayConvention::Following,
+            vec![holiday, holiday],
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(response.installments[0].due_date, date(2025, 6, 3));
+    assert_eq!(response.installments[0].accrual_end_date, date(2025, 6, 3));
+    let conventions = response.conventions.unwrap();
+    assert_eq!(conventions.business_day_adjustment, "FOLLOWING");
+    assert_eq!(conventions.weekend, "SATURDAY_SUNDAY");
+    let resolved = response.resolved_terms.unwrap();
+    assert_eq!(resolved.holidays, [holiday]);
+    assert_eq!(resolved.accrual_dates(), pb::AccrualDates::Adjusted);
+    assert_eq!(
+        resolved.business_day_convention(),
+        pb::BusinessDayConvention::Following
+    );
+
+    let status = client
+        .build_schedule(adjusted(
+            pb::BusinessDayConvention::Unadjusted,
+            vec![holiday],
+        ))
+        .await
+        .expect_err("holidays without a convention");
+    assert_eq!(violation_fields(&status), ["terms.holidays"]);
+    assert_eq!(error_reason(&status), "UNEXPECTED_FIELD");
+
+    let bad_date = Date {
+        year: 2025,
+        month: 2,
+        day: 30,
+    };
+    let status = client
+        .build_schedule(adjusted(
+            pb::BusinessDayConvention::Preceding,
+            vec![holiday, bad_date],
+        ))
+        .await
+        .expect_err("no 30 February");
+    assert_eq!(violation_fields(&status), ["terms.holidays[1]"]);
+
+    let status = client
+        .build_schedule(adjusted(
+            pb::BusinessDayConvention::Following,
+            vec![holiday; 5_001],
+        ))
+        .await
+        .expect_err("too many holidays");
+    assert_eq!(violation_fields(&status), ["terms.holidays"]);
+    assert_eq!(error_reason(&status), "TOO_MANY_HOLIDAYS");
+
+    let mut bad = adjusted(pb::BusinessDayConvention::Following, vec![]);
+    bad.terms.as_mut().unwrap().business_day_convention = 9;
+    bad.terms.as_mut().unwrap().accrual_dates = 9;
+    let status = client.build_schedule(bad).await.expect_err("unknown enums");
+    assert_eq!(
+        violation_fields(&status),
+        ["terms.business_day_convention", "terms.accrual_dates"]
+    );
+}

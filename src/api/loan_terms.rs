@@ -8,8 +8,9 @@ use super::error::Violations;
 use super::pb::debtcalc::v1 as pb;
 use crate::domain::money::Money;
 use crate::domain::schedule::{
-    Amortization, DayCount, Frequency, GraceInterest, InterestRate, LoanTerms, RateStart, RateStep,
-    RateStepTiming, MAX_PERIODS,
+    AccrualDates, Amortization, BusinessDayConvention, BusinessDays, DayCount, Frequency,
+    GraceInterest, InterestRate, LoanTerms, RateStart, RateStep, RateStepTiming, MAX_HOLIDAYS,
+    MAX_PERIODS,
 };
 use crate::domain::share::sums_to_one;
 
@@ -103,6 +104,7 @@ pub fn parse(v: &mut Violations, field: &str, terms: Option<&pb::LoanTerms>) -> 
         Err(_) => unknown_enum(v, &at("day_count"), "DayCount", terms.day_count),
     };
     let rounding = convert::rounding_mode(v, &at("rounding_mode"), terms.rounding_mode);
+    let business_days = business_days(v, field, terms);
 
     Some(LoanTerms {
         first_payment_date: first_payment_date?,
@@ -116,6 +118,77 @@ pub fn parse(v: &mut Violations, field: &str, terms: Option<&pb::LoanTerms>) -> 
         day_count: day_count?,
         end_of_month: terms.end_of_month,
         rounding: rounding?,
+        business_days: business_days?,
+    })
+}
+
+/// The business-day rule: convention, holidays (bounded, each a valid date,
+/// only with an adjusting convention) and accrual dates.
+fn business_days(v: &mut Violations, field: &str, terms: &pb::LoanTerms) -> Option<BusinessDays> {
+    let convention = match pb::BusinessDayConvention::try_from(terms.business_day_convention) {
+        Ok(pb::BusinessDayConvention::Unspecified | pb::BusinessDayConvention::Unadjusted) => {
+            Some(BusinessDayConvention::Unadjusted)
+        }
+        Ok(pb::BusinessDayConvention::Following) => Some(BusinessDayConvention::Following),
+        Ok(pb::BusinessDayConvention::ModifiedFollowing) => {
+            Some(BusinessDayConvention::ModifiedFollowing)
+        }
+        Ok(pb::BusinessDayConvention::Preceding) => Some(BusinessDayConvention::Preceding),
+        Err(_) => unknown_enum(
+            v,
+            &format!("{field}.business_day_convention"),
+            "BusinessDayConvention",
+            terms.business_day_convention,
+        ),
+    };
+    let accrual = match pb::AccrualDates::try_from(terms.accrual_dates) {
+        Ok(pb::AccrualDates::Unspecified | pb::AccrualDates::Adjusted) => {
+            Some(AccrualDates::Adjusted)
+        }
+        Ok(pb::AccrualDates::Unadjusted) => Some(AccrualDates::Unadjusted),
+        Err(_) => unknown_enum(
+            v,
+            &format!("{field}.accrual_dates"),
+            "AccrualDates",
+            terms.accrual_dates,
+        ),
+    };
+    let holidays_field = format!("{field}.holidays");
+    let holidays = if terms.holidays.len() > MAX_HOLIDAYS {
+        v.add(
+            &holidays_field,
+            "TOO_MANY_HOLIDAYS",
+            format!(
+                "at most {MAX_HOLIDAYS} holidays, got {}",
+                terms.holidays.len()
+            ),
+        );
+        None
+    } else if !terms.holidays.is_empty()
+        && matches!(convention, Some(BusinessDayConvention::Unadjusted))
+    {
+        v.add(
+            &holidays_field,
+            "UNEXPECTED_FIELD",
+            "holidays need a business_day_convention other than UNADJUSTED",
+        );
+        None
+    } else {
+        let dates: Vec<Option<chrono::NaiveDate>> = terms
+            .holidays
+            .iter()
+            .enumerate()
+            .map(|(i, date)| convert::date(v, &format!("{holidays_field}[{i}]"), Some(date)))
+            .collect();
+        let mut dates: Vec<chrono::NaiveDate> = dates.into_iter().collect::<Option<_>>()?;
+        dates.sort_unstable();
+        dates.dedup();
+        Some(dates)
+    };
+    Some(BusinessDays {
+        convention: convention?,
+        holidays: holidays?,
+        accrual: accrual?,
     })
 }
 
@@ -339,6 +412,24 @@ pub fn to_pb(terms: &LoanTerms, accrual_start: chrono::NaiveDate) -> pb::LoanTer
         day_count: day_count_to_pb(terms.day_count) as i32,
         end_of_month: terms.end_of_month,
         rounding_mode: convert::rounding_mode_to_pb(terms.rounding) as i32,
+        business_day_convention: match terms.business_days.convention {
+            BusinessDayConvention::Unadjusted => pb::BusinessDayConvention::Unadjusted,
+            BusinessDayConvention::Following => pb::BusinessDayConvention::Following,
+            BusinessDayConvention::ModifiedFollowing => {
+                pb::BusinessDayConvention::ModifiedFollowing
+            }
+            BusinessDayConvention::Preceding => pb::BusinessDayConvention::Preceding,
+        } as i32,
+        holidays: terms
+            .business_days
+            .holidays
+            .iter()
+            .map(|date| convert::date_to_pb(*date))
+            .collect(),
+        accrual_dates: match terms.business_days.accrual {
+            AccrualDates::Adjusted => pb::AccrualDates::Adjusted,
+            AccrualDates::Unadjusted => pb::AccrualDates::Unadjusted,
+        } as i32,
         rate_step_timing: match terms.rate.step_timing {
             RateStepTiming::NextPeriod => pb::RateStepTiming::NextPeriod,
             RateStepTiming::SplitPeriod => pb::RateStepTiming::SplitPeriod,

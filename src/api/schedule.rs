@@ -45,7 +45,7 @@ pub fn render_response(input: &ScheduleInput, schedule: &Schedule) -> pb::BuildS
             &schedule.total_capitalized_interest,
         )),
         resolved_terms: Some(loan_terms::to_pb(&input.terms, accrual_start)),
-        conventions: Some(conventions()),
+        conventions: Some(conventions(&input.terms)),
     }
 }
 
@@ -57,9 +57,10 @@ decided from an f64 estimate with a proven relative error below (16 m + 16) 2^-5
 or, when a rounding boundary lies within that error, in exact rational arithmetic";
 
 /// The conventions every schedule follows beyond its terms.
-pub fn conventions() -> pb::ScheduleConventions {
+pub fn conventions(terms: &LoanTerms) -> pb::ScheduleConventions {
     pb::ScheduleConventions {
-        business_day_adjustment: "UNADJUSTED".into(),
+        business_day_adjustment: terms.business_days.convention.to_string(),
+        weekend: "SATURDAY_SUNDAY".into(),
         principal_residue: "LAST_INSTALLMENT".into(),
         level_payment_rate: "ANNUAL_RATE_TIMES_PERIOD_YEAR_FRACTION".into(),
         max_periods: MAX_PERIODS,
@@ -72,6 +73,7 @@ fn installment_to_pb(installment: &Installment) -> pb::Installment {
         number: installment.number,
         due_date: Some(convert::date_to_pb(installment.due_date)),
         accrual_start_date: Some(convert::date_to_pb(installment.accrual_start)),
+        accrual_end_date: Some(convert::date_to_pb(installment.accrual_end)),
         annual_rate: installment.rate.to_string(),
         principal: Some(convert::money_to_pb(&installment.principal)),
         interest: Some(convert::money_to_pb(&installment.interest)),

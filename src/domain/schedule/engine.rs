@@ -7,6 +7,7 @@ use num_traits::{Signed, Zero};
 use rust_decimal::Decimal;
 
 use super::annuity::{fraction_estimates, level_payment_on_fractions, Growth};
+use super::business_days::AccrualDates;
 use super::dates::{first_accrual_start, payment_dates};
 use super::day_count::DayCount;
 use super::terms::{Amortization, GraceInterest, LoanTerms, RateSegment};
@@ -20,11 +21,14 @@ use crate::domain::rounding::{div_round, pow10, RoundingMode};
 pub struct Installment {
     /// Period number, 1-based; grace periods count.
     pub number: u32,
-    /// Unadjusted due date (end of the accrual period).
+    /// Due date, adjusted by the terms' business-day convention.
     pub due_date: NaiveDate,
-    /// Start of the accrual period (the previous due date, or the first
-    /// accrual start for period 1).
+    /// Start of the accrual period (the previous period's accrual end, or
+    /// the first accrual start for period 1).
     pub accrual_start: NaiveDate,
+    /// End of the accrual period: the due date, or the unadjusted due date
+    /// with [`AccrualDates::Unadjusted`].
+    pub accrual_end: NaiveDate,
     /// Annual rate applied to the period (at its accrual start, when a rate
     /// step splits it).
     pub rate: Decimal,
@@ -79,17 +83,12 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
             reason: "principal must not be negative",
         });
     }
-    let dates = payment_dates(terms)?;
-    let first_start = first_accrual_start(terms)?;
-    let starts: Vec<NaiveDate> = std::iter::once(first_start)
-        .chain(dates.iter().copied())
-        .take(dates.len())
-        .collect();
+    let (dates, starts, ends) = period_dates(terms)?;
     // The year fraction of every accrual period, known up front so that a
     // level payment can be solved on the fractions of the periods to come.
     let fractions: Vec<(i64, i64)> = starts
         .iter()
-        .zip(&dates)
+        .zip(&ends)
         .map(|(start, end)| year_fraction(terms, *start, *end))
         .collect();
     let fraction_values = fraction_estimates(&fractions);
@@ -103,7 +102,8 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
 
     for (index, (number, due_date)) in (1..=periods).zip(dates.iter().copied()).enumerate() {
         let accrual_start = starts[index];
-        let segments = terms.rate.segments(number, accrual_start, due_date);
+        let accrual_end = ends[index];
+        let segments = terms.rate.segments(number, accrual_start, accrual_end);
         let rate = segments
             .first()
             .map_or(terms.rate.initial, |s| s.annual_rate);
@@ -114,7 +114,7 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
             parts => parts.iter().fold(Growth::zero(), |sum, part| {
                 sum.plus(&Growth::of(
                     part.annual_rate,
-                    part_fraction(terms, part, accrual_start, due_date),
+                    part_fraction(terms, part, accrual_start, accrual_end),
                 ))
             }),
         };
@@ -170,6 +170,7 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
             number,
             due_date,
             accrual_start,
+            accrual_end,
             rate,
             segments,
             principal: money(&principal_part, "principal instalment")?,
@@ -184,6 +185,44 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
         totals.payment += payment;
     }
     totals.into_schedule(currency, installments)
+}
+
+/// The due dates (adjusted) and the accrual starts and ends of every period.
+/// Accrual follows the adjusted due dates (and a first accrual start derived
+/// from the first payment date is adjusted too; a given one is used as
+/// given), or with [`AccrualDates::Unadjusted`] the unadjusted dates. Due
+/// dates must stay strictly increasing and every accrual period non-empty,
+/// or the holidays have swallowed a period: [`DomainError::InvalidTerms`].
+#[allow(clippy::type_complexity)]
+fn period_dates(
+    terms: &LoanTerms,
+) -> Result<(Vec<NaiveDate>, Vec<NaiveDate>, Vec<NaiveDate>), DomainError> {
+    let rule = &terms.business_days;
+    let unadjusted = payment_dates(terms)?;
+    let first_start = first_accrual_start(terms)?;
+    let dates = unadjusted
+        .iter()
+        .map(|date| rule.adjust(*date))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (first_start, ends) = match rule.accrual {
+        AccrualDates::Adjusted if terms.accrual_start.is_none() => {
+            (rule.adjust(first_start)?, dates.clone())
+        }
+        AccrualDates::Adjusted => (first_start, dates.clone()),
+        AccrualDates::Unadjusted => (first_start, unadjusted),
+    };
+    let starts: Vec<NaiveDate> = std::iter::once(first_start)
+        .chain(ends.iter().copied())
+        .take(ends.len())
+        .collect();
+    let increasing = dates.windows(2).all(|pair| pair[0] < pair[1])
+        && starts.iter().zip(&ends).all(|(start, end)| start < end);
+    if !increasing {
+        return Err(DomainError::InvalidTerms {
+            reason: "business-day adjustment makes two due dates meet or an accrual period empty",
+        });
+    }
+    Ok((dates, starts, ends))
 }
 
 /// The day-count year fraction of the accrual period `start..end`.

@@ -456,6 +456,7 @@ prop_compose! {
             day_count,
             end_of_month: eom,
             rounding,
+            business_days: Default::default(),
         };
         let principal = Money::from_minor_units(find("USD").unwrap(), &BigInt::from(cents), "p").unwrap();
         (principal, terms)
@@ -700,4 +701,86 @@ fn level_payment_across_a_split_period() {
     assert!(payments[4..23].iter().all(|p| *p == payments[4]));
     assert_ne!(payments[4], payments[0]);
     assert!(s.installments[23].outstanding_after.amount.is_zero());
+}
+
+/// Business-day adjustment: due dates move, and interest accrues between the
+/// adjusted dates (default) or the unadjusted ones.
+#[test]
+fn business_day_adjustment_moves_due_dates_and_accrual() {
+    use super::super::business_days::{AccrualDates, BusinessDayConvention, BusinessDays};
+    let mut terms = sample_terms();
+    terms.frequency = Frequency::Monthly;
+    // 2025-05-31 is a Saturday; accrual starts 2025-04-30 (a Wednesday).
+    terms.first_payment_date = d("2025-05-31");
+    terms.end_of_month = true;
+    terms.installment_count = 3;
+    terms.amortization = Amortization::Bullet;
+    terms.day_count = DayCount::Act360;
+    terms.rate = InterestRate::fixed(dec("0.06"));
+    let run = |convention, accrual, holidays: &[&str]| {
+        let mut t = terms.clone();
+        t.business_days = BusinessDays {
+            convention,
+            holidays: holidays.iter().map(|h| d(h)).collect(),
+            accrual,
+        };
+        let s = build_schedule(&usd("1000000"), &t).unwrap();
+        let dates: Vec<String> = s
+            .installments
+            .iter()
+            .map(|i| i.due_date.to_string())
+            .collect();
+        (dates, column(&s, |i| &i.interest))
+    };
+    use BusinessDayConvention::*;
+    assert_eq!(
+        run(Following, AccrualDates::Adjusted, &[]),
+        (
+            vec![
+                "2025-06-02".into(),
+                "2025-06-30".into(),
+                "2025-07-31".into()
+            ],
+            vec!["5500.00".into(), "4666.67".into(), "5166.67".into()]
+        )
+    );
+    assert_eq!(
+        run(Following, AccrualDates::Unadjusted, &[]).1,
+        ["5166.67", "5000.00", "5166.67"]
+    );
+    // Modified following stays in May: Friday 2025-05-30.
+    assert_eq!(
+        run(ModifiedFollowing, AccrualDates::Adjusted, &[]),
+        (
+            vec![
+                "2025-05-30".into(),
+                "2025-06-30".into(),
+                "2025-07-31".into()
+            ],
+            vec!["5000.00".into(), "5166.67".into(), "5166.67".into()]
+        )
+    );
+    // A holiday on Friday 2025-05-30 pushes preceding back to Thursday.
+    assert_eq!(
+        run(Preceding, AccrualDates::Adjusted, &["2025-05-30"]).0[0],
+        "2025-05-29"
+    );
+    assert_eq!(
+        run(Unadjusted, AccrualDates::Adjusted, &[]).0[0],
+        "2025-05-31"
+    );
+    // Holidays that swallow a whole period are an error, not a schedule
+    // with two payments on one day.
+    let month: Vec<String> = (1..=30).map(|k| format!("2025-06-{k:02}")).collect();
+    let month: Vec<&str> = month.iter().map(String::as_str).collect();
+    let mut t = terms.clone();
+    t.business_days = BusinessDays {
+        convention: Preceding,
+        holidays: month.iter().map(|h| d(h)).collect(),
+        accrual: AccrualDates::Adjusted,
+    };
+    assert!(matches!(
+        build_schedule(&usd("1000000"), &t),
+        Err(DomainError::InvalidTerms { .. })
+    ));
 }

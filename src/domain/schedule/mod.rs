@@ -63,6 +63,7 @@
 //! runs); anything else is a `DomainError`, never a panic.
 
 pub mod annuity;
+pub mod business_days;
 pub mod dates;
 pub mod day_count;
 pub mod engine;
@@ -70,6 +71,7 @@ pub mod frequency;
 pub mod terms;
 
 pub use annuity::{fraction_estimates, level_payment, level_payment_on_fractions, Growth};
+pub use business_days::{AccrualDates, BusinessDayConvention, BusinessDays, MAX_HOLIDAYS};
 pub use dates::{add_months, first_accrual_start, payment_dates, MAX_DATE, MIN_DATE};
 pub use day_count::DayCount;
 pub use engine::{build_schedule, Installment, Schedule};

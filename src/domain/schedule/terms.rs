@@ -5,6 +5,7 @@ use num_bigint::BigInt;
 use rust_decimal::Decimal;
 use std::fmt;
 
+use super::business_days::BusinessDays;
 use super::day_count::DayCount;
 use super::frequency::Frequency;
 use crate::domain::error::DomainError;
@@ -229,6 +230,8 @@ pub struct LoanTerms {
     /// How interest, instalments and level payments are rounded to the minor
     /// unit.
     pub rounding: RoundingMode,
+    /// Business-day adjustment of the due dates (default: none).
+    pub business_days: BusinessDays,
 }
 
 impl LoanTerms {
@@ -300,6 +303,7 @@ pub(crate) fn sample_terms() -> LoanTerms {
         day_count: DayCount::Thirty360,
         end_of_month: false,
         rounding: RoundingMode::HalfEven,
+        business_days: BusinessDays::default(),
     }
 }
 

@@ -602,6 +602,7 @@ pub(crate) mod tests {
             day_count: DayCount::Thirty360,
             end_of_month: false,
             rounding: RoundingMode::HalfEven,
+            business_days: Default::default(),
         }
     }
 
