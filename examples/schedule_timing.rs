@@ -44,6 +44,7 @@ fn terms(day_count: DayCount, stepped: bool, amortization: Amortization) -> Loan
             initial: Decimal::from_str("0.06").unwrap(),
             steps,
             step_timing: RateStepTiming::NextPeriod,
+            floating: None,
         },
         day_count,
         end_of_month: false,

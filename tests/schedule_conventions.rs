@@ -181,3 +181,103 @@ async fn business_days_are_applied_echoed_and_validated() {
         ["terms.business_day_convention", "terms.accrual_dates"]
     );
 }
+
+fn floating(fixings: Vec<(Option<Date>, &str)>, margin: &str) -> pb::BuildScheduleRequest {
+    pb::BuildScheduleRequest {
+        principal: Some(money("USD", "1000000")),
+        terms: Some(pb::LoanTerms {
+            first_payment_date: date(2025, 4, 15),
+            frequency: pb::Frequency::Quarterly as i32,
+            installment_count: 4,
+            amortization: pb::Amortization::Bullet as i32,
+            day_count: pb::DayCount::Act360 as i32,
+            floating_rate: Some(pb::FloatingRate {
+                fixings: fixings
+                    .into_iter()
+                    .map(|(date, rate)| pb::Fixing {
+                        date,
+                        rate: rate.into(),
+                    })
+                    .collect(),
+                margin: margin.into(),
+            }),
+            ..Default::default()
+        }),
+    }
+}
+
+#[tokio::test]
+async fn floating_rates_are_applied_echoed_and_validated() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let path = vec![
+        (date(2025, 1, 10), "0.031"),
+        (date(2025, 4, 15), "0.034"),
+        (date(2025, 6, 1), "0.0295"),
+        (date(2025, 10, 20), "0.028"),
+    ];
+    let response = client
+        .build_schedule(floating(path.clone(), "0.0125"))
+        .await
+        .unwrap()
+        .into_inner();
+    let interest: Vec<_> = response
+        .installments
+        .iter()
+        .map(|i| i.interest.clone().unwrap().amount)
+        .collect();
+    assert_eq!(interest, ["10875.00", "11754.17", "10733.33", "10733.33"]);
+    assert_eq!(
+        response.conventions.unwrap().fixing_rule,
+        "LAST_FIXING_ON_OR_BEFORE_ACCRUAL_START_PLUS_MARGIN"
+    );
+    let resolved = response.resolved_terms.unwrap();
+    assert_eq!(resolved.annual_rate, "");
+    assert_eq!(resolved.floating_rate.unwrap().margin, "0.0125");
+
+    // The first fixing after the first accrual start (2025-01-15).
+    let status = client
+        .build_schedule(floating(path[1..].to_vec(), "0.0125"))
+        .await
+        .expect_err("no fixing in force at the start");
+    assert_eq!(
+        violation_fields(&status),
+        ["terms.floating_rate.fixings[0].date"]
+    );
+    assert_eq!(error_reason(&status), "NO_FIXING_AT_FIRST_ACCRUAL_START");
+
+    let mut bad = floating(
+        vec![
+            (date(2025, 1, 10), "0.031"),
+            (date(2025, 1, 10), "0.032"),
+            (date(2025, 2, 30), "0.03"),
+            (date(2025, 3, 1), "-1.5"),
+        ],
+        "x",
+    );
+    let terms = bad.terms.as_mut().unwrap();
+    terms.annual_rate = "0.05".into();
+    let status = client.build_schedule(bad).await.expect_err("bad floating");
+    assert_eq!(
+        violation_fields(&status),
+        [
+            "terms.annual_rate",
+            "terms.floating_rate.margin",
+            "terms.floating_rate.fixings[1].date",
+            "terms.floating_rate.fixings[2].date",
+        ]
+    );
+    let status = client
+        .build_schedule(floating(vec![(date(2025, 1, 10), "-1.5")], "0.25"))
+        .await
+        .expect_err("rate below -1");
+    assert_eq!(
+        violation_fields(&status),
+        ["terms.floating_rate.fixings[0].rate"]
+    );
+    let status = client
+        .build_schedule(floating(vec![], "0"))
+        .await
+        .expect_err("no fixings");
+    assert_eq!(violation_fields(&status), ["terms.floating_rate.fixings"]);
+}

@@ -8,9 +8,9 @@ use super::error::Violations;
 use super::pb::debtcalc::v1 as pb;
 use crate::domain::money::Money;
 use crate::domain::schedule::{
-    AccrualDates, Amortization, BusinessDayConvention, BusinessDays, DayCount, Frequency,
-    GraceInterest, InterestRate, LoanTerms, RateStart, RateStep, RateStepTiming, MAX_HOLIDAYS,
-    MAX_PERIODS,
+    first_accrual_start_used, AccrualDates, Amortization, BusinessDayConvention, BusinessDays,
+    DayCount, Fixing, FloatingRate, Frequency, GraceInterest, InterestRate, LoanTerms, RateStart,
+    RateStep, RateStepTiming, MAX_HOLIDAYS, MAX_PERIODS,
 };
 use crate::domain::share::sums_to_one;
 
@@ -106,7 +106,7 @@ pub fn parse(v: &mut Violations, field: &str, terms: Option<&pb::LoanTerms>) -> 
     let rounding = convert::rounding_mode(v, &at("rounding_mode"), terms.rounding_mode);
     let business_days = business_days(v, field, terms);
 
-    Some(LoanTerms {
+    let terms = LoanTerms {
         first_payment_date: first_payment_date?,
         accrual_start: accrual_start?,
         frequency: frequency?,
@@ -119,6 +119,111 @@ pub fn parse(v: &mut Violations, field: &str, terms: Option<&pb::LoanTerms>) -> 
         end_of_month: terms.end_of_month,
         rounding: rounding?,
         business_days: business_days?,
+    };
+    if let Some(floating) = &terms.rate.floating {
+        if let Ok(start) = first_accrual_start_used(&terms) {
+            if floating.rate_on(start).is_none() {
+                v.add(
+                    format!("{field}.floating_rate.fixings[0].date"),
+                    "NO_FIXING_AT_FIRST_ACCRUAL_START",
+                    format!("no fixing is dated on or before the first accrual start {start}"),
+                );
+            }
+        }
+    }
+    Some(terms)
+}
+
+/// The most fixings a floating rate may list.
+pub const MAX_FIXINGS: usize = 20_000;
+
+/// A floating rate at `{field}.floating_rate`, exclusive of a fixed rate and
+/// rate steps.
+fn floating_rate(
+    v: &mut Violations,
+    field: &str,
+    terms: &pb::LoanTerms,
+    floating: &pb::FloatingRate,
+) -> Option<FloatingRate> {
+    let at = format!("{field}.floating_rate");
+    let mut valid = true;
+    for (name, present) in [
+        ("annual_rate", !terms.annual_rate.is_empty()),
+        ("rate_steps", !terms.rate_steps.is_empty()),
+    ] {
+        if present {
+            v.add(
+                format!("{field}.{name}"),
+                "CONFLICTING_FIELDS",
+                "is not allowed with floating_rate",
+            );
+            valid = false;
+        }
+    }
+    let margin = if floating.margin.is_empty() {
+        Some(Decimal::ZERO)
+    } else {
+        convert::decimal(v, &format!("{at}.margin"), &floating.margin)
+    };
+    if floating.fixings.is_empty() {
+        v.add(
+            format!("{at}.fixings"),
+            "MISSING_FIELD",
+            "at least one fixing is required",
+        );
+        return None;
+    }
+    if floating.fixings.len() > MAX_FIXINGS {
+        v.add(
+            format!("{at}.fixings"),
+            "TOO_MANY_FIXINGS",
+            format!(
+                "at most {MAX_FIXINGS} fixings, got {}",
+                floating.fixings.len()
+            ),
+        );
+        return None;
+    }
+    let mut fixings = Vec::with_capacity(floating.fixings.len());
+    let mut previous: Option<chrono::NaiveDate> = None;
+    for (i, fixing) in floating.fixings.iter().enumerate() {
+        let here = format!("{at}.fixings[{i}]");
+        let date = convert::date(v, &format!("{here}.date"), fixing.date.as_ref());
+        let rate = convert::decimal(v, &format!("{here}.rate"), &fixing.rate);
+        if let (Some(date), Some(before)) = (date, previous) {
+            if date <= before {
+                v.add(
+                    format!("{here}.date"),
+                    "FIXINGS_NOT_ASCENDING",
+                    format!("{date} is not after the previous fixing's date {before}"),
+                );
+                valid = false;
+            }
+        }
+        if let (Some(rate), Some(margin)) = (rate, margin) {
+            if rate
+                .checked_add(margin)
+                .is_none_or(|r| r <= Decimal::NEGATIVE_ONE)
+            {
+                v.add(
+                    format!("{here}.rate"),
+                    "RATE_NOT_ABOVE_MINUS_ONE",
+                    format!(
+                        "the fixing plus the margin must be greater than -1, got {rate} + {margin}"
+                    ),
+                );
+                valid = false;
+            }
+        }
+        previous = date.or(previous);
+        match (date, rate) {
+            (Some(date), Some(rate)) => fixings.push(Fixing { date, rate }),
+            _ => valid = false,
+        }
+    }
+    valid.then_some(FloatingRate {
+        fixings,
+        margin: margin?,
     })
 }
 
@@ -295,6 +400,13 @@ fn interest_rate(
     terms: &pb::LoanTerms,
     periods: Option<u32>,
 ) -> Option<InterestRate> {
+    if let Some(floating) = &terms.floating_rate {
+        let floating = floating_rate(v, field, terms, floating)?;
+        return Some(InterestRate {
+            floating: Some(floating),
+            ..InterestRate::fixed(Decimal::ZERO)
+        });
+    }
     let initial = if terms.annual_rate.is_empty() {
         Some(Decimal::ZERO)
     } else {
@@ -359,6 +471,7 @@ fn interest_rate(
         initial: initial?,
         steps: valid.then_some(steps)?,
         step_timing: step_timing?,
+        floating: None,
     })
 }
 
@@ -394,7 +507,27 @@ pub fn to_pb(terms: &LoanTerms, accrual_start: chrono::NaiveDate) -> pb::LoanTer
             Amortization::CustomShares(shares) => shares.iter().map(Decimal::to_string).collect(),
             _ => Vec::new(),
         },
-        annual_rate: terms.rate.initial.to_string(),
+        // Empty with a floating rate, which excludes it.
+        annual_rate: if terms.rate.floating.is_some() {
+            String::new()
+        } else {
+            terms.rate.initial.to_string()
+        },
+        floating_rate: terms
+            .rate
+            .floating
+            .as_ref()
+            .map(|floating| pb::FloatingRate {
+                fixings: floating
+                    .fixings
+                    .iter()
+                    .map(|f| pb::Fixing {
+                        date: Some(convert::date_to_pb(f.date)),
+                        rate: f.rate.to_string(),
+                    })
+                    .collect(),
+                margin: floating.margin.to_string(),
+            }),
         rate_steps: terms
             .rate
             .steps

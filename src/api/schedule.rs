@@ -61,6 +61,11 @@ pub fn conventions(terms: &LoanTerms) -> pb::ScheduleConventions {
     pb::ScheduleConventions {
         business_day_adjustment: terms.business_days.convention.to_string(),
         weekend: "SATURDAY_SUNDAY".into(),
+        fixing_rule: if terms.rate.floating.is_some() {
+            "LAST_FIXING_ON_OR_BEFORE_ACCRUAL_START_PLUS_MARGIN".into()
+        } else {
+            String::new()
+        },
         principal_residue: "LAST_INSTALLMENT".into(),
         level_payment_rate: "ANNUAL_RATE_TIMES_PERIOD_YEAR_FRACTION".into(),
         max_periods: MAX_PERIODS,

@@ -84,6 +84,13 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
         });
     }
     let (dates, starts, ends) = period_dates(terms)?;
+    if let Some(floating) = &terms.rate.floating {
+        if starts.first().and_then(|s| floating.rate_on(*s)).is_none() {
+            return Err(DomainError::InvalidTerms {
+                reason: "no fixing is dated on or before the first accrual start",
+            });
+        }
+    }
     // The year fraction of every accrual period, known up front so that a
     // level payment can be solved on the fractions of the periods to come.
     let fractions: Vec<(i64, i64)> = starts
@@ -223,6 +230,15 @@ fn period_dates(
         });
     }
     Ok((dates, starts, ends))
+}
+
+/// The start of the first accrual period as the schedule uses it (adjusted
+/// when accrual follows adjusted dates and the start is derived).
+pub fn first_accrual_start_used(terms: &LoanTerms) -> Result<NaiveDate, DomainError> {
+    let (_, starts, _) = period_dates(terms)?;
+    starts.first().copied().ok_or(DomainError::InvalidTerms {
+        reason: "a schedule has at least one period",
+    })
 }
 
 /// The day-count year fraction of the accrual period `start..end`.

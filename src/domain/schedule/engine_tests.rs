@@ -150,6 +150,7 @@ fn stepped_rate_like_laos() {
             annual_rate: dec("0.0585"),
         }],
         step_timing: RateStepTiming::NextPeriod,
+        floating: None,
     };
     let s = build_schedule(&usd("1000000.00"), &terms).unwrap();
     let rates: Vec<Decimal> = s.installments.iter().map(|i| i.rate).collect();
@@ -184,6 +185,7 @@ fn level_payment_is_recomputed_when_the_rate_steps() {
             annual_rate: dec("0.0585"),
         }],
         step_timing: RateStepTiming::NextPeriod,
+        floating: None,
     };
     let s = build_schedule(&usd("1000000.00"), &terms).unwrap();
     let before = level_payment(
@@ -452,6 +454,7 @@ prop_compose! {
                     .map(|(period, bp)| RateStep { start: RateStart::Period(period), annual_rate: Decimal::new(bp, 4) })
                     .collect(),
                 step_timing: RateStepTiming::NextPeriod,
+                floating: None,
             },
             day_count,
             end_of_month: eom,
@@ -644,6 +647,7 @@ fn a_step_inside_a_period_splits_it_when_asked() {
             annual_rate: dec("0.06"),
         }],
         step_timing: RateStepTiming::NextPeriod,
+        floating: None,
     };
     let s = build_schedule(&usd("1000000"), &terms).unwrap();
     // 1e6 x 0.04 x 181/360 = 20,111.11; then 6% for 184 days = 30,666.67.
@@ -691,6 +695,7 @@ fn level_payment_across_a_split_period() {
             annual_rate: dec("0.06"),
         }],
         step_timing: RateStepTiming::SplitPeriod,
+        floating: None,
     };
     let s = build_schedule(&usd("1000000"), &terms).unwrap();
     let payments = column(&s, |i| &i.payment);
@@ -783,4 +788,66 @@ fn business_day_adjustment_moves_due_dates_and_accrual() {
         build_schedule(&usd("1000000"), &t),
         Err(DomainError::InvalidTerms { .. })
     ));
+}
+
+/// Floating-rate coupons: each period's rate is the fixing in force at its
+/// accrual start (the last fixing dated on or before it) plus the margin.
+/// Hand-computed: 1,000,000, quarterly ACT/360 from 2025-01-15, margin 1.25%,
+/// fixings 3.10% (2025-01-10), 3.40% (2025-04-15), 2.95% (2025-06-01),
+/// 2.80% (2025-10-20):
+/// - Q1 2025-01-15 -> 04-15 (90 days) at 3.10 + 1.25 = 4.35%: 10,875.00
+/// - Q2 04-15 -> 07-15 (91 days) at 3.40 + 1.25 = 4.65%: 11,754.17
+/// - Q3 07-15 -> 10-15 (92 days) at 2.95 + 1.25 = 4.20%: 10,733.33
+/// - Q4 10-15 -> 2026-01-15 (92 days) still 2.95% (10-20 is after the
+///   start): 10,733.33.
+#[test]
+fn floating_rate_coupons_by_hand() {
+    use super::super::terms::{Fixing, FloatingRate};
+    let mut terms = sample_terms();
+    terms.frequency = Frequency::Quarterly;
+    terms.first_payment_date = d("2025-04-15");
+    terms.installment_count = 4;
+    terms.amortization = Amortization::Bullet;
+    terms.day_count = DayCount::Act360;
+    let fixing = |date: &str, rate: &str| Fixing {
+        date: d(date),
+        rate: dec(rate),
+    };
+    terms.rate = InterestRate {
+        floating: Some(FloatingRate {
+            fixings: vec![
+                fixing("2025-01-10", "0.031"),
+                fixing("2025-04-15", "0.034"),
+                fixing("2025-06-01", "0.0295"),
+                fixing("2025-10-20", "0.028"),
+            ],
+            margin: dec("0.0125"),
+        }),
+        ..InterestRate::fixed(Decimal::ZERO)
+    };
+    let s = build_schedule(&usd("1000000"), &terms).unwrap();
+    assert_eq!(
+        column(&s, |i| &i.interest),
+        ["10875.00", "11754.17", "10733.33", "10733.33"]
+    );
+    let rates: Vec<Decimal> = s.installments.iter().map(|i| i.rate).collect();
+    assert_eq!(
+        rates,
+        [dec("0.0435"), dec("0.0465"), dec("0.042"), dec("0.042")]
+    );
+    // No fixing in force at the first accrual start: refused.
+    let mut late = terms.clone();
+    if let Some(f) = late.rate.floating.as_mut() {
+        f.fixings.remove(0);
+    }
+    assert!(matches!(
+        build_schedule(&usd("1000000"), &late),
+        Err(DomainError::InvalidTerms { .. })
+    ));
+    // A level payment re-solves when the floating rate changes.
+    terms.amortization = Amortization::LevelPayment;
+    let s = build_schedule(&usd("1000000"), &terms).unwrap();
+    let payments = column(&s, |i| &i.payment);
+    assert_ne!(payments[0], payments[1]);
+    assert!(s.installments[3].outstanding_after.amount.is_zero());
 }

@@ -74,9 +74,9 @@ pub use annuity::{fraction_estimates, level_payment, level_payment_on_fractions,
 pub use business_days::{AccrualDates, BusinessDayConvention, BusinessDays, MAX_HOLIDAYS};
 pub use dates::{add_months, first_accrual_start, payment_dates, MAX_DATE, MIN_DATE};
 pub use day_count::DayCount;
-pub use engine::{build_schedule, Installment, Schedule};
+pub use engine::{build_schedule, first_accrual_start_used, Installment, Schedule};
 pub use frequency::Frequency;
 pub use terms::{
-    Amortization, GraceInterest, InterestRate, LoanTerms, RateSegment, RateStart, RateStep,
-    RateStepTiming, MAX_PERIODS,
+    Amortization, Fixing, FloatingRate, GraceInterest, InterestRate, LoanTerms, RateSegment,
+    RateStart, RateStep, RateStepTiming, MAX_PERIODS,
 };

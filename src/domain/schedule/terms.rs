@@ -125,6 +125,33 @@ pub struct RateSegment {
     pub annual_rate: Decimal,
 }
 
+/// A fixing of a reference rate: `rate` (annual, decimal) from `date` on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fixing {
+    pub date: NaiveDate,
+    pub rate: Decimal,
+}
+
+/// A floating rate: a reference-rate path plus a margin. The rate of a period
+/// is the fixing in force at its accrual start (the last fixing dated on or
+/// before it: fixed in advance, no lag) plus `margin`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FloatingRate {
+    /// Fixings in strictly ascending date order.
+    pub fixings: Vec<Fixing>,
+    pub margin: Decimal,
+}
+
+impl FloatingRate {
+    /// The fixing in force on `date`, plus the margin; `None` before the
+    /// first fixing (or if the sum leaves the decimal range).
+    pub fn rate_on(&self, date: NaiveDate) -> Option<Decimal> {
+        let after = self.fixings.partition_point(|f| f.date <= date);
+        let fixing = self.fixings.get(after.checked_sub(1)?)?;
+        fixing.rate.checked_add(self.margin)
+    }
+}
+
 /// A nominal annual interest rate (0.0585 for 5.85%), fixed or stepped.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct InterestRate {
@@ -134,6 +161,9 @@ pub struct InterestRate {
     pub steps: Vec<RateStep>,
     /// When a dated step that falls inside a period takes effect.
     pub step_timing: RateStepTiming,
+    /// A floating rate; when present, `initial` and `steps` are unused (and
+    /// must be zero and empty).
+    pub floating: Option<FloatingRate>,
 }
 
 impl InterestRate {
@@ -143,6 +173,7 @@ impl InterestRate {
             initial: annual_rate,
             steps: Vec::new(),
             step_timing: RateStepTiming::NextPeriod,
+            floating: None,
         }
     }
 
@@ -154,6 +185,7 @@ impl InterestRate {
     pub fn segments(&self, period: u32, start: NaiveDate, end: NaiveDate) -> Vec<RateSegment> {
         let mut cuts: Vec<NaiveDate> = match self.step_timing {
             RateStepTiming::NextPeriod => Vec::new(),
+            RateStepTiming::SplitPeriod if self.floating.is_some() => Vec::new(),
             RateStepTiming::SplitPeriod => self
                 .steps
                 .iter()
@@ -190,6 +222,11 @@ impl InterestRate {
     /// applies to it, or the initial rate if none does. Listing steps in
     /// chronological order therefore gives the usual step-up profile.
     pub fn rate_for(&self, period: u32, accrual_start: NaiveDate) -> Decimal {
+        if let Some(floating) = &self.floating {
+            // Checked by LoanTerms::check: a fixing is in force at every
+            // accrual start and the sums are in range.
+            return floating.rate_on(accrual_start).unwrap_or(Decimal::ZERO);
+        }
         self.steps
             .iter()
             .rev()
@@ -200,8 +237,21 @@ impl InterestRate {
             .map_or(self.initial, |step| step.annual_rate)
     }
 
-    fn all_rates(&self) -> impl Iterator<Item = Decimal> + '_ {
-        std::iter::once(self.initial).chain(self.steps.iter().map(|s| s.annual_rate))
+    /// Every rate the terms can apply; `None` when a fixing plus the margin
+    /// leaves the decimal range.
+    fn all_rates(&self) -> Option<Vec<Decimal>> {
+        match &self.floating {
+            Some(floating) => floating
+                .fixings
+                .iter()
+                .map(|f| f.rate.checked_add(floating.margin))
+                .collect(),
+            None => Some(
+                std::iter::once(self.initial)
+                    .chain(self.steps.iter().map(|s| s.annual_rate))
+                    .collect(),
+            ),
+        }
     }
 }
 
@@ -256,10 +306,27 @@ impl LoanTerms {
     /// [0, 1]) adding up to exactly 1.
     pub fn check(&self) -> Result<u32, DomainError> {
         let periods = self.period_count()?;
-        if self.rate.all_rates().any(|r| r <= Decimal::NEGATIVE_ONE) {
+        let rates = self.rate.all_rates().ok_or(DomainError::Overflow {
+            quantity: "fixing plus margin",
+        })?;
+        if rates.iter().any(|r| *r <= Decimal::NEGATIVE_ONE) {
             return Err(DomainError::InvalidTerms {
                 reason: "every annual rate must be greater than -1",
             });
+        }
+        if let Some(floating) = &self.rate.floating {
+            if floating.fixings.is_empty()
+                || floating.fixings.windows(2).any(|w| w[0].date >= w[1].date)
+            {
+                return Err(DomainError::InvalidTerms {
+                    reason: "fixings must be given in strictly ascending date order",
+                });
+            }
+            if !self.rate.steps.is_empty() || !self.rate.initial.is_zero() {
+                return Err(DomainError::InvalidTerms {
+                    reason: "a floating rate excludes a fixed rate and rate steps",
+                });
+            }
         }
         if let Amortization::CustomShares(shares) = &self.amortization {
             if shares.len() != self.installment_count as usize {
@@ -335,6 +402,7 @@ mod tests {
                 },
             ],
             step_timing: RateStepTiming::NextPeriod,
+            floating: None,
         };
         assert_eq!(rate.rate_for(1, d("2015-01-01")), dec("0.0225"));
         assert_eq!(rate.rate_for(2, d("2015-07-01")), dec("0.0225"));
@@ -368,6 +436,7 @@ mod tests {
                 },
             ],
             step_timing: RateStepTiming::NextPeriod,
+            floating: None,
         };
         let (start, end) = (d("2025-01-15"), d("2025-07-15"));
         let one = |r: &str| RateSegment {
