@@ -4,6 +4,7 @@
 
 pub mod convert;
 pub mod error;
+mod loan_conventions;
 pub mod loan_terms;
 pub mod pb;
 pub mod reconciliation;

@@ -354,3 +354,7 @@ impl Totals {
 #[cfg(test)]
 #[path = "engine_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "engine_convention_tests.rs"]
+mod convention_tests;
