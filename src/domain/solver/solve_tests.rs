@@ -51,6 +51,7 @@ fn annual_at_five(amortization: Amortization, count: u32) -> LoanTerms {
         day_count: DayCount::Thirty360,
         end_of_month: false,
         rounding: RoundingMode::HalfEven,
+        business_days: Default::default(),
     }
 }
 
