@@ -72,7 +72,9 @@ async fn revalue(
                 })),
             }),
             valuation_date: request.valuation_date,
-            discounting: request.discounting.clone(),
+            // As the solve applied it (a preset solve defaults to the
+            // schedule's compounding).
+            discounting: response.discounting.clone(),
         })
         .await
         .unwrap()
@@ -272,15 +274,51 @@ async fn naples_dr_preset_solves_the_write_off() {
         .into_inner();
     assert!(response.feasible);
     assert_eq!(response.unknown(), pb::Unknown::WriteOffShare);
-    // 5% paid semi-annually is worth a little more than 5% annual-effective,
-    // so slightly more than 67% must be written off.
-    let share = dec(&response.solved_value);
-    assert!(share > dec("0.67") && share < dec("0.675"), "{share}");
+    // Issue 9, finding 8: the preset's semi-annual schedule is discounted
+    // with its own periodicity (the compounding was not given), so the
+    // rescheduled 33% at the 5% market rate is worth its face and the
+    // debt-reduction option cuts exactly its cancellation share. Before:
+    // annual-effective discounting, share 0.672020874803.
+    assert_eq!(response.solved_value, "0.67");
+    assert_eq!(response.new_principal, Some(money("USD", "330000000.00")));
+    assert_eq!(
+        response.compounding_source(),
+        pb::CompoundingSource::PresetScheduleFrequency
+    );
+    let applied = response.discounting.clone().unwrap();
+    assert_eq!(applied.compounding(), pb::Compounding::Periodic);
+    assert_eq!(applied.compounding_frequency, 2);
+    let valuation = response.valuation.clone().unwrap();
+    assert_eq!(valuation.nominal_haircut, "0.67");
+    let preset = response.preset.clone().unwrap();
+    assert_eq!(preset.id, "naples-dr");
+    assert_eq!(
+        preset.grace_convention(),
+        pb::GraceConvention::InterestOnlyYears
+    );
+    // Cent rounding of the interest leaves PV(new) a little under its face.
+    let achieved = dec(&response.achieved_reduction);
+    assert!(achieved >= dec("0.67") && achieved < dec("0.67000000001"));
     let terms = response.new_terms.clone().unwrap();
     assert_eq!((terms.grace_periods, terms.installment_count), (12, 34));
     assert_eq!(
         revalue(&server, &request, &response).await,
         dec(&response.achieved_reduction)
+    );
+
+    // Compounding given: it is used, and echoed as given.
+    let mut annual = request.clone();
+    annual.discounting = Some(pb::Discounting {
+        compounding: pb::Compounding::AnnualEffective as i32,
+        ..flat("0.05").unwrap()
+    });
+    let response = client.solve_terms(annual).await.unwrap().into_inner();
+    // The share that writes off exactly what is left of 327,979,125.20
+    // (the smallest grid share giving that principal was 0.672020874803).
+    assert_eq!(response.solved_value, "0.6720208748");
+    assert_eq!(
+        response.compounding_source(),
+        pb::CompoundingSource::Request
     );
 }
 

@@ -2,9 +2,11 @@
 //! (all validation with field paths happens here), thin handlers, and the
 //! mapping of errors to `tonic::Status`.
 
+pub mod concessionality;
 pub mod convert;
 pub mod debt_stream;
 pub mod error;
+mod loan_conventions;
 pub mod loan_terms;
 pub mod pb;
 pub mod reconciliation;

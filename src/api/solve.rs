@@ -9,15 +9,17 @@ use super::error::{ApiError, Violations};
 use super::loan_terms;
 use super::pb::debtcalc::v1 as pb;
 use super::valuation::{self, debt_stream_with};
+use crate::domain::currency::Currency;
+use crate::domain::money::round_to_minor_units;
 use crate::domain::rounding::RoundingMode;
 use crate::domain::schedule::dates::is_month_end;
-use crate::domain::schedule::{add_months, LoanTerms};
+use crate::domain::schedule::{add_months, GraceInterest, LoanTerms};
 use crate::domain::solver::{
     all_presets, find_preset, preset_terms, principal_after_write_off, BoundSide, PresetOption,
-    PresetRate, SolveInput, SolveOutcome, TermPreset, Unknown, MAX_ITERATIONS, MAX_RATE_BOUND,
-    VALUE_DECIMALS,
+    PresetRate, SolveInput, SolveOutcome, TermPreset, Unknown, WriteOffBase, MAX_ITERATIONS,
+    MAX_RATE_BOUND, VALUE_DECIMALS,
 };
-use crate::domain::valuation::{DebtStream, RestructuringInput};
+use crate::domain::valuation::{Compounding, DebtStream, Discounting, RestructuringInput};
 
 /// A preset with the parameters it leaves open, resolved.
 pub struct ResolvedPreset {
@@ -132,6 +134,33 @@ pub fn preset_stream(
 pub struct SolveRequestInput {
     pub input: SolveInput,
     pub preset: Option<&'static TermPreset>,
+    pub compounding_source: pb::CompoundingSource,
+}
+
+/// A preset solve with a flat rate and no compounding given discounts with
+/// the preset's own periodicity (see `SolveTermsRequest.discounting`).
+fn preset_compounding(
+    request: Option<&pb::Discounting>,
+    discounting: Discounting,
+    preset: Option<&TermPreset>,
+) -> (Discounting, pb::CompoundingSource) {
+    let given = request.is_some_and(|d| {
+        d.compounding != pb::Compounding::Unspecified as i32 || d.compounding_frequency != 0
+    });
+    match (discounting, preset) {
+        (d, _) if given => (d, pb::CompoundingSource::Request),
+        (Discounting::Flat { rate, basis, .. }, Some(preset)) => (
+            Discounting::Flat {
+                rate,
+                compounding: Compounding::Periodic {
+                    periods_per_year: preset.frequency.periods_per_year(),
+                },
+                basis,
+            },
+            pb::CompoundingSource::PresetScheduleFrequency,
+        ),
+        (d, _) => (d, pb::CompoundingSource::DefaultAnnualEffective),
+    }
 }
 
 fn unknown(v: &mut Violations, raw: i32, preset: Option<&TermPreset>) -> Option<Unknown> {
@@ -300,12 +329,15 @@ pub fn parse_solve(request: &pb::SolveTermsRequest) -> Result<SolveRequestInput,
         }
     }
     v.finish(|| {
+        let (discounting, compounding_source) =
+            preset_compounding(request.discounting.as_ref(), discounting?, preset);
         Some(SolveRequestInput {
+            compounding_source,
             input: SolveInput {
                 old_claim: old?.stream,
                 past_due_interest: past_due?,
                 valuation_date: valuation_date?,
-                discounting: discounting?,
+                discounting,
                 target_reduction: target?,
                 new_terms: terms?,
                 unknown: unknown?,
@@ -374,6 +406,13 @@ pub fn render_solve(
         new_principal: Some(convert::money_to_pb(&outcome.new_principal)),
         new_terms: Some(loan_terms::to_pb(&outcome.new_terms, accrual_start)),
         valuation,
+        discounting: Some(valuation::discounting_to_pb(&input.discounting)),
+        compounding_source: request.compounding_source as i32,
+        preset: request.preset.map(preset_to_pb),
+        write_off_base: Some(write_off_base_to_pb(
+            outcome.new_principal.currency,
+            &outcome.write_off_base,
+        )?),
         solver: Some(pb::SolverConventions {
             method: "REGULA_FALSI_ILLINOIS_WITH_BISECTION".into(),
             value_decimals: VALUE_DECIMALS,
@@ -404,6 +443,10 @@ fn preset_to_pb(preset: &TermPreset) -> pb::TermPreset {
             PresetOption::DebtServiceReduction => pb::PresetOption::DebtServiceReduction,
             PresetOption::Rescheduling => pb::PresetOption::Rescheduling,
             PresetOption::Oda => pb::PresetOption::Oda,
+            PresetOption::Commercial => pb::PresetOption::Commercial,
+            PresetOption::MoratoriumInterestCapitalisation => {
+                pb::PresetOption::MoratoriumInterestCapitalisation
+            }
         } as i32,
         cancellation_share: preset.cancellation_share.normalize().to_string(),
         maturity_years: preset.maturity_years,
@@ -423,5 +466,33 @@ fn preset_to_pb(preset: &TermPreset) -> pb::TermPreset {
             .map(|t| t.normalize().to_string())
             .unwrap_or_default(),
         source: preset.source.into(),
+        grace_convention: super::concessionality::grace_convention_to_pb(preset.grace_convention)
+            as i32,
+        grace_interest: match preset.grace_interest {
+            GraceInterest::Paid => pb::GraceInterest::Paid,
+            GraceInterest::Capitalized => pb::GraceInterest::Capitalized,
+        } as i32,
     }
+}
+
+/// The write-off base, in the claim's currency (exact amounts, which have
+/// at most the currency's minor units; rounding only guards the format).
+fn write_off_base_to_pb(
+    currency: Currency,
+    base: &WriteOffBase,
+) -> Result<pb::WriteOffBase, ApiError> {
+    let money = |amount: Decimal| -> Result<Option<pb::Money>, ApiError> {
+        round_to_minor_units(currency, amount, RoundingMode::HalfEven, "write-off base")
+            .map(|m| Some(convert::money_to_pb(&m)))
+            .map_err(|e| ApiError::from_domain(e, &["old_claim"]))
+    };
+    let parts = &base.components;
+    Ok(pb::WriteOffBase {
+        total: money(base.total)?,
+        components: Some(pb::FaceComponents {
+            outstanding_principal: money(parts.outstanding_principal)?,
+            past_due_principal: money(parts.past_due_principal)?,
+            past_due_interest: money(parts.past_due_interest)?,
+        }),
+    })
 }

@@ -355,6 +355,8 @@ pub fn render_restructuring(
 pub struct ConcessionalityInput {
     pub principal: Money,
     pub terms: crate::domain::schedule::LoanTerms,
+    /// With `terms_in_years`: how they were expanded into `terms`.
+    pub years: Option<super::concessionality::YearsResolution>,
     pub convention: ConcessionalityConvention,
     pub convention_pb: pb::ConcessionalityConvention,
     /// `None`: the accrual start of the terms.
@@ -367,12 +369,7 @@ pub fn parse_concessionality(
     request: &pb::AssessConcessionalityRequest,
 ) -> Result<ConcessionalityInput, ApiError> {
     let mut v = Violations::new();
-    let loan = loan_terms::loan(
-        &mut v,
-        "",
-        request.principal.as_ref(),
-        request.terms.as_ref(),
-    );
+    let loan = super::concessionality::loan(&mut v, request);
     let custom = pb::ConcessionalityConvention::Custom;
     let convention_pb = pb::ConcessionalityConvention::try_from(request.convention);
     if !matches!(convention_pb, Ok(c) if c == custom) {
@@ -411,6 +408,16 @@ pub fn parse_concessionality(
         Ok(pb::ConcessionalityConvention::Dac2018Umic) => {
             Some(ConcessionalityConvention::Dac2018 {
                 group: Dac2018Group::Umic,
+            })
+        }
+        Ok(pb::ConcessionalityConvention::Dac2018MultilateralGlobalOrMdb) => {
+            Some(ConcessionalityConvention::Dac2018 {
+                group: Dac2018Group::MultilateralGlobalOrMdb,
+            })
+        }
+        Ok(pb::ConcessionalityConvention::Dac2018MultilateralOther) => {
+            Some(ConcessionalityConvention::Dac2018 {
+                group: Dac2018Group::MultilateralOther,
             })
         }
         Ok(pb::ConcessionalityConvention::Custom) => {
@@ -463,7 +470,7 @@ pub fn parse_concessionality(
     };
     // The grant element values a loan at its disbursement: payments before
     // the valuation date would count at face, which no convention intends.
-    if let (Some(Some(date)), Some((_, terms))) = (valuation_date, &loan) {
+    if let (Some(Some(date)), Some((_, terms, _))) = (valuation_date, &loan) {
         if date > terms.first_payment_date {
             v.add(
                 "valuation_date",
@@ -477,10 +484,11 @@ pub fn parse_concessionality(
     }
     let basis = time_basis(&mut v, "time_basis", request.time_basis);
     v.finish(|| {
-        let (principal, terms) = loan?;
+        let (principal, terms, years) = loan?;
         Some(ConcessionalityInput {
             principal,
             terms,
+            years,
             convention: convention?,
             convention_pb: convention_pb.ok()?,
             valuation_date: valuation_date?,
@@ -511,5 +519,18 @@ pub fn render_concessionality(
         concessional: result.concessional,
         convention: input.convention_pb as i32,
         conventions: Some(conventions(valuation_date, &discounting)),
+        terms_in_years: input
+            .years
+            .as_ref()
+            .map(super::concessionality::years_to_pb),
+        resolved_terms: Some(loan_terms::to_pb(
+            &input.terms,
+            crate::domain::schedule::first_accrual_start(&input.terms).map_err(valuation_error)?,
+        )),
+        grant_equivalent: Some(super::concessionality::grant_equivalent(
+            currency,
+            input.principal.amount,
+            result.debt_service.value,
+        )?),
     })
 }

@@ -6,6 +6,7 @@ pub mod allocation;
 pub mod currency;
 pub mod decimal_text;
 pub mod error;
+pub mod grace;
 pub mod money;
 pub mod reconciliation;
 pub mod rounding;

@@ -9,6 +9,7 @@
 //! - `search`: the bracketing search on a grid (Illinois regula falsi
 //!   with a bisection fallback).
 
+pub(crate) mod preset_table;
 pub mod presets;
 pub(crate) mod search;
 pub mod solve;
@@ -21,5 +22,5 @@ pub use presets::{
 };
 pub use solve::{
     principal_after_write_off, solve_terms, Bound, BoundSide, SolveInput, SolveOutcome, Unknown,
-    ValuePoint, MAX_ITERATIONS, MAX_RATE_BOUND, TOLERANCE, VALUE_DECIMALS,
+    ValuePoint, WriteOffBase, MAX_ITERATIONS, MAX_RATE_BOUND, TOLERANCE, VALUE_DECIMALS,
 };

@@ -1,7 +1,9 @@
 //! The standard Paris Club treatments, as presets of loan terms.
 //!
-//! Source: the Paris Club's terms pages (clubdeparis.org), summarised in
-//! `shared/domain.md`, section 3 ("Paris Club terms"). Each preset gives the
+//! Source: the Paris Club's terms pages (clubdeparis.org: the Toronto,
+//! London and Naples terms descriptions, and the treatment pages of Lyon,
+//! Naples 50% and Cologne), summarised in `shared/domain.md`, section 3
+//! ("Paris Club terms"). Each preset gives the
 //! cancellation share of the non-aid (non-ODA) claims, the repayment period
 //! (maturity) and the grace period of what is rescheduled, and, for the
 //! reduction options, the NPV reduction the treatment aims at.
@@ -14,10 +16,21 @@
 //!   semi-annually, as the documented approximation; a caller with the
 //!   actual table can replace `amortization` with
 //!   [`Amortization::CustomShares`].
-//! - **Periods.** `grace_years` are years of interest-only periods and the
-//!   principal is repaid over the `maturity_years - grace_years` years after
-//!   them: [`preset_terms`] gives `2 x grace_years` grace periods and
-//!   `2 x (maturity_years - grace_years)` semi-annual instalments. With the
+//! - **Periods.** Every preset reads its grace under
+//!   [`GraceConvention::InterestOnlyYears`], the Paris Club's own wording
+//!   ("a grace period, in which only payments of interest on the
+//!   consolidation are due": clubdeparis.org, "Rescheduling and
+//!   cancellation"): `grace_years` are years of interest-only periods and
+//!   the principal is repaid over the `maturity_years - grace_years` years
+//!   after them: [`preset_terms`] gives `2 x grace_years` grace periods and
+//!   `2 x (maturity_years - grace_years)` semi-annual instalments. The
+//!   OECD DAC reading of the same words (grace = the interval to the first
+//!   repayment) would give one grace period fewer and one instalment more
+//!   (11 and 35 for 23 years with 6 of grace); see [`crate::domain::grace`].
+//!   The counts are derived from the published maturity and grace; they
+//!   have not been checked against the payment counts stated in individual
+//!   agreed minutes (not available to this work), which the preset sources
+//!   say. With the
 //!   first payment six months after the consolidation (valuation) date the
 //!   last instalment falls exactly `maturity_years` after it (23 years with
 //!   6 years grace: 12 grace periods + 34 instalments; 33 years without
@@ -38,14 +51,39 @@
 //!   rate at least as favourable as the original one: cancellation 0, no
 //!   NPV target, the rate left to the caller.
 //! - **Interest** in [`preset_terms`] accrues on the 30/360 day count, paid
-//!   (not capitalised) during grace; the caller may change any field of the
-//!   returned terms.
+//!   during grace except for London's moratorium-interest-capitalisation
+//!   option, whose grace interest is capitalised in full (agreements
+//!   capitalised part of it; an approximation); the caller may change any
+//!   field of the returned terms.
+//! - **Options.** Besides debt reduction (a share cancelled, the rest at
+//!   the market rate) and debt service reduction (a reduced rate, solved
+//!   for the target), Toronto and London terms had a non-concessional
+//!   **commercial option** (25 years including 14 of grace at the market
+//!   rate; no target) and London a **moratorium interest capitalisation**
+//!   option (table C1: 23 years including 6 of grace, reduced rate). Naples
+//!   terms were applied at 50% for some countries until 1999
+//!   (`naples50-dr`); Lyon terms (1996) cancelled 80%.
+//! - **Counted from the middle of the consolidation period.** The Paris
+//!   Club counts a treatment's maturity and grace from the middle of the
+//!   consolidation period (the period whose maturities it reschedules), so
+//!   "23 years" ends 23 years after that midpoint. The presets count them
+//!   from the start of the schedule: by default the valuation date, with
+//!   the first payment one period later; a caller following the Paris Club
+//!   count gives the first payment date as the midpoint plus one period.
+//!   (The midpoint rule is the issue's statement of Paris Club practice; it
+//!   was not checked against an agreed minute's text here.)
+//! - **Sources.** Each preset's `source` cites the Paris Club page of its
+//!   treatment and one treatment that applied it; the payment counts are
+//!   derived from the published years, not checked against the number of
+//!   payments an agreed minute states (see [`super::preset_table`]).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::fmt;
 
+use super::preset_table::PRESETS;
 use super::solve::Unknown;
+use crate::domain::grace::GraceConvention;
 use crate::domain::rounding::RoundingMode;
 use crate::domain::schedule::{
     Amortization, DayCount, Frequency, GraceInterest, InterestRate, LoanTerms,
@@ -62,6 +100,8 @@ pub enum Treatment {
     London,
     /// Naples terms (1994).
     Naples,
+    /// Lyon terms (1996), for the first countries of the HIPC initiative.
+    Lyon,
     /// Cologne terms (1999), for countries in the HIPC initiative.
     Cologne,
 }
@@ -74,6 +114,7 @@ impl Treatment {
             Self::Houston => 1990,
             Self::London => 1991,
             Self::Naples => 1994,
+            Self::Lyon => 1996,
             Self::Cologne => 1999,
         }
     }
@@ -86,6 +127,7 @@ impl fmt::Display for Treatment {
             Self::Toronto => "Toronto",
             Self::London => "London",
             Self::Naples => "Naples",
+            Self::Lyon => "Lyon",
             Self::Cologne => "Cologne",
         })
     }
@@ -105,6 +147,13 @@ pub enum PresetOption {
     Rescheduling,
     /// Aid (ODA) loans, rescheduled at a concessional rate.
     Oda,
+    /// Non-aid claims rescheduled at the market rate over a longer period,
+    /// without reduction (the non-concessional option of Toronto and
+    /// London terms).
+    Commercial,
+    /// Non-aid claims rescheduled at a reduced rate with the moratorium
+    /// (grace) interest capitalised (London terms, "MIC").
+    MoratoriumInterestCapitalisation,
 }
 
 impl fmt::Display for PresetOption {
@@ -114,6 +163,8 @@ impl fmt::Display for PresetOption {
             Self::DebtServiceReduction => "debt service reduction",
             Self::Rescheduling => "rescheduling",
             Self::Oda => "ODA",
+            Self::Commercial => "commercial",
+            Self::MoratoriumInterestCapitalisation => "moratorium interest capitalisation",
         })
     }
 }
@@ -153,8 +204,13 @@ pub struct TermPreset {
     pub cancellation_share: Decimal,
     /// Years from consolidation to the last instalment.
     pub maturity_years: u32,
-    /// Years without principal repayment.
+    /// Years of grace, read under `grace_convention`.
     pub grace_years: u32,
+    /// How `grace_years` is read (interest-only years for every Paris Club
+    /// preset).
+    pub grace_convention: GraceConvention,
+    /// Interest of the grace periods: paid, or capitalised (London MIC).
+    pub grace_interest: GraceInterest,
     pub frequency: Frequency,
     /// Equal principal: the documented approximation of the progressive
     /// tables (see the module documentation).
@@ -173,11 +229,18 @@ impl TermPreset {
         DayCount::Thirty360
     }
 
-    /// Grace periods: `periods per year x grace_years`.
+    /// Interest-only periods: under [`GraceConvention::InterestOnlyYears`]
+    /// (every preset) `periods per year x grace_years`; under the DAC
+    /// reading one fewer (see [`crate::domain::grace`]).
     pub fn grace_periods(&self) -> u32 {
-        self.frequency
+        let periods = self
+            .frequency
             .periods_per_year()
-            .saturating_mul(self.grace_years)
+            .saturating_mul(self.grace_years);
+        match self.grace_convention {
+            GraceConvention::InterestOnlyYears => periods,
+            GraceConvention::DacIntervalToFirstRepayment => periods.saturating_sub(1),
+        }
     }
 
     /// What a solve with this preset looks for: the write-off share of a
@@ -186,202 +249,24 @@ impl TermPreset {
     pub fn solve_unknown(&self) -> Option<Unknown> {
         match self.option {
             PresetOption::DebtReduction => Some(Unknown::WriteOffShare),
-            PresetOption::DebtServiceReduction => Some(Unknown::InterestRate),
-            PresetOption::Rescheduling | PresetOption::Oda => None,
+            PresetOption::DebtServiceReduction | PresetOption::MoratoriumInterestCapitalisation => {
+                Some(Unknown::InterestRate)
+            }
+            PresetOption::Rescheduling | PresetOption::Oda | PresetOption::Commercial => None,
         }
     }
 
-    /// Principal instalments: `periods per year x (maturity_years -
-    /// grace_years)`.
+    /// Principal instalments: every period of the maturity after the
+    /// interest-only ones (`periods per year x (maturity_years -
+    /// grace_years)` under [`GraceConvention::InterestOnlyYears`]), so the
+    /// last falls `maturity_years` after the start of the schedule.
     pub fn installment_count(&self) -> u32 {
         self.frequency
             .periods_per_year()
-            .saturating_mul(self.maturity_years.saturating_sub(self.grace_years))
+            .saturating_mul(self.maturity_years)
+            .saturating_sub(self.grace_periods())
     }
 }
-
-/// A non-negative decimal `mantissa / 10^scale` in a constant.
-const fn dec(mantissa: u128, scale: u32) -> Decimal {
-    Decimal::from_parts(
-        mantissa as u32,
-        (mantissa >> 32) as u32,
-        (mantissa >> 64) as u32,
-        false,
-        scale,
-    )
-}
-
-/// One third to 28 decimals.
-const ONE_THIRD: Decimal = dec(3_333_333_333_333_333_333_333_333_333, 28);
-
-const SOURCE_NON_ODA: &str =
-    "Paris Club terms pages (clubdeparis.org), standard treatments table; equal principal \
-     approximates the progressive tables";
-
-const PRESETS: [TermPreset; 11] = [
-    TermPreset {
-        id: "houston",
-        name: "Houston terms, non-ODA rescheduling",
-        treatment: Treatment::Houston,
-        option: PresetOption::Rescheduling,
-        cancellation_share: Decimal::ZERO,
-        maturity_years: 15,
-        grace_years: 2,
-        frequency: Frequency::SemiAnnual,
-        amortization: Amortization::EqualPrincipal,
-        rate: PresetRate::Market,
-        target_npv_reduction: None,
-        source: "Paris Club Houston terms: about 15 years with 2-3 years grace, progressive; \
-                 2 years taken; equal principal approximates the progressive table",
-    },
-    TermPreset {
-        id: "houston-oda",
-        name: "Houston terms, ODA loans",
-        treatment: Treatment::Houston,
-        option: PresetOption::Oda,
-        cancellation_share: Decimal::ZERO,
-        maturity_years: 20,
-        grace_years: 10,
-        frequency: Frequency::SemiAnnual,
-        amortization: Amortization::EqualPrincipal,
-        rate: PresetRate::Concessional,
-        target_npv_reduction: None,
-        source: "Paris Club Houston terms: ODA up to 20 years with up to 10 years grace \
-                 (the maxima taken)",
-    },
-    TermPreset {
-        id: "toronto-dr",
-        name: "Toronto terms, debt reduction option",
-        treatment: Treatment::Toronto,
-        option: PresetOption::DebtReduction,
-        cancellation_share: ONE_THIRD,
-        maturity_years: 14,
-        grace_years: 8,
-        frequency: Frequency::SemiAnnual,
-        amortization: Amortization::EqualPrincipal,
-        rate: PresetRate::Market,
-        target_npv_reduction: Some(ONE_THIRD),
-        source: "Paris Club Toronto terms: one third (33.33%) cancelled, 14 years with \
-                 8 years grace; 1/3 held to 28 decimals",
-    },
-    TermPreset {
-        id: "toronto-oda",
-        name: "Toronto terms, ODA loans",
-        treatment: Treatment::Toronto,
-        option: PresetOption::Oda,
-        cancellation_share: Decimal::ZERO,
-        maturity_years: 25,
-        grace_years: 14,
-        frequency: Frequency::SemiAnnual,
-        amortization: Amortization::EqualPrincipal,
-        rate: PresetRate::Concessional,
-        target_npv_reduction: None,
-        source: "Paris Club Toronto terms: ODA over 25 years with 14 years grace",
-    },
-    TermPreset {
-        id: "london-dr",
-        name: "London terms, debt reduction option",
-        treatment: Treatment::London,
-        option: PresetOption::DebtReduction,
-        cancellation_share: dec(50, 2),
-        maturity_years: 23,
-        grace_years: 6,
-        frequency: Frequency::SemiAnnual,
-        amortization: Amortization::EqualPrincipal,
-        rate: PresetRate::Market,
-        target_npv_reduction: Some(dec(50, 2)),
-        source: SOURCE_NON_ODA,
-    },
-    TermPreset {
-        id: "london-oda",
-        name: "London terms, ODA loans",
-        treatment: Treatment::London,
-        option: PresetOption::Oda,
-        cancellation_share: Decimal::ZERO,
-        maturity_years: 30,
-        grace_years: 12,
-        frequency: Frequency::SemiAnnual,
-        amortization: Amortization::EqualPrincipal,
-        rate: PresetRate::Concessional,
-        target_npv_reduction: None,
-        source: "Paris Club London terms: ODA over 30 years with 12 years grace",
-    },
-    TermPreset {
-        id: "naples-dr",
-        name: "Naples terms, debt reduction option",
-        treatment: Treatment::Naples,
-        option: PresetOption::DebtReduction,
-        cancellation_share: dec(67, 2),
-        maturity_years: 23,
-        grace_years: 6,
-        frequency: Frequency::SemiAnnual,
-        amortization: Amortization::EqualPrincipal,
-        rate: PresetRate::Market,
-        target_npv_reduction: Some(dec(67, 2)),
-        source: "Paris Club Naples terms: 67% cancelled, the rest over 23 years with 6 years \
-                 grace at the market rate (standard table A1, progressive; equal principal \
-                 approximates it)",
-    },
-    TermPreset {
-        id: "naples-dsr",
-        name: "Naples terms, debt service reduction option",
-        treatment: Treatment::Naples,
-        option: PresetOption::DebtServiceReduction,
-        cancellation_share: Decimal::ZERO,
-        maturity_years: 33,
-        grace_years: 0,
-        frequency: Frequency::SemiAnnual,
-        amortization: Amortization::EqualPrincipal,
-        rate: PresetRate::SolvedForTarget,
-        target_npv_reduction: Some(dec(67, 2)),
-        source: "Paris Club Naples terms: rescheduled over 33 years at a reduced rate \
-                 (standard table A3, progressive; no grace stated, none taken; equal \
-                 principal approximates it)",
-    },
-    TermPreset {
-        id: "naples-oda",
-        name: "Naples terms, ODA loans",
-        treatment: Treatment::Naples,
-        option: PresetOption::Oda,
-        cancellation_share: Decimal::ZERO,
-        maturity_years: 40,
-        grace_years: 16,
-        frequency: Frequency::SemiAnnual,
-        amortization: Amortization::EqualPrincipal,
-        rate: PresetRate::Concessional,
-        target_npv_reduction: None,
-        source: "Paris Club Naples terms: ODA over 40 years with 16 years grace",
-    },
-    TermPreset {
-        id: "cologne-dr",
-        name: "Cologne terms, debt reduction option",
-        treatment: Treatment::Cologne,
-        option: PresetOption::DebtReduction,
-        cancellation_share: dec(90, 2),
-        maturity_years: 23,
-        grace_years: 6,
-        frequency: Frequency::SemiAnnual,
-        amortization: Amortization::EqualPrincipal,
-        rate: PresetRate::Market,
-        target_npv_reduction: Some(dec(90, 2)),
-        source: "Paris Club Cologne terms: 90% (or more) cancelled, the rest over 23 years \
-                 with 6 years grace; 90% taken",
-    },
-    TermPreset {
-        id: "cologne-oda",
-        name: "Cologne terms, ODA loans",
-        treatment: Treatment::Cologne,
-        option: PresetOption::Oda,
-        cancellation_share: Decimal::ZERO,
-        maturity_years: 40,
-        grace_years: 16,
-        frequency: Frequency::SemiAnnual,
-        amortization: Amortization::EqualPrincipal,
-        rate: PresetRate::Concessional,
-        target_npv_reduction: None,
-        source: "Paris Club Cologne terms: ODA over 40 years with 16 years grace",
-    },
-];
 
 /// Every preset, in the order listed (by treatment, then option).
 pub fn all_presets() -> &'static [TermPreset] {
@@ -410,12 +295,13 @@ pub fn preset_terms(
         frequency: preset.frequency,
         installment_count: preset.installment_count(),
         grace_periods: preset.grace_periods(),
-        grace_interest: GraceInterest::Paid,
+        grace_interest: preset.grace_interest,
         amortization: preset.amortization.clone(),
         rate: InterestRate::fixed(annual_rate),
         day_count: preset.day_count(),
         end_of_month: false,
         rounding,
+        business_days: Default::default(),
     }
 }
 
@@ -476,6 +362,41 @@ mod tests {
         assert_eq!(row("london-oda"), (d("0"), 30, 12, None));
         assert_eq!(row("naples-oda"), (d("0"), 40, 16, None));
         assert_eq!(row("cologne-oda"), (d("0"), 40, 16, None));
+        // The options added for issue 9 (clubdeparis.org terms pages).
+        assert_eq!(row("lyon-dr"), (d("0.8"), 23, 6, Some(d("0.8"))));
+        assert_eq!(row("lyon-oda"), (d("0"), 40, 16, None));
+        assert_eq!(row("naples50-dr"), (d("0.5"), 23, 6, Some(d("0.5"))));
+        assert_eq!(row("toronto-dsr"), (d("0"), 14, 8, Some(third)));
+        assert_eq!(row("toronto-commercial"), (d("0"), 25, 14, None));
+        assert_eq!(row("london-dsr"), (d("0"), 23, 0, Some(d("0.5"))));
+        assert_eq!(row("london-mic"), (d("0"), 23, 6, Some(d("0.5"))));
+        assert_eq!(row("london-commercial"), (d("0"), 25, 14, None));
+        assert_eq!(find_preset("lyon-dr").unwrap().treatment.year(), 1996);
+        let mic = find_preset("london-mic").unwrap();
+        assert_eq!(mic.grace_interest, GraceInterest::Capitalized);
+        assert_eq!(mic.option, PresetOption::MoratoriumInterestCapitalisation);
+        assert_eq!(mic.solve_unknown(), Some(Unknown::InterestRate));
+        for id in ["toronto-commercial", "london-commercial"] {
+            let p = find_preset(id).unwrap();
+            assert_eq!(
+                (p.option, p.rate),
+                (PresetOption::Commercial, PresetRate::Market)
+            );
+            assert_eq!(p.solve_unknown(), None);
+        }
+        assert_eq!(
+            find_preset("toronto-dsr").unwrap().solve_unknown(),
+            Some(Unknown::InterestRate)
+        );
+        for p in all_presets() {
+            let paid = p.id != "london-mic";
+            assert_eq!(p.grace_interest == GraceInterest::Paid, paid, "{}", p.id);
+            assert!(
+                p.source.contains("not verified against a minute"),
+                "{}",
+                p.id
+            );
+        }
         assert_eq!(
             find_preset("naples-dsr").unwrap().rate,
             PresetRate::SolvedForTarget
@@ -490,6 +411,27 @@ mod tests {
         assert_eq!(unknown("naples-dsr"), Some(Unknown::InterestRate));
         assert_eq!(unknown("houston"), None);
         assert_eq!(unknown("london-oda"), None);
+    }
+
+    #[test]
+    fn preset_counts_follow_their_reading_of_grace() {
+        use crate::domain::grace::periods_from_years;
+        for p in all_presets() {
+            let periods = periods_from_years(
+                Decimal::from(p.maturity_years),
+                Decimal::from(p.grace_years),
+                p.frequency,
+                p.grace_convention,
+            )
+            .unwrap();
+            assert_eq!(p.grace_convention, GraceConvention::InterestOnlyYears);
+            assert_eq!(
+                (p.grace_periods(), p.installment_count()),
+                (periods.interest_only_periods, periods.repayment_count),
+                "{}",
+                p.id
+            );
+        }
     }
 
     #[test]

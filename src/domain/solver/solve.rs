@@ -10,11 +10,15 @@
 //! [`crate::domain::valuation::value_restructuring`] reports.
 //!
 //! The **new debt** is `DebtStream::Loan { principal, terms }` with
-//! `principal = face(old) x (1 - write-off share)`, computed exactly and
-//! rounded half-even to the currency's minor unit once. `face(old)` is the
-//! old claim's face value (a loan's principal, the sum of explicit flows,
-//! an amount due); past-due interest is not part of it (it only enters
-//! `PV(old)`).
+//! `principal = base x (1 - write-off share)`, computed exactly and
+//! rounded half-even to the currency's minor unit once. The **write-off
+//! base** ([`WriteOffBase`]) is the whole claim treated, as Paris Club
+//! cancellation percentages apply: outstanding principal + past-due
+//! principal + past-due interest (the old claim's own, and the input's
+//! `past_due_interest`, which the API refuses alongside interest the claim
+//! itself shows past due, so nothing counts twice). It is the old face
+//! value of the valuation, so the nominal haircut of a write-off alone is
+//! the share itself, and no past-due interest is forgiven silently.
 //!
 //! - [`Unknown::WriteOffShare`]: the share in [0, 1]; the terms are
 //!   `new_terms` as given. The reduction increases with the share. A share
@@ -71,7 +75,12 @@
 //! cent of principal.
 //!
 //! The write-off share is the smallest share (to the resolution above)
-//! that reaches the target; the rate is the highest such rate.
+//! that reaches the target; the rate is the highest such rate. Grid shares
+//! that leave the same new principal (to the minor unit) give the same
+//! reduction: of those, the answer is the share that writes off exactly
+//! `base - principal` when that share is on the grid (0.67 for a new
+//! principal of exactly 33% of the base, not the smallest grid share that
+//! rounds to it, 0.669999999998).
 //!
 //! # Method, iterations, time
 //!
@@ -113,7 +122,7 @@ use crate::domain::money::{mantissa, Money};
 use crate::domain::rounding::{div_round, pow10, RoundingMode};
 use crate::domain::schedule::{InterestRate, LoanTerms};
 use crate::domain::valuation::{
-    haircuts, value_restructuring, value_stream, CashFlow, DebtStream, Discounting,
+    haircuts, value_restructuring, value_stream, CashFlow, DebtStream, Discounting, FaceComponents,
     RestructuringInput, RestructuringValuation,
 };
 
@@ -223,6 +232,20 @@ pub struct SolveOutcome {
     /// `solved_value`; `None` only when the new principal is zero (all of
     /// the claim written off), where there is no new debt to value.
     pub valuation: Option<RestructuringValuation>,
+    /// What the write-off share applies to.
+    pub write_off_base: WriteOffBase,
+}
+
+/// The amount a write-off share applies to: the whole claim treated, its
+/// outstanding principal, past-due principal and past-due interest (the
+/// old claim's own and the input's `past_due_interest`), which is the old
+/// face value of the valuation (the nominal and Cruces-Trebesch haircuts
+/// divide by the same amount).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteOffBase {
+    /// The sum of the components.
+    pub total: Decimal,
+    pub components: FaceComponents,
 }
 
 /// Solves for the unknown of `input` (see the module documentation).
@@ -291,6 +314,8 @@ struct Problem<'a> {
     input: &'a SolveInput,
     currency: Currency,
     face_old: Decimal,
+    /// What a write-off share applies to: the whole claim treated.
+    base: WriteOffBase,
     pv_old: Decimal,
     /// The fixed principal of a rate solve.
     fixed_principal: Option<Money>,
@@ -309,6 +334,13 @@ impl<'a> Problem<'a> {
         )?;
         let face_old = old_value.face;
         let pv_old = old_value.present_value.value;
+        let components = old_stream
+            .face_components
+            .with_past_due_interest(input.past_due_interest)?;
+        let base = WriteOffBase {
+            total: components.total()?,
+            components,
+        };
         // The checks of the haircut itself: a positive face, present value
         // and claim.
         haircuts(face_old, pv_old, face_old, pv_old, input.past_due_interest)?;
@@ -317,6 +349,7 @@ impl<'a> Problem<'a> {
             input,
             currency,
             face_old,
+            base,
             pv_old,
             fixed_principal: None,
             rate_bounds: (0, 0),
@@ -335,7 +368,7 @@ impl<'a> Problem<'a> {
                     requirement: "in [0, 1) when solving the rate",
                 });
             }
-            let principal = principal_after_write_off(face_old, currency, share)?;
+            let principal = principal_after_write_off(problem.base.total, currency, share)?;
             if principal.amount.is_zero() {
                 return Err(DomainError::InvalidInput {
                     quantity: "write-off share",
@@ -357,7 +390,7 @@ impl<'a> Problem<'a> {
                 Ok((principal.clone(), terms))
             }
             _ => Ok((
-                principal_after_write_off(self.face_old, self.currency, value)?,
+                principal_after_write_off(self.base.total, self.currency, value)?,
                 self.input.new_terms.clone(),
             )),
         }
@@ -402,7 +435,7 @@ impl<'a> Problem<'a> {
                 let per_year = f64::from(self.input.new_terms.frequency.periods_per_year());
                 unit * per_year / principal.amount.to_f64().unwrap_or(f64::INFINITY)
             }
-            None => unit / self.face_old.to_f64().unwrap_or(f64::INFINITY),
+            None => unit / self.base.total.to_f64().unwrap_or(f64::INFINITY),
         };
         if steps.is_finite() && steps >= 1.0 {
             steps.min(1e12).ceil() as i128
@@ -419,12 +452,36 @@ impl<'a> Problem<'a> {
         }
         let minor = |x| -> Result<BigInt, DomainError> {
             let principal =
-                principal_after_write_off(self.face_old, self.currency, grid_value(x)?)?;
+                principal_after_write_off(self.base.total, self.currency, grid_value(x)?)?;
             principal.to_minor_units().ok_or(DomainError::Overflow {
                 quantity: "new principal",
             })
         };
         Ok((minor(a)? - minor(b)?).abs() <= BigInt::one())
+    }
+
+    /// For a write-off share: among the grid shares that leave the same new
+    /// principal (they give the same reduction), the one that writes off
+    /// exactly `base - principal`, `1 - principal / base`, when it is on the
+    /// grid (0.67 rather than 0.669999999998 for a principal of exactly 33%
+    /// of the base). Otherwise, and for a rate, `point` unchanged.
+    fn exact_share(&self, point: Point) -> Result<Point, DomainError> {
+        if self.input.unknown != Unknown::WriteOffShare {
+            return Ok(point);
+        }
+        let (principal, _) = self.candidate(point.x)?;
+        let exact = self
+            .base
+            .total
+            .checked_sub(principal.amount)
+            .and_then(|off| off.checked_div(self.base.total));
+        let Some(x) = exact.and_then(to_grid) else {
+            return Ok(point);
+        };
+        if x == point.x || self.candidate(x)?.0 != principal {
+            return Ok(point);
+        }
+        Ok(Point { x, f: point.f })
     }
 
     /// Values the answer in full and reports it.
@@ -435,6 +492,10 @@ impl<'a> Problem<'a> {
             }
             Finish::MetAtBound(point, side) => (point, None, true, Some(side), true),
             Finish::Infeasible(point, side) => (point, None, true, Some(side), false),
+        };
+        let point = match bound {
+            None => self.exact_share(point)?,
+            Some(_) => point,
         };
         let (new_principal, new_terms) = self.candidate(point.x)?;
         let input = self.input;
@@ -479,6 +540,7 @@ impl<'a> Problem<'a> {
             new_principal,
             new_terms,
             valuation,
+            write_off_base: self.base,
         })
     }
 }
@@ -551,480 +613,5 @@ pub fn principal_after_write_off(
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-    use crate::domain::currency::find;
-    use crate::domain::schedule::{
-        add_months, Amortization, DayCount, Frequency, GraceInterest, RateStart, RateStep,
-    };
-    use crate::domain::solver::presets::{find_preset, preset_terms};
-    use crate::domain::valuation::{Compounding, TimeBasis};
-    use std::str::FromStr;
-
-    pub(crate) fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
-
-    pub(crate) fn date(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    pub(crate) fn usd(amount: &str) -> Money {
-        Money {
-            currency: find("USD").unwrap(),
-            amount: d(amount),
-        }
-    }
-
-    fn flat(rate: &str) -> Discounting {
-        Discounting::Flat {
-            rate: d(rate),
-            compounding: Compounding::AnnualEffective,
-            basis: TimeBasis::Thirty360,
-        }
-    }
-
-    fn valuation_date() -> NaiveDate {
-        date(2024, 1, 15)
-    }
-
-    /// Annual payments at 5% on 30/360 from a year after the valuation date.
-    fn annual_at_five(amortization: Amortization, count: u32) -> LoanTerms {
-        LoanTerms {
-            first_payment_date: date(2025, 1, 15),
-            accrual_start: None,
-            frequency: Frequency::Annual,
-            installment_count: count,
-            grace_periods: 0,
-            grace_interest: GraceInterest::Paid,
-            amortization,
-            rate: InterestRate::fixed(d("0.05")),
-            day_count: DayCount::Thirty360,
-            end_of_month: false,
-            rounding: RoundingMode::HalfEven,
-        }
-    }
-
-    fn input(unknown: Unknown, target: &str, terms: LoanTerms, discount: &str) -> SolveInput {
-        SolveInput {
-            old_claim: DebtStream::DueAtValuation(usd("1000000.00")),
-            past_due_interest: Decimal::ZERO,
-            valuation_date: valuation_date(),
-            discounting: flat(discount),
-            target_reduction: d(target),
-            new_terms: terms,
-            unknown,
-            write_off_share: Decimal::ZERO,
-            rate_bounds: (Decimal::ZERO, Decimal::ONE),
-        }
-    }
-
-    fn naples_dsr_terms() -> LoanTerms {
-        let first = add_months(valuation_date(), 6, false, "first payment").unwrap();
-        preset_terms(
-            find_preset("naples-dsr").unwrap(),
-            first,
-            Decimal::ZERO,
-            RoundingMode::HalfEven,
-        )
-    }
-
-    #[test]
-    fn write_off_at_the_discount_rate_equals_the_target_exactly() {
-        // A one-year bullet at 5% discounted at 5%: PV(new) = principal, so
-        // the reduction is the write-off share itself.
-        let solve = input(
-            Unknown::WriteOffShare,
-            "0.6",
-            annual_at_five(Amortization::Bullet, 1),
-            "0.05",
-        );
-        let out = solve_terms(&solve).unwrap();
-        assert!(out.feasible && out.converged);
-        assert_eq!(out.solved_value, d("0.6"));
-        assert_eq!(out.achieved_reduction, d("0.6"));
-        assert_eq!(out.new_principal, usd("400000.00"));
-        assert_eq!(out.shortfall_neighbour, None);
-        // Share 0 and share 1 (free), then the interpolated guess is exact.
-        assert_eq!(out.iterations, 3);
-        let valuation = out.valuation.unwrap();
-        assert_eq!(valuation.new_value.present_value.value, d("400000"));
-        assert_eq!(valuation.haircuts.nominal, d("0.6"));
-    }
-
-    #[test]
-    fn write_off_with_level_payments_within_the_tolerance() {
-        // Ten annual level payments at 5%, discounted at 5%: PV(new) is the
-        // principal up to the cent rounding of the payments.
-        let solve = input(
-            Unknown::WriteOffShare,
-            "0.6",
-            annual_at_five(Amortization::LevelPayment, 10),
-            "0.05",
-        );
-        let out = solve_terms(&solve).unwrap();
-        assert!(out.feasible && out.converged);
-        assert!(
-            (out.solved_value - d("0.6")).abs() <= d("0.00000002"),
-            "{}",
-            out.solved_value
-        );
-        assert!(out.achieved_reduction >= d("0.6"));
-        assert!(out.achieved_reduction - d("0.6") < d("1e-8"));
-        assert!((out.new_principal.amount - d("400000")).abs() <= d("0.02"));
-        if let Some(short) = out.shortfall_neighbour {
-            assert!(short.reduction < d("0.6"));
-            let a =
-                principal_after_write_off(d("1000000.00"), out.new_principal.currency, short.value)
-                    .unwrap();
-            assert!((a.amount - out.new_principal.amount).abs() <= d("0.01"));
-        }
-        assert!(out.iterations <= 6, "{}", out.iterations);
-    }
-
-    #[test]
-    fn zero_rate_over_33_years_cannot_reach_67_percent_at_5_percent() {
-        let solve = input(Unknown::InterestRate, "0.67", naples_dsr_terms(), "0.05");
-        let out = solve_terms(&solve).unwrap();
-        assert!(!out.feasible);
-        // python3 (decimal, 60 digits): 66 instalments, 65 of 15151.52 and a
-        // last of 15151.20, at t = k/2 years; 1 - sum(a_k 1.05^(-k/2)) / 1e6
-        let expected = d("0.5090865342249195101457400941");
-        assert!(
-            (out.achieved_reduction - expected).abs() < d("1e-25"),
-            "{}",
-            out.achieved_reduction
-        );
-        assert_eq!(out.best_reachable_reduction, Some(out.achieved_reduction));
-        assert_eq!(
-            out.binding_bound,
-            Some(Bound {
-                side: BoundSide::Lower,
-                value: Decimal::ZERO
-            })
-        );
-        assert_eq!(out.solved_value, Decimal::ZERO);
-        assert_eq!(out.iterations, 2);
-        let valuation = out.valuation.unwrap();
-        assert_eq!(valuation.new_value.flow_count, 66);
-        assert_eq!(out.new_terms.rate, InterestRate::fixed(Decimal::ZERO));
-    }
-
-    #[test]
-    fn zero_rate_over_33_years_reaches_67_percent_near_a_discount_rate_of_8_8_percent() {
-        // domain.md: "roughly 8.8% or more".
-        let at = |rate| {
-            solve_terms(&input(
-                Unknown::InterestRate,
-                "0.67",
-                naples_dsr_terms(),
-                rate,
-            ))
-            .unwrap()
-        };
-        // python3: at 8.8% the best is 0.669983..., at 8.81% 0.670283...
-        assert!(!at("0.088").feasible);
-        assert!(at("0.0881").feasible);
-    }
-
-    #[test]
-    fn naples_dsr_rate_at_a_ten_percent_discount_rate() {
-        let solve = input(Unknown::InterestRate, "0.67", naples_dsr_terms(), "0.10");
-        let out = solve_terms(&solve).unwrap();
-        assert!(out.feasible && out.converged);
-        // python3 (decimal, 60 digits, interest = outstanding x r / 2
-        // rounded half-even to the cent): the reduction falls through 0.67
-        // between 0.004574430085 and 0.004574430086.
-        assert_eq!(out.solved_value, d("0.004574430085"));
-        let reached = d("0.6700000005159618028222847723");
-        assert!((out.achieved_reduction - reached).abs() < d("1e-25"));
-        let short = out.shortfall_neighbour.unwrap();
-        assert_eq!(short.value, d("0.004574430086"));
-        let missed = d("0.6699999973296536257187166122");
-        assert!((short.reduction - missed).abs() < d("1e-25"));
-        assert!(out.iterations <= MAX_ITERATIONS);
-        // Re-valuing the solved terms reproduces the figure.
-        let again = value_restructuring(&RestructuringInput {
-            old_claim: solve.old_claim.clone(),
-            past_due_interest: Decimal::ZERO,
-            new_debt: DebtStream::Loan {
-                principal: usd("1000000.00"),
-                terms: out.new_terms.clone(),
-            },
-            valuation_date: valuation_date(),
-            discounting: flat("0.10"),
-        })
-        .unwrap();
-        assert_eq!(
-            again.haircuts.sturzenegger_zettelmeyer,
-            out.achieved_reduction
-        );
-        assert_eq!(out.new_terms.rate.initial, d("0.004574430085"));
-    }
-
-    #[test]
-    fn rate_above_the_range_and_exact_ends() {
-        // At 60% a year or more the new debt is worth more than the claim
-        // (a negative reduction): a target of 0 is stopped at the lower
-        // bound...
-        let mut solve = input(Unknown::InterestRate, "0", naples_dsr_terms(), "0.05");
-        solve.rate_bounds = (d("0.6"), d("1"));
-        let out = solve_terms(&solve).unwrap();
-        assert!(!out.feasible);
-        assert_eq!(
-            out.binding_bound,
-            Some(Bound {
-                side: BoundSide::Lower,
-                value: d("0.6")
-            })
-        );
-        // ... and a target of 0.3 with bounds [0, 0.001] is met at the upper
-        // bound: even the highest rate allowed cuts more than 30%.
-        let mut solve = input(Unknown::InterestRate, "0.3", naples_dsr_terms(), "0.05");
-        solve.rate_bounds = (d("0"), d("0.001"));
-        let out = solve_terms(&solve).unwrap();
-        assert!(out.feasible);
-        assert_eq!(out.best_reachable_reduction, None);
-        assert_eq!(
-            out.binding_bound,
-            Some(Bound {
-                side: BoundSide::Upper,
-                value: d("0.001")
-            })
-        );
-        assert!(out.achieved_reduction > d("0.3"));
-        // A target of exactly the reduction at share 0 is solved by share 0.
-        let solve = input(
-            Unknown::WriteOffShare,
-            "0",
-            annual_at_five(Amortization::Bullet, 1),
-            "0.05",
-        );
-        let out = solve_terms(&solve).unwrap();
-        assert!(out.feasible);
-        assert_eq!(out.solved_value, Decimal::ZERO);
-        assert_eq!(out.iterations, 1);
-    }
-
-    #[test]
-    fn terms_that_already_cut_enough_need_no_write_off() {
-        // 0% over 33 years at 10% already cuts 70.3%: a 50% target is met
-        // at the lower bound, with no write-off.
-        let solve = input(Unknown::WriteOffShare, "0.5", naples_dsr_terms(), "0.10");
-        let out = solve_terms(&solve).unwrap();
-        assert!(out.feasible);
-        assert_eq!(out.best_reachable_reduction, None);
-        assert!(out.achieved_reduction > d("0.5"));
-        assert_eq!(
-            out.binding_bound,
-            Some(Bound {
-                side: BoundSide::Lower,
-                value: Decimal::ZERO
-            })
-        );
-        // python3: 1 - sum(a_k 1.1^(-k/2)) / 1e6 = 0.70294025682949...
-        assert!((out.achieved_reduction - d("0.702940256829492397736")).abs() < d("1e-20"));
-        assert_eq!(out.new_principal, usd("1000000.00"));
-    }
-
-    #[test]
-    fn a_write_off_of_everything_leaves_nothing_to_value() {
-        // 1.00 owed: one cent of new debt still cuts less than 99.9999%, so
-        // only a full write-off reaches the target.
-        let mut solve = input(
-            Unknown::WriteOffShare,
-            "0.999999",
-            annual_at_five(Amortization::Bullet, 1),
-            "0.05",
-        );
-        solve.old_claim = DebtStream::DueAtValuation(usd("1.00"));
-        let out = solve_terms(&solve).unwrap();
-        assert!(out.feasible && out.converged);
-        assert_eq!(out.achieved_reduction, Decimal::ONE);
-        assert!(out.new_principal.amount.is_zero());
-        assert!(out.valuation.is_none());
-        let short = out.shortfall_neighbour.unwrap();
-        assert_eq!(
-            principal_after_write_off(d("1.00"), out.new_principal.currency, short.value).unwrap(),
-            usd("0.01")
-        );
-        // One cent at t = 1: 1 - 0.01 / 1.05.
-        assert!(short.reduction > d("0.9904") && short.reduction < d("0.9905"));
-    }
-
-    #[test]
-    fn a_large_claim_with_compounding_level_payments() {
-        // 44.9 bn owed; 64 annual level payments at 11.71% discounted at
-        // 1.01%: a cent of a rounded payment grows at 11.71% for 63 years
-        // into the last instalment, so the reduction moves in steps of
-        // about 4e-10, and 1e-12 of the share is 4.5 cents of principal.
-        let mut terms = annual_at_five(Amortization::LevelPayment, 64);
-        terms.rate = InterestRate::fixed(d("0.1171"));
-        terms.first_payment_date = date(2024, 8, 31);
-        terms.end_of_month = true;
-        let mut solve = input(Unknown::WriteOffShare, "0.3222", terms, "0.0101");
-        solve.old_claim = DebtStream::DueAtValuation(usd("44923374889.68"));
-        solve.past_due_interest = d("817028.40");
-        solve.discounting = Discounting::Flat {
-            rate: d("0.0101"),
-            compounding: Compounding::Periodic {
-                periods_per_year: 2,
-            },
-            basis: TimeBasis::ActActIsda,
-        };
-        let out = solve_terms(&solve).unwrap();
-        assert!(out.feasible && out.converged);
-        assert!(out.achieved_reduction >= d("0.3222"));
-        assert!(out.achieved_reduction - d("0.3222") < d("1e-8"));
-        let short = out.shortfall_neighbour.unwrap();
-        assert!(short.reduction < d("0.3222"));
-        assert_eq!(out.solved_value - short.value, TOLERANCE);
-    }
-
-    #[test]
-    fn invalid_inputs_are_errors() {
-        let base = input(Unknown::InterestRate, "0.67", naples_dsr_terms(), "0.05");
-        let with = |f: &dyn Fn(&mut SolveInput)| {
-            let mut s = base.clone();
-            f(&mut s);
-            solve_terms(&s)
-        };
-        for target in ["1", "-0.01", "1.5"] {
-            assert!(matches!(
-                with(&|s| s.target_reduction = d(target)),
-                Err(DomainError::InvalidInput {
-                    quantity: "target NPV reduction",
-                    ..
-                })
-            ));
-        }
-        for bounds in [
-            ("0.5", "0.5"),
-            ("1", "0"),
-            ("-1", "0.1"),
-            ("0", "11"),
-            ("0", "0.0000000000001"),
-        ] {
-            assert!(matches!(
-                with(&|s| s.rate_bounds = (d(bounds.0), d(bounds.1))),
-                Err(DomainError::InvalidInput {
-                    quantity: "interest rate bounds",
-                    ..
-                })
-            ));
-        }
-        for share in ["1", "-0.1", "0.9999999999"] {
-            assert!(matches!(
-                with(&|s| s.write_off_share = d(share)),
-                Err(DomainError::InvalidInput {
-                    quantity: "write-off share",
-                    ..
-                })
-            ));
-        }
-        assert!(matches!(
-            with(&|s| s.new_terms.rate.steps = vec![RateStep {
-                start: RateStart::Period(3),
-                annual_rate: d("0.01")
-            }]),
-            Err(DomainError::InvalidTerms { .. })
-        ));
-        assert!(matches!(
-            with(&|s| s.old_claim = DebtStream::DueAtValuation(usd("0"))),
-            Err(DomainError::InvalidInput { .. })
-        ));
-        assert!(matches!(
-            with(&|s| s.new_terms.installment_count = 0),
-            Err(DomainError::InvalidTerms { .. })
-        ));
-        // The share solve ignores the rate inputs.
-        assert!(with(&|s| {
-            s.unknown = Unknown::WriteOffShare;
-            s.rate_bounds = (d("5"), d("1"));
-            s.write_off_share = d("7");
-        })
-        .is_ok());
-    }
-
-    #[test]
-    fn principal_after_write_off_rounds_half_even_once() {
-        let usd = find("USD").unwrap();
-        let p = |face: &str, share: &str| {
-            principal_after_write_off(d(face), usd, d(share))
-                .unwrap()
-                .amount
-                .to_string()
-        };
-        assert_eq!(p("1000000.00", "0.67"), "330000.00");
-        assert_eq!(p("100.00", "0.3333333333333333333333333333"), "66.67");
-        assert_eq!(p("0.05", "0.5"), "0.02");
-        assert_eq!(p("0.07", "0.5"), "0.04");
-        assert_eq!(p("10960000000", "0.9"), "1096000000.00");
-        assert_eq!(p("1.00", "1"), "0.00");
-    }
-
-    /// The longest schedule: 1200 monthly level payments at 3%.
-    fn monthly(unknown: Unknown) -> SolveInput {
-        let mut terms = naples_dsr_terms();
-        terms.frequency = Frequency::Monthly;
-        terms.installment_count = 1200;
-        terms.amortization = Amortization::LevelPayment;
-        terms.rate = InterestRate::fixed(d("0.03"));
-        input(unknown, "0.5", terms, "0.05")
-    }
-
-    /// Evaluation counts and times of typical solves (run with
-    /// `--ignored --nocapture`).
-    #[test]
-    #[ignore]
-    fn measure() {
-        let cases = [
-            (
-                "share, level payment",
-                input(
-                    Unknown::WriteOffShare,
-                    "0.6",
-                    annual_at_five(Amortization::LevelPayment, 10),
-                    "0.05",
-                ),
-            ),
-            ("share, naples-dr at 5%", {
-                let first = add_months(valuation_date(), 6, false, "first").unwrap();
-                let terms = preset_terms(
-                    find_preset("naples-dr").unwrap(),
-                    first,
-                    d("0.05"),
-                    RoundingMode::HalfEven,
-                );
-                input(Unknown::WriteOffShare, "0.67", terms, "0.05")
-            }),
-            (
-                "rate, naples-dsr at 10%",
-                input(Unknown::InterestRate, "0.67", naples_dsr_terms(), "0.10"),
-            ),
-            (
-                "rate, infeasible at 5%",
-                input(Unknown::InterestRate, "0.67", naples_dsr_terms(), "0.05"),
-            ),
-            (
-                "rate, 1200 monthly instalments",
-                monthly(Unknown::InterestRate),
-            ),
-            (
-                "share, 1200 monthly instalments",
-                monthly(Unknown::WriteOffShare),
-            ),
-        ];
-        for (name, case) in cases {
-            let start = std::time::Instant::now();
-            let out = solve_terms(&case).unwrap();
-            eprintln!(
-                "{name}: value {} reduction {} iterations {} in {:?}",
-                out.solved_value,
-                out.achieved_reduction,
-                out.iterations,
-                start.elapsed()
-            );
-        }
-    }
-}
+#[path = "solve_tests.rs"]
+pub(crate) mod tests;

@@ -381,6 +381,7 @@ mod tests {
                 day_count: DayCount::Thirty360,
                 end_of_month: false,
                 rounding: RoundingMode::HalfEven,
+                business_days: Default::default(),
             },
         }
     }
