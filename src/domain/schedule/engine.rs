@@ -246,7 +246,7 @@ pub fn first_accrual_start_used(terms: &LoanTerms) -> Result<NaiveDate, DomainEr
 /// the periodic count the period's fraction x the part's share of the
 /// period's actual days (the parts then add up to the period's fraction,
 /// irregular periods included).
-fn part_fraction(
+pub(crate) fn part_fraction(
     terms: &LoanTerms,
     part: &RateSegment,
     start: NaiveDate,

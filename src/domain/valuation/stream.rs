@@ -19,14 +19,17 @@
 //! accrued interest, so the face does too. For a loan, principal is what
 //! its schedule repays (interest capitalised in a grace period that ended
 //! by the valuation date is then outstanding principal), interest is each
-//! instalment's paid interest, and the accrued interest is that of the
-//! period running at the valuation date (accrual start < valuation date <
-//! due date): the outstanding at its start x its rate x the schedule's own
-//! day-count fraction from its accrual start to the valuation date
-//! ([`accrual_fraction`]: the periodic count prorates the part period
-//! against notional regular periods, as it does an irregular period),
-//! rounded once to the minor unit with the terms' rounding, as the
-//! schedule rounds a period's interest. A list of cash flows carries no
+//! instalment's paid interest, and the accrued interest is that of each
+//! period not yet due whose accrual started before the valuation date, up
+//! to the valuation date: the valuation date cuts the accrual period as a
+//! dated rate step does in the schedule (the engine's [`part_fraction`]:
+//! the part's own day-count fraction, or under the periodic count the
+//! period's fraction x the part's share of the period's actual days; each
+//! rate segment before the valuation date at its rate), on the outstanding
+//! at the period's start, the exact sum rounded once to the minor unit
+//! with the terms' rounding, as the schedule rounds a period's interest. A
+//! period whose (unadjusted) accrual ended before its adjusted due date has
+//! accrued all its interest. A list of cash flows carries no
 //! accrual information (no period starts, day count or rate), so its
 //! accrued interest is zero: between due dates its face omits the interest
 //! accrued in its next interest flow (documented in the proto: give such a
@@ -44,11 +47,12 @@ use super::present_value::{average_life, present_value, CashFlow, PresentValue};
 use super::Discounting;
 use crate::domain::currency::Currency;
 use crate::domain::error::DomainError;
-use crate::domain::money::mantissa;
 use crate::domain::money::Money;
-use crate::domain::rounding::{div_round, pow10};
 use crate::domain::schedule::day_count::accrual_fraction;
-use crate::domain::schedule::{build_schedule, Installment, LoanTerms, Schedule};
+use crate::domain::schedule::engine::part_fraction;
+use crate::domain::schedule::{
+    build_schedule, Growth, Installment, LoanTerms, RateSegment, Schedule,
+};
 
 /// What a dated flow pays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -183,6 +187,8 @@ impl DebtStream {
                 let mut flows = Vec::with_capacity(schedule.installments.len());
                 let mut principal_flows = Vec::with_capacity(schedule.installments.len());
                 let mut outstanding = principal.amount;
+                // The outstanding at the start of the current period.
+                let mut at_start = principal.amount;
                 for i in &schedule.installments {
                     let date = i.due_date;
                     if !i.payment.amount.is_zero() {
@@ -198,9 +204,11 @@ impl DebtStream {
                         });
                     }
                     if i.accrual_start < valuation_date && valuation_date < date {
-                        parts.accrued_interest =
-                            accrued_interest(principal, terms, i, outstanding, valuation_date)?;
+                        let accrued =
+                            accrued_interest(principal, terms, i, at_start, valuation_date)?;
+                        parts.accrued_interest = add(parts.accrued_interest, accrued)?;
                     }
+                    at_start = i.outstanding_after.amount;
                     if date <= valuation_date {
                         // Due: its principal and its paid interest; what
                         // was capitalised is in the outstanding after it.
@@ -313,9 +321,16 @@ pub fn value_stream(
     })
 }
 
-/// The interest of instalment `period` accrued on `outstanding` (its
-/// outstanding at its start) from its accrual start to `valuation_date`,
-/// inside it: the schedule's interest formula on the part period.
+/// The interest of instalment `period` (not yet due, its accrual started
+/// before `valuation_date`) accrued by `valuation_date` on `outstanding`,
+/// the outstanding at its start. The valuation date cuts the accrual
+/// period as a dated rate step does in the schedule
+/// ([`part_fraction`]: its own day-count fraction, or under the periodic
+/// count the period's fraction x the part's share of the period's actual
+/// days), each rate segment before it at its rate, the exact sum rounded
+/// once with the terms' rounding. A period whose accrual ended by then (an
+/// unadjusted accrual end before an adjusted due date) has accrued all its
+/// interest.
 fn accrued_interest(
     principal: &Money,
     terms: &LoanTerms,
@@ -323,16 +338,27 @@ fn accrued_interest(
     outstanding: Decimal,
     valuation_date: NaiveDate,
 ) -> Result<Decimal, DomainError> {
-    let (numerator, denominator) = accrual_fraction(terms, period.accrual_start, valuation_date)?;
+    if period.accrual_end <= valuation_date {
+        return Ok(period.interest.amount);
+    }
+    let (start, end) = (period.accrual_start, period.accrual_end);
+    let whole = accrual_fraction(terms, start, end)?;
+    let mut growth = Growth::zero();
+    for segment in period.segments.iter().filter(|s| s.start < valuation_date) {
+        let part = RateSegment {
+            end: segment.end.min(valuation_date),
+            ..*segment
+        };
+        let fraction = part_fraction(terms, &part, start, end, whole)?;
+        growth = growth.plus(&Growth::of(part.annual_rate, fraction));
+    }
     let outstanding = Money {
         currency: principal.currency,
         amount: outstanding,
     }
     .to_minor_units()
     .ok_or(overflow())?;
-    let exact_numerator = outstanding * mantissa(period.rate) * numerator;
-    let exact_denominator = pow10(period.rate.scale()) * denominator;
-    let minor = div_round(&exact_numerator, &exact_denominator, terms.rounding);
+    let minor = growth.interest(&outstanding, terms.rounding);
     Ok(Money::from_minor_units(principal.currency, &minor, "accrued interest")?.amount)
 }
 
@@ -442,5 +468,50 @@ mod tests {
         let face = parts(&loan(GraceInterest::Paid), date(2021, 7, 1));
         assert_eq!(face.accrued_interest, d("50"));
         assert_eq!(face.total().unwrap(), d("1150"));
+    }
+
+    fn with_terms(edit: impl FnOnce(&mut LoanTerms)) -> DebtStream {
+        let mut stream = loan(GraceInterest::Paid);
+        if let DebtStream::Loan { terms, .. } = &mut stream {
+            edit(terms);
+        }
+        stream
+    }
+
+    #[test]
+    fn the_valuation_date_cuts_the_period_as_a_dated_rate_step_does() {
+        use crate::domain::schedule::{RateStart, RateStep, RateStepTiming};
+        // 10% until 2021-04-01, then 20%, taking effect inside period 2
+        // (2021-01-01..2022-01-01) on 1,000: 90/360 x 100 + 90/360 x 200.
+        let stream = with_terms(|terms| {
+            terms.rate.steps = vec![RateStep {
+                start: RateStart::Date(date(2021, 4, 1)),
+                annual_rate: d("0.2"),
+            }];
+            terms.rate.step_timing = RateStepTiming::SplitPeriod;
+        });
+        assert_eq!(parts(&stream, date(2021, 7, 1)).accrued_interest, d("75"));
+        // Before the step only the first rate has accrued: 60/360 x 100.
+        assert_eq!(
+            parts(&stream, date(2021, 3, 1)).accrued_interest,
+            d("16.67")
+        );
+    }
+
+    #[test]
+    fn an_accrual_ended_before_its_adjusted_due_date_has_accrued_whole() {
+        use crate::domain::schedule::{AccrualDates, BusinessDayConvention};
+        // 2022-01-01 is a Saturday: period 2 is due Monday 2022-01-03 but,
+        // on unadjusted accrual, stopped accruing on the 1st; period 3
+        // accrues from then. On Sunday the 2nd: all of period 2's 100 and
+        // one 30/360 day of period 3 on 1,000 at 10% (0.2777... -> 0.28).
+        let stream = with_terms(|terms| {
+            terms.business_days.convention = BusinessDayConvention::Following;
+            terms.business_days.accrual = AccrualDates::Unadjusted;
+        });
+        let face = parts(&stream, date(2022, 1, 2));
+        assert_eq!(face.accrued_interest, d("100.28"));
+        assert_eq!(face.past_due_interest, d("100"));
+        assert_eq!(face.outstanding_principal, d("1000"));
     }
 }
