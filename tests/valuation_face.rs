@@ -417,3 +417,35 @@ async fn a_non_positive_face_is_refused_on_its_stream() {
         }
     }
 }
+
+/// Next to finding 2: a positive face but a non-positive present value (a
+/// bullet loan of 1,000,000 at -50%: four payments of -500,000, the last
+/// +500,000) has no Sturzenegger-Zettelmeyer haircut. Before, the error was
+/// repeated on old_claim, new_debt and discounting (checked on the old
+/// code); the new debt plays no part in it.
+#[tokio::test]
+async fn a_non_positive_old_present_value_names_the_old_claim_and_discounting() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let mut loan = past_due_loan();
+    if let Some(Stream::Loan(l)) = loan.as_mut().and_then(|s| s.stream.as_mut()) {
+        let terms = l.terms.as_mut().unwrap();
+        terms.first_payment_date = date(2025, 1, 15);
+        terms.amortization = pb::Amortization::Bullet as i32;
+        terms.annual_rate = "-0.5".into();
+    }
+    let status = client
+        .value_restructuring(pb::ValueRestructuringRequest {
+            old_claim: loan,
+            past_due_interest: None,
+            new_debt: Some(pb::DebtStream {
+                stream: Some(Stream::DueAtValuation(money("USD", "500000"))),
+            }),
+            valuation_date: date(2024, 1, 15),
+            discounting: flat("0.08"),
+        })
+        .await
+        .expect_err("no SZ haircut");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert_eq!(violation_fields(&status), ["old_claim", "discounting"]);
+}
