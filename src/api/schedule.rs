@@ -5,7 +5,7 @@ use super::error::{ApiError, Violations};
 use super::loan_terms;
 use super::pb::debtcalc::v1 as pb;
 use crate::domain::money::Money;
-use crate::domain::schedule::{Installment, LoanTerms, Schedule, MAX_PERIODS};
+use crate::domain::schedule::{DayCount, Installment, LoanTerms, Schedule, MAX_PERIODS};
 
 /// A validated BuildSchedule request.
 pub struct ScheduleInput {
@@ -70,6 +70,13 @@ pub fn conventions(terms: &LoanTerms) -> pb::ScheduleConventions {
         level_payment_rate: "ANNUAL_RATE_TIMES_PERIOD_YEAR_FRACTION".into(),
         max_periods: MAX_PERIODS,
         level_payment_method: LEVEL_PAYMENT_METHOD.into(),
+        irregular_periods: match terms.day_count {
+            DayCount::Periodic | DayCount::ActActIcma => {
+                "PRORATED_AGAINST_NOTIONAL_REGULAR_PERIODS"
+            }
+            _ => "DAY_COUNT_OF_ITS_DATES",
+        }
+        .into(),
     }
 }
 
