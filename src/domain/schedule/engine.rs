@@ -157,7 +157,19 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
                         payment
                     }
                 };
-                level_split(&payment, &interest, &outstanding)
+                let split = level_split(&payment, &interest, &outstanding);
+                if !split.1.is_zero() {
+                    // The payment fell short of the interest: the shortfall
+                    // is capitalised, and the payment is solved afresh on
+                    // the new outstanding from the next period on. Without
+                    // this, a rounding residue of half a minor unit grows by
+                    // every later period's factor, which at high rates over
+                    // long terms is beyond any amount (3.49^55 at 249% a
+                    // year): re-solving keeps the residue to one period's
+                    // growth.
+                    level = None;
+                }
+                split
             } else {
                 let amount = end_of_grace_amount.get_or_insert_with(|| outstanding.clone());
                 let scheduled =

@@ -558,3 +558,39 @@ proptest! {
         let _ = build_schedule(&principal, &terms);
     }
 }
+
+/// The shrunk case of a solver property test: a rate of 249.49% on 56
+/// annual level payments under ACT/365F (leap years make some periods' interest
+/// exceed the payment). With the payment solved once, the half-cent rounding
+/// residue grew by 3.49 a year to beyond any amount (an Overflow error);
+/// re-solved after every shortfall it stays bounded, the payments stay level
+/// between shortfalls and the schedule repays exactly what is owed.
+#[test]
+fn a_level_payment_at_a_very_high_rate_does_not_run_away() {
+    let mut terms = sample_terms();
+    terms.first_payment_date = d("2026-02-28");
+    terms.accrual_start = None;
+    terms.frequency = Frequency::Annual;
+    terms.installment_count = 56;
+    terms.grace_periods = 1;
+    terms.grace_interest = GraceInterest::Capitalized;
+    terms.amortization = Amortization::LevelPayment;
+    terms.rate = InterestRate::fixed(dec("2.4949"));
+    terms.day_count = DayCount::Act365Fixed;
+    terms.end_of_month = true;
+    let s = build_schedule(&usd("8079997466.91"), &terms).unwrap();
+    assert_eq!(s.installments.len(), 57);
+    let last = s.installments.last().unwrap();
+    assert!(last.outstanding_after.amount.is_zero());
+    // Nothing outstanding ever exceeds the capitalised claim by more than
+    // one period's interest on it.
+    let after_grace = s.installments[0].outstanding_after.amount;
+    for i in &s.installments {
+        assert!(
+            i.outstanding_after.amount <= after_grace * dec("1.01"),
+            "{} {}",
+            i.number,
+            i.outstanding_after.amount
+        );
+    }
+}
