@@ -23,6 +23,9 @@ struct Cli {
     #[arg(long, global = true, env = "DEBTCALC_REFERENCE_DATA")]
     reference_data: Option<std::path::PathBuf>,
 
+    #[command(flatten)]
+    ops: server::ops_args::OpsArgs,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -45,11 +48,15 @@ fn main() -> ExitCode {
 
     // No command means `serve`.
     match cli.command {
-        Some(Command::Serve) | None => serve(ServerConfig {
-            listen: cli.listen,
-            reference_data: cli.reference_data,
-            ..ServerConfig::default()
-        }),
+        Some(Command::Serve) | None => {
+            let mut config = ServerConfig {
+                listen: cli.listen,
+                reference_data: cli.reference_data,
+                ..ServerConfig::default()
+            };
+            cli.ops.apply(&mut config);
+            serve(config)
+        }
     }
 }
 
@@ -62,15 +69,20 @@ fn serve(config: ServerConfig) -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        // Reference data (and any operator file) is checked before binding.
+        server::check(&config)?;
         let listener = server::bind(&config).await?;
         tracing::info!(
             "debtcalc serving gRPC on {}",
             server::local_addr(&listener)?
         );
-        server::serve(listener, &config, server::shutdown_signal()).await?;
+        server::serve(listener, &config, server::shutdown_signal(&config)).await?;
         tracing::info!("debtcalc stopped");
         Ok::<(), server::ServeError>(())
     });
+    // Do not wait for computations still running on blocking threads: the
+    // drain deadline has passed.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -431,7 +431,9 @@ async fn an_operator_file_replaces_the_builtin_data() {
         .into_inner();
     let ids: Vec<_> = listed.bases.iter().map(|b| b.id.as_str()).collect();
     assert_eq!(ids, ["operator-rate"]);
-    assert_eq!(listed.data_source, path.display().to_string());
+    // No server-side path in a response (issue 11).
+    assert_eq!(listed.data_source, "operator-supplied");
+    assert!(!listed.data_source.contains(dir.to_str().unwrap()));
     server.shutdown().await;
 
     // Invalid data stops the start with a clear error.

@@ -25,6 +25,9 @@ pub struct ServerConfig {
     /// A reference-data file (conversion bases) that replaces the built-in
     /// `data/conversion-bases.json`; `None` for the built-in data.
     pub reference_data: Option<PathBuf>,
+    /// On SIGTERM/SIGINT, how long calls in flight get to finish before the
+    /// process exits anyway.
+    pub drain_timeout: Duration,
 }
 
 impl Default for ServerConfig {
@@ -35,6 +38,7 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(30),
             concurrency_per_connection: 256,
             reference_data: None,
+            drain_timeout: Duration::from_secs(10),
         }
     }
 }

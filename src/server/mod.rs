@@ -3,6 +3,8 @@
 //! integration tests build the very same router from here.
 
 pub mod config;
+pub mod lifecycle;
+pub mod ops_args;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -24,8 +26,18 @@ pub type ServeError = Box<dyn std::error::Error + Send + Sync>;
 /// (SERVING for "" and each debtcalc service) and reflection v1 and v1alpha
 /// with the descriptors of debtcalc, health and the error details, so that
 /// grpcurl needs no .proto file.
-pub async fn router(config: &ServerConfig) -> Result<Router, ServeError> {
-    let (health_reporter, health_service) = tonic_health::server::health_reporter();
+/// Health follows `drain` (NOT_SERVING and Watch streams ended once it
+/// starts).
+pub async fn router(
+    config: &ServerConfig,
+    drain: lifecycle::DrainSignal,
+) -> Result<Router, ServeError> {
+    let health_reporter = tonic_health::server::HealthReporter::new();
+    let health_service =
+        tonic_health::pb::health_server::HealthServer::new(lifecycle::DrainingHealth::new(
+            tonic_health::server::HealthService::from_health_reporter(health_reporter.clone()),
+            drain,
+        ));
     health_reporter
         .set_serving::<RestructuringServiceServer<RestructuringApi>>()
         .await;
@@ -59,12 +71,22 @@ pub async fn router(config: &ServerConfig) -> Result<Router, ServeError> {
 }
 
 /// The reference data the server answers from: the operator's file when
-/// configured, else the built-in data. Invalid data stops the start.
+/// configured, else the built-in data. Invalid data stops the start. The
+/// label sent to clients (`dataSource`) never names a server-side path.
 pub fn reference_data(config: &ServerConfig) -> Result<(ReferenceData, String), ServeError> {
     Ok(match &config.reference_data {
-        Some(path) => (ReferenceData::load(path)?, path.display().to_string()),
+        Some(path) => (ReferenceData::load(path)?, OPERATOR_DATA_LABEL.to_string()),
         None => (ReferenceData::builtin()?, "builtin".to_string()),
     })
+}
+
+/// `dataSource` when the operator supplied the reference data.
+pub const OPERATOR_DATA_LABEL: &str = "operator-supplied";
+
+/// Everything that can stop the start, checked before the listener is
+/// bound: the reference data (and so any operator file).
+pub fn check(config: &ServerConfig) -> Result<(), ServeError> {
+    reference_data(config).map(|_| ())
 }
 
 /// Binds the configured address.
@@ -75,44 +97,34 @@ pub async fn bind(config: &ServerConfig) -> Result<TcpListener, ServeError> {
 }
 
 /// Serves on an already bound listener until `shutdown` completes, then
-/// stops accepting, lets calls in flight finish and returns.
+/// drains (see [`lifecycle`]): health NOT_SERVING, Watch streams ended, new
+/// calls refused, calls in flight given up to `config.drain_timeout`.
 pub async fn serve(
     listener: TcpListener,
     config: &ServerConfig,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
-    let router = router(config).await?;
+    let drain = lifecycle::Drain::new();
+    let router = router(config, drain.signal()).await?;
     // TCP_NODELAY on every accepted connection: without it Nagle's algorithm
     // holds a response's trailers until the client's delayed ACK, about 40 ms
     // a call. (Server::tcp_nodelay applies only to listeners tonic binds
     // itself, not to an incoming stream like this one.)
     let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
-    router
-        .serve_with_incoming_shutdown(incoming, shutdown)
-        .await?;
+    lifecycle::run_until_drained(
+        |stop| router.serve_with_incoming_shutdown(incoming, stop),
+        shutdown,
+        drain,
+        config.drain_timeout,
+    )
+    .await?;
     Ok(())
 }
 
-/// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
-pub async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = interrupt => {}
-        _ = terminate => {}
-    }
+/// Completes on the first SIGINT or SIGTERM; a second one exits at once, so
+/// does the passing of the drain deadline.
+pub async fn shutdown_signal(config: &ServerConfig) {
+    lifecycle::shutdown_signal(config.drain_timeout).await
 }
 
 /// The address a listener is bound to, for the one start-up log line.

@@ -1,0 +1,245 @@
+//! The lifecycle of the real binary (issue 11): reference data checked
+//! before anything says "serving"; SIGTERM drains (health NOT_SERVING on
+//! Check and Watch, Watch streams ended, calls in flight finished, new calls
+//! refused, exit within the drain deadline); a second signal exits at once.
+
+mod binary;
+
+use std::time::{Duration, Instant};
+
+use binary::Binary;
+use debtcalc::api::pb::debtcalc::v1 as pb;
+use debtcalc::api::pb::debtcalc::v1::restructuring_service_client::RestructuringServiceClient;
+use debtcalc::api::pb::google::r#type::Date;
+use tonic::transport::Channel;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+use tonic_health::pb::HealthCheckRequest;
+
+/// A 1,200-period level-payment loan with a rate step every period: one of
+/// the heaviest schedules the API accepts, so calls are still in flight when
+/// the signal arrives.
+fn heavy_schedule() -> pb::BuildScheduleRequest {
+    let rate_steps = (2..=1200u32)
+        .map(|k| pb::RateStep {
+            start: Some(pb::rate_step::Start::StartPeriod(k)),
+            annual_rate: if k % 2 == 0 { "0.0585" } else { "0.06" }.into(),
+        })
+        .collect();
+    pb::BuildScheduleRequest {
+        principal: Some(pb::Money {
+            currency_code: "USD".into(),
+            amount: "1000000000".into(),
+        }),
+        terms: Some(pb::LoanTerms {
+            first_payment_date: Some(Date {
+                year: 2025,
+                month: 2,
+                day: 15,
+            }),
+            frequency: pb::Frequency::Monthly as i32,
+            installment_count: 1200,
+            amortization: pb::Amortization::LevelPayment as i32,
+            annual_rate: "0.06".into(),
+            rate_steps,
+            ..Default::default()
+        }),
+    }
+}
+
+async fn channel(binary: &Binary) -> Channel {
+    Channel::from_shared(binary.endpoint())
+        .unwrap()
+        .connect()
+        .await
+        .expect("connect")
+}
+
+fn status_of(response: &tonic_health::pb::HealthCheckResponse) -> ServingStatus {
+    ServingStatus::try_from(response.status).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_under_load_drains_health_watch_and_calls_in_flight() {
+    let drain_deadline = Duration::from_secs(20);
+    let mut server = Binary::start(&["--drain-timeout", "20"], &[]);
+    let channel = channel(&server).await;
+    let mut health = HealthClient::new(channel.clone());
+
+    // Watchers on the whole server and on one service, both SERVING.
+    let mut watchers = Vec::new();
+    for service in ["", "debtcalc.v1.RestructuringService"] {
+        let mut stream = health
+            .watch(HealthCheckRequest {
+                service: service.into(),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        let first = stream.message().await.unwrap().unwrap();
+        assert_eq!(status_of(&first), ServingStatus::Serving);
+        watchers.push(stream);
+    }
+
+    // Load: heavy calls, all sent before the signal.
+    let calls: Vec<_> = (0..16)
+        .map(|_| {
+            let mut client = RestructuringServiceClient::new(channel.clone());
+            tokio::spawn(async move {
+                let result = client.build_schedule(heavy_schedule()).await;
+                (result, Instant::now())
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+
+    server.signal("TERM");
+    let signalled = Instant::now();
+
+    // Every watcher sees NOT_SERVING, then its stream ends.
+    for mut stream in watchers {
+        let mut last = None;
+        let ended = tokio::time::timeout(Duration::from_secs(5), async {
+            while let Some(message) = stream.message().await.unwrap_or(None) {
+                last = Some(status_of(&message));
+            }
+        })
+        .await;
+        assert!(ended.is_ok(), "the Watch stream was not ended by the drain");
+        assert_eq!(last, Some(ServingStatus::NotServing));
+    }
+
+    // A new call is refused (GOAWAY, listener closed), not served.
+    let mut late = RestructuringServiceClient::new(channel.clone());
+    let refused = late.build_schedule(heavy_schedule()).await;
+    assert!(refused.is_err(), "a call after SIGTERM was served");
+
+    // No call in flight is lost.
+    let mut finished_after_signal = 0;
+    for call in calls {
+        let (result, done) = call.await.unwrap();
+        let response = result.expect("a call in flight at SIGTERM completes");
+        assert_eq!(response.into_inner().installments.len(), 1200);
+        if done > signalled {
+            finished_after_signal += 1;
+        }
+    }
+    assert!(
+        finished_after_signal > 0,
+        "no call was still in flight at the signal: the test proves nothing"
+    );
+
+    let status = server
+        .wait_exit(drain_deadline + Duration::from_secs(2))
+        .expect("the process exits within the drain deadline");
+    let shutdown = signalled.elapsed();
+    eprintln!(
+        "shutdown: {finished_after_signal} calls in flight at SIGTERM; exited {:.0} ms after it",
+        shutdown.as_secs_f64() * 1000.0
+    );
+    assert!(status.success(), "exit status {status:?}");
+    assert!(shutdown < drain_deadline);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_alone_does_not_keep_the_process_alive() {
+    let mut server = Binary::start(&["--drain-timeout", "30"], &[]);
+    let mut health = HealthClient::new(channel(&server).await);
+    let mut stream = health
+        .watch(HealthCheckRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    stream.message().await.unwrap().unwrap();
+    server.signal("INT");
+    let signalled = Instant::now();
+    let status = server
+        .wait_exit(Duration::from_secs(5))
+        .expect("an open Watch stream kept the process alive");
+    assert!(status.success());
+    eprintln!(
+        "shutdown with only a Watch open: {:.0} ms",
+        signalled.elapsed().as_secs_f64() * 1000.0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_signal_exits_at_once() {
+    let mut server = Binary::start(&["--drain-timeout", "60"], &[]);
+    let channel = channel(&server).await;
+    let calls: Vec<_> = (0..48)
+        .map(|_| {
+            let mut client = RestructuringServiceClient::new(channel.clone());
+            tokio::spawn(async move { client.build_schedule(heavy_schedule()).await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.signal("TERM");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "the process should be draining its calls"
+    );
+    server.signal("TERM");
+    let second = Instant::now();
+    let status = server
+        .wait_exit(Duration::from_secs(3))
+        .expect("the second signal did not end the process");
+    assert_eq!(status.code(), Some(128 + 15), "{status:?}");
+    eprintln!(
+        "second signal: exited {:.0} ms after it",
+        second.elapsed().as_secs_f64() * 1000.0
+    );
+    for call in calls {
+        let _ = call.await;
+    }
+}
+
+#[test]
+fn invalid_reference_data_exits_non_zero_without_saying_serving() {
+    let dir = std::env::temp_dir().join(format!("debtcalc-lifecycle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\"format\": 1, \"bases\": [").unwrap();
+    let mut server = Binary::start(&["--reference-data", bad.to_str().unwrap()], &[]);
+    let status = server
+        .wait_exit(Duration::from_secs(10))
+        .expect("the process exits");
+    assert!(!status.success());
+    let log = server.log().join("\n");
+    assert!(!log.contains("serving"), "log says serving: {log}");
+    assert!(server.addr.is_none());
+
+    // A missing file too.
+    let missing = dir.join("missing.json");
+    let mut server = Binary::start(&["--reference-data", missing.to_str().unwrap()], &[]);
+    let status = server.wait_exit(Duration::from_secs(10)).unwrap();
+    assert!(!status.success());
+    assert!(!server.log().join("\n").contains("serving"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_past_the_drain_deadline_do_not_hold_the_process() {
+    let mut server = Binary::start(&["--drain-timeout", "0.5"], &[]);
+    let channel = channel(&server).await;
+    let calls: Vec<_> = (0..48)
+        .map(|_| {
+            let mut client = RestructuringServiceClient::new(channel.clone());
+            tokio::spawn(async move { client.build_schedule(heavy_schedule()).await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.signal("TERM");
+    let signalled = Instant::now();
+    let status = server
+        .wait_exit(Duration::from_millis(1500))
+        .expect("the process outlived the drain deadline by over a second");
+    eprintln!(
+        "drain deadline 500 ms: exited {:.0} ms after SIGTERM",
+        signalled.elapsed().as_secs_f64() * 1000.0
+    );
+    assert!(status.success(), "{status:?}");
+    for call in calls {
+        let _ = call.await;
+    }
+}
