@@ -54,7 +54,10 @@ fn main() -> ExitCode {
                 reference_data: cli.reference_data,
                 ..ServerConfig::default()
             };
-            cli.ops.apply(&mut config);
+            if let Err(e) = cli.ops.apply(&mut config) {
+                eprintln!("debtcalc: {e}");
+                return ExitCode::FAILURE;
+            }
             serve(config)
         }
     }

@@ -28,6 +28,8 @@ pub struct ServerConfig {
     /// On SIGTERM/SIGINT, how long calls in flight get to finish before the
     /// process exits anyway.
     pub drain_timeout: Duration,
+    /// TLS, tokens and reflection.
+    pub security: super::security::SecurityConfig,
 }
 
 impl Default for ServerConfig {
@@ -39,6 +41,7 @@ impl Default for ServerConfig {
             concurrency_per_connection: 256,
             reference_data: None,
             drain_timeout: Duration::from_secs(10),
+            security: Default::default(),
         }
     }
 }

@@ -5,6 +5,8 @@
 pub mod config;
 pub mod lifecycle;
 pub mod ops_args;
+pub mod security;
+pub mod tls;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -51,8 +53,8 @@ pub async fn router(
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
     };
-    let reflection_v1 = reflection().build_v1()?;
-    let reflection_v1alpha = reflection().build_v1alpha()?;
+    // Every service but health needs the token, when tokens are configured.
+    let auth = security::TokenCheck::new(config.security.tokens.clone());
 
     let restructuring = RestructuringServiceServer::new(RestructuringApi)
         .max_decoding_message_size(config.max_request_bytes);
@@ -60,14 +62,18 @@ pub async fn router(
     let reconciliation = ReconciliationServiceServer::new(ReconciliationApi::new(data, source))
         .max_decoding_message_size(config.max_request_bytes);
 
-    Ok(Server::builder()
+    let mut router = Server::builder()
         .timeout(config.request_timeout)
         .concurrency_limit_per_connection(config.concurrency_per_connection)
         .add_service(health_service)
-        .add_service(reflection_v1)
-        .add_service(reflection_v1alpha)
-        .add_service(restructuring)
-        .add_service(reconciliation))
+        .add_service(auth.wrap(restructuring))
+        .add_service(auth.wrap(reconciliation));
+    if config.security.reflection {
+        router = router
+            .add_service(auth.wrap(reflection().build_v1()?))
+            .add_service(auth.wrap(reflection().build_v1alpha()?));
+    }
+    Ok(router)
 }
 
 /// The reference data the server answers from: the operator's file when
@@ -84,9 +90,13 @@ pub fn reference_data(config: &ServerConfig) -> Result<(ReferenceData, String), 
 pub const OPERATOR_DATA_LABEL: &str = "operator-supplied";
 
 /// Everything that can stop the start, checked before the listener is
-/// bound: the reference data (and so any operator file).
+/// bound: the reference data (and so any operator file) and the TLS files.
 pub fn check(config: &ServerConfig) -> Result<(), ServeError> {
-    reference_data(config).map(|_| ())
+    reference_data(config)?;
+    if let Some(settings) = &config.security.tls {
+        tls::load(settings)?;
+    }
+    Ok(())
 }
 
 /// Binds the configured address.
@@ -106,6 +116,21 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let drain = lifecycle::Drain::new();
     let router = router(config, drain.signal()).await?;
+    if let Some(settings) = &config.security.tls {
+        let tls = tls::Reloadable::new(settings.clone())?;
+        let watcher = tls.spawn_watcher();
+        let incoming = tls::incoming(listener, tls);
+        let result = lifecycle::run_until_drained(
+            |stop| router.serve_with_incoming_shutdown(incoming, stop),
+            shutdown,
+            drain,
+            config.drain_timeout,
+        )
+        .await;
+        watcher.abort();
+        result?;
+        return Ok(());
+    }
     // TCP_NODELAY on every accepted connection: without it Nagle's algorithm
     // holds a response's trailers until the client's delayed ACK, about 40 ms
     // a call. (Server::tcp_nodelay applies only to listeners tonic binds

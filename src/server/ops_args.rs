@@ -2,10 +2,12 @@
 //! lifecycle, security and observability, flattened into `debtcalc`'s
 //! command line by `main`.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
 
+use super::security::{TlsSettings, Tokens};
 use super::ServerConfig;
 
 /// Lifecycle, security and observability settings.
@@ -15,6 +17,44 @@ pub struct OpsArgs {
     /// the process exits anyway (a second signal exits at once).
     #[arg(long, global = true, env = "DEBTCALC_DRAIN_TIMEOUT", default_value_t = 10.0, value_parser = parse_seconds)]
     pub drain_timeout: f64,
+
+    /// PEM certificate chain: serve TLS (needs --tls-key). Reloaded on SIGHUP
+    /// and when the file changes.
+    #[arg(long, global = true, env = "DEBTCALC_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key of --tls-cert.
+    #[arg(long, global = true, env = "DEBTCALC_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// PEM CA certificates: require client certificates issued by them
+    /// (mutual TLS; needs --tls-cert).
+    #[arg(
+        long,
+        global = true,
+        env = "DEBTCALC_TLS_CLIENT_CA",
+        requires = "tls_cert"
+    )]
+    pub tls_client_ca: Option<PathBuf>,
+
+    /// A file of bearer tokens (one per line, `#` comments): every service
+    /// but health then needs `authorization: Bearer <token>`.
+    #[arg(
+        long,
+        global = true,
+        env = "DEBTCALC_TOKENS_FILE",
+        conflicts_with = "tokens"
+    )]
+    pub tokens_file: Option<PathBuf>,
+
+    /// Bearer tokens, comma-separated (prefer --tokens-file: the environment
+    /// of a process can be read by its owner).
+    #[arg(long, global = true, env = "DEBTCALC_TOKENS", hide_env_values = true)]
+    pub tokens: Option<String>,
+
+    /// Serve gRPC reflection (`--reflection false` hides the API schema).
+    #[arg(long, global = true, env = "DEBTCALC_REFLECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub reflection: bool,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
@@ -28,8 +68,23 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
 }
 
 impl OpsArgs {
-    /// Writes these settings into `config`.
-    pub fn apply(&self, config: &mut ServerConfig) {
+    /// Writes these settings into `config`; reads the tokens file.
+    pub fn apply(&self, config: &mut ServerConfig) -> Result<(), String> {
         config.drain_timeout = Duration::from_secs_f64(self.drain_timeout);
+        config.security.tls = match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsSettings {
+                cert: cert.clone(),
+                key: key.clone(),
+                client_ca: self.tls_client_ca.clone(),
+            }),
+            _ => None,
+        };
+        config.security.tokens = match (&self.tokens_file, &self.tokens) {
+            (Some(path), _) => Some(Tokens::from_file(path)?),
+            (None, Some(text)) => Some(Tokens::parse(text).map_err(|e| format!("--tokens: {e}"))?),
+            (None, None) => None,
+        };
+        config.security.reflection = self.reflection;
+        Ok(())
     }
 }
