@@ -38,13 +38,8 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("DEBTCALC_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    server::telemetry::init_logging(cli.ops.log_format);
+    let admin_listen = cli.ops.admin_listen;
 
     // No command means `serve`.
     match cli.command {
@@ -58,12 +53,12 @@ fn main() -> ExitCode {
                 eprintln!("debtcalc: {e}");
                 return ExitCode::FAILURE;
             }
-            serve(config)
+            serve(config, admin_listen)
         }
     }
 }
 
-fn serve(config: ServerConfig) -> ExitCode {
+fn serve(config: ServerConfig, admin_listen: Option<SocketAddr>) -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -74,6 +69,10 @@ fn serve(config: ServerConfig) -> ExitCode {
     let result = runtime.block_on(async {
         // Reference data (and any operator file) is checked before binding.
         server::check(&config)?;
+        if let Some(admin) = admin_listen {
+            let addr = server::telemetry::start_admin(admin).await?;
+            tracing::info!("debtcalc metrics at http://{addr}/metrics");
+        }
         let listener = server::bind(&config).await?;
         tracing::info!(
             "debtcalc serving gRPC on {}",

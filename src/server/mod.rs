@@ -6,6 +6,7 @@ pub mod config;
 pub mod lifecycle;
 pub mod ops_args;
 pub mod security;
+pub mod telemetry;
 pub mod tls;
 
 use std::future::Future;
@@ -20,6 +21,7 @@ use crate::api::pb::debtcalc::v1::restructuring_service_server::RestructuringSer
 use crate::api::{pb, ReconciliationApi, RestructuringApi};
 use crate::domain::reconciliation::ReferenceData;
 pub use config::ServerConfig;
+use telemetry::observe;
 
 /// Errors of starting or running the server.
 pub type ServeError = Box<dyn std::error::Error + Send + Sync>;
@@ -65,13 +67,13 @@ pub async fn router(
     let mut router = Server::builder()
         .timeout(config.request_timeout)
         .concurrency_limit_per_connection(config.concurrency_per_connection)
-        .add_service(health_service)
-        .add_service(auth.wrap(restructuring))
-        .add_service(auth.wrap(reconciliation));
+        .add_service(observe(health_service))
+        .add_service(observe(auth.wrap(restructuring)))
+        .add_service(observe(auth.wrap(reconciliation)));
     if config.security.reflection {
         router = router
-            .add_service(auth.wrap(reflection().build_v1()?))
-            .add_service(auth.wrap(reflection().build_v1alpha()?));
+            .add_service(observe(auth.wrap(reflection().build_v1()?)))
+            .add_service(observe(auth.wrap(reflection().build_v1alpha()?)));
     }
     Ok(router)
 }

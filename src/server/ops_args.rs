@@ -2,12 +2,14 @@
 //! lifecycle, security and observability, flattened into `debtcalc`'s
 //! command line by `main`.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
 
 use super::security::{TlsSettings, Tokens};
+use super::telemetry::LogFormat;
 use super::ServerConfig;
 
 /// Lifecycle, security and observability settings.
@@ -55,6 +57,22 @@ pub struct OpsArgs {
     /// Serve gRPC reflection (`--reflection false` hides the API schema).
     #[arg(long, global = true, env = "DEBTCALC_REFLECTION", default_value_t = true, action = clap::ArgAction::Set)]
     pub reflection: bool,
+
+    /// Log format: one readable line per event, or one JSON object per line.
+    /// Colour codes only when stderr is a terminal.
+    #[arg(
+        long,
+        global = true,
+        env = "DEBTCALC_LOG_FORMAT",
+        value_enum,
+        default_value = "human"
+    )]
+    pub log_format: LogFormat,
+
+    /// Address of the admin listener serving Prometheus metrics at
+    /// `/metrics` (off unless given; keep it off the public network).
+    #[arg(long, global = true, env = "DEBTCALC_ADMIN_LISTEN")]
+    pub admin_listen: Option<SocketAddr>,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {

@@ -1,0 +1,134 @@
+//! Observability of the real binary (issue 11): one log line per call
+//! (method, code, latency, peer), JSON or human, no colour codes when the
+//! output is not a terminal; Prometheus metrics on the admin listener.
+
+mod binary;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+use binary::Binary;
+use debtcalc::api::pb::debtcalc::v1 as pb;
+use debtcalc::api::pb::debtcalc::v1::restructuring_service_client::RestructuringServiceClient;
+use debtcalc::api::pb::google::r#type::Date;
+use tonic::transport::Channel;
+
+fn small_schedule() -> pb::BuildScheduleRequest {
+    pb::BuildScheduleRequest {
+        principal: Some(pb::Money {
+            currency_code: "USD".into(),
+            amount: "1000".into(),
+        }),
+        terms: Some(pb::LoanTerms {
+            first_payment_date: Some(Date {
+                year: 2025,
+                month: 6,
+                day: 30,
+            }),
+            frequency: pb::Frequency::SemiAnnual as i32,
+            installment_count: 4,
+            ..Default::default()
+        }),
+    }
+}
+
+const BUILD: &str = "/debtcalc.v1.RestructuringService/BuildSchedule";
+
+async fn two_calls(server: &Binary) {
+    let channel = Channel::from_shared(server.endpoint())
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut client = RestructuringServiceClient::new(channel);
+    client.build_schedule(small_schedule()).await.unwrap();
+    let bad = client
+        .build_schedule(pb::BuildScheduleRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code(), tonic::Code::InvalidArgument);
+    // The log line is written when the response ends.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+}
+
+fn admin_addr(server: &Binary) -> SocketAddr {
+    server
+        .log()
+        .iter()
+        .find(|line| line.contains("/metrics"))
+        .and_then(|line| {
+            line.split(|c: char| c.is_whitespace() || c == '"' || c == '/')
+                .find_map(|word| word.parse().ok())
+        })
+        .expect("the admin address is logged")
+}
+
+fn http_get(addr: SocketAddr, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[tokio::test]
+async fn json_log_has_one_line_per_call_and_metrics_count_them() {
+    let server = Binary::start(
+        &["--log-format", "json", "--admin-listen", "127.0.0.1:0"],
+        &[],
+    );
+    two_calls(&server).await;
+
+    let calls: Vec<serde_json::Value> = server
+        .log()
+        .iter()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|event| event["method"] == BUILD)
+        .collect();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!(calls[0]["code"], "OK");
+    assert_eq!(calls[1]["code"], "INVALID_ARGUMENT");
+    for call in &calls {
+        assert_eq!(call["level"], "INFO");
+        assert!(call["latency_ms"].as_f64().unwrap() >= 0.0);
+        assert!(call["peer"].as_str().unwrap().starts_with("127.0.0.1:"));
+        // No amounts (nor any request content) at info level.
+        assert!(!call.to_string().contains("1000"));
+    }
+
+    let metrics = http_get(admin_addr(&server), "/metrics");
+    assert!(metrics.starts_with("HTTP/1.1 200 OK"), "{metrics}");
+    for expected in [
+        format!("debtcalc_calls_total{{method=\"{BUILD}\",code=\"OK\"}} 1"),
+        format!("debtcalc_calls_total{{method=\"{BUILD}\",code=\"INVALID_ARGUMENT\"}} 1"),
+        format!("debtcalc_call_duration_seconds_count{{method=\"{BUILD}\"}} 2"),
+        format!("debtcalc_call_duration_seconds_bucket{{method=\"{BUILD}\",le=\"+Inf\"}} 2"),
+        "debtcalc_calls_in_flight 0".to_string(),
+    ] {
+        assert!(
+            metrics.contains(&expected),
+            "missing {expected} in\n{metrics}"
+        );
+    }
+    assert!(http_get(admin_addr(&server), "/other").starts_with("HTTP/1.1 404"));
+}
+
+#[tokio::test]
+async fn human_log_has_no_colour_codes_off_a_terminal() {
+    let server = Binary::start(&[], &[]);
+    two_calls(&server).await;
+    let log = server.log();
+    let calls: Vec<_> = log.iter().filter(|line| line.contains(BUILD)).collect();
+    assert_eq!(calls.len(), 2, "{log:?}");
+    assert!(calls[0].contains("code=OK"), "{}", calls[0]);
+    assert!(calls[1].contains("code=INVALID_ARGUMENT"));
+    assert!(calls[0].contains("peer=127.0.0.1:"));
+    assert!(
+        log.iter().all(|line| !line.contains('\u{1b}')),
+        "colour codes in a piped log: {log:?}"
+    );
+}
