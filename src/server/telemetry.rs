@@ -251,7 +251,7 @@ impl CallInfo {
             target: "debtcalc::call",
             method = %self.method,
             code = %code_name,
-            latency_ms = latency.as_secs_f64() * 1000.0,
+            latency_ms = (latency.as_secs_f64() * 1e6).round() / 1e3,
             peer = %peer,
             "call"
         );
