@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -48,6 +49,9 @@ def server_addr():
     if addr is None:
         proc.kill()
         pytest.fail("server did not report its address: " + "".join(lines))
+    # Keep reading the log (one line per call): a full pipe would stall the
+    # server's logging.
+    threading.Thread(target=lambda: proc.stderr.read(), daemon=True).start()
     yield addr
     proc.terminate()
     try:
