@@ -38,7 +38,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    server::telemetry::init_logging(cli.ops.log_format);
+    let _log = server::telemetry::init_logging(cli.ops.log_format);
     let admin_listen = cli.ops.admin_listen;
 
     // No command means `serve`.

@@ -132,3 +132,50 @@ async fn human_log_has_no_colour_codes_off_a_terminal() {
         "colour codes in a piped log: {log:?}"
     );
 }
+
+/// A log reader that stops reading must not stall the calls: the log is
+/// written through a bounded queue that drops lines when full. (With the log
+/// written straight to a pipe nobody reads, calls stop after about 500.)
+#[tokio::test]
+async fn a_stalled_log_reader_does_not_stall_calls() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_debtcalc"))
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .env_remove("DEBTCALC_LOG")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped()) // never read
+        .spawn()
+        .unwrap();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let mut channel = None;
+    for _ in 0..100 {
+        if let Ok(c) = Channel::from_shared(endpoint.clone())
+            .unwrap()
+            .connect()
+            .await
+        {
+            channel = Some(c);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut health =
+        tonic_health::pb::health_client::HealthClient::new(channel.expect("server up"));
+    let done = tokio::time::timeout(Duration::from_secs(30), async {
+        for _ in 0..3000 {
+            health
+                .check(tonic_health::pb::HealthCheckRequest::default())
+                .await
+                .unwrap();
+        }
+    })
+    .await;
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(done.is_ok(), "calls stalled behind an unread log");
+}

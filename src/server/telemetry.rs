@@ -51,18 +51,24 @@ pub enum LogFormat {
 }
 
 /// Sets up logging to stderr: `DEBTCALC_LOG` filters (default `info`);
-/// colour codes only when stderr is a terminal.
-pub fn init_logging(format: LogFormat) {
+/// colour codes only when stderr is a terminal. Lines are written by a
+/// thread of their own through a bounded queue, so a log reader that stalls
+/// drops lines instead of stalling the calls; keep the returned guard alive
+/// until the end (dropping it flushes the queue).
+pub fn init_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_env("DEBTCALC_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let ansi = std::io::stderr().is_terminal();
+    let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal());
+        .with_writer(writer)
+        .with_ansi(ansi);
     match format {
         LogFormat::Human => builder.init(),
         LogFormat::Json => builder.json().flatten_event(true).init(),
     }
+    guard
 }
 
 /// The process-wide metrics recorder (installed on first use).
