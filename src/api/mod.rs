@@ -8,6 +8,7 @@ pub mod debt_stream;
 pub mod error;
 pub mod loan_terms;
 pub mod pb;
+pub mod preset;
 pub mod reconciliation;
 pub mod reconciliation_service;
 pub mod restructuring_service;
