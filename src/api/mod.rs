@@ -13,6 +13,12 @@ pub mod reconciliation;
 pub mod reconciliation_service;
 pub mod restructuring_service;
 pub mod schedule;
+pub mod settlement;
+pub mod settlement_claim;
+pub mod settlement_library;
+pub mod settlement_reinvestment;
+pub mod settlement_service;
+pub mod settlement_step;
 pub mod solve;
 pub mod split;
 pub mod valuation;
@@ -20,3 +26,4 @@ pub mod zero_curve;
 
 pub use reconciliation_service::ReconciliationApi;
 pub use restructuring_service::RestructuringApi;
+pub use settlement_service::SettlementApi;

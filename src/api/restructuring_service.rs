@@ -23,6 +23,62 @@ fn loan_error(error: DomainError) -> ApiError {
     ApiError::from_domain(error, fields)
 }
 
+/// SplitClaim: parse, compute, render. The RPC and AnalyzeSettlement's
+/// split both run this, so their figures are the same by construction.
+pub(crate) fn split_claim_response(
+    request: &pb::SplitClaimRequest,
+) -> Result<pb::SplitClaimResponse, ApiError> {
+    let input = split::parse_request(request)?;
+    let result = split_claim(&input).map_err(|e| ApiError::from_domain(e, &["claim.amount"]))?;
+    Ok(split::render_response(request, &input, &result))
+}
+
+/// BuildSchedule: parse, compute, render (shared with AnalyzeSettlement).
+pub(crate) fn build_schedule_response(
+    request: &pb::BuildScheduleRequest,
+) -> Result<pb::BuildScheduleResponse, ApiError> {
+    let input = schedule::parse_request(request)?;
+    let result = build_schedule(&input.principal, &input.terms).map_err(loan_error)?;
+    Ok(schedule::render_response(&input, &result))
+}
+
+/// ValueRestructuring: parse, compute, render (shared with
+/// AnalyzeSettlement).
+pub(crate) fn value_restructuring_response(
+    request: &pb::ValueRestructuringRequest,
+) -> Result<pb::ValueRestructuringResponse, ApiError> {
+    let input = valuation::parse_restructuring(request)?;
+    let result = value_restructuring(&input).map_err(valuation::valuation_error)?;
+    valuation::render_restructuring(&input, &result)
+}
+
+/// AssessConcessionality: parse, compute, render (shared with
+/// AnalyzeSettlement).
+pub(crate) fn assess_concessionality_response(
+    request: &pb::AssessConcessionalityRequest,
+) -> Result<pb::AssessConcessionalityResponse, ApiError> {
+    let input = valuation::parse_concessionality(request)?;
+    let to_status = loan_error;
+    let valuation_date = match input.valuation_date {
+        Some(date) => date,
+        None => first_accrual_start(&input.terms).map_err(to_status)?,
+    };
+    let loan = DebtStream::Loan {
+        principal: input.principal.clone(),
+        terms: input.terms.clone(),
+    };
+    let stream = loan.expand(valuation_date).map_err(to_status)?;
+    let result = assess_concessionality(
+        input.principal.amount,
+        &stream.flows,
+        valuation_date,
+        &input.convention,
+        input.basis,
+    )
+    .map_err(to_status)?;
+    valuation::render_concessionality(&input, valuation_date, &result)
+}
+
 /// Implements the generated service trait over the domain functions.
 #[derive(Debug, Default, Clone)]
 pub struct RestructuringApi;
@@ -33,32 +89,22 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
         &self,
         request: Request<pb::SplitClaimRequest>,
     ) -> Result<Response<pb::SplitClaimResponse>, Status> {
-        let request = request.into_inner();
-        let input = split::parse_request(&request)?;
-        let result =
-            split_claim(&input).map_err(|e| ApiError::from_domain(e, &["claim.amount"]))?;
-        Ok(Response::new(split::render_response(
-            &request, &input, &result,
-        )))
+        Ok(Response::new(split_claim_response(request.get_ref())?))
     }
 
     async fn build_schedule(
         &self,
         request: Request<pb::BuildScheduleRequest>,
     ) -> Result<Response<pb::BuildScheduleResponse>, Status> {
-        let input = schedule::parse_request(request.get_ref())?;
-        let result = build_schedule(&input.principal, &input.terms).map_err(loan_error)?;
-        Ok(Response::new(schedule::render_response(&input, &result)))
+        Ok(Response::new(build_schedule_response(request.get_ref())?))
     }
 
     async fn value_restructuring(
         &self,
         request: Request<pb::ValueRestructuringRequest>,
     ) -> Result<Response<pb::ValueRestructuringResponse>, Status> {
-        let input = valuation::parse_restructuring(request.get_ref())?;
-        let result = value_restructuring(&input).map_err(valuation::valuation_error)?;
-        Ok(Response::new(valuation::render_restructuring(
-            &input, &result,
+        Ok(Response::new(value_restructuring_response(
+            request.get_ref(),
         )?))
     }
 
@@ -66,29 +112,8 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
         &self,
         request: Request<pb::AssessConcessionalityRequest>,
     ) -> Result<Response<pb::AssessConcessionalityResponse>, Status> {
-        let input = valuation::parse_concessionality(request.get_ref())?;
-        let to_status = loan_error;
-        let valuation_date = match input.valuation_date {
-            Some(date) => date,
-            None => first_accrual_start(&input.terms).map_err(to_status)?,
-        };
-        let loan = DebtStream::Loan {
-            principal: input.principal.clone(),
-            terms: input.terms.clone(),
-        };
-        let stream = loan.expand(valuation_date).map_err(to_status)?;
-        let result = assess_concessionality(
-            input.principal.amount,
-            &stream.flows,
-            valuation_date,
-            &input.convention,
-            input.basis,
-        )
-        .map_err(to_status)?;
-        Ok(Response::new(valuation::render_concessionality(
-            &input,
-            valuation_date,
-            &result,
+        Ok(Response::new(assess_concessionality_response(
+            request.get_ref(),
         )?))
     }
 

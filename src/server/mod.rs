@@ -13,24 +13,70 @@ use tonic::transport::Server;
 
 use crate::api::pb::debtcalc::v1::reconciliation_service_server::ReconciliationServiceServer;
 use crate::api::pb::debtcalc::v1::restructuring_service_server::RestructuringServiceServer;
-use crate::api::{pb, ReconciliationApi, RestructuringApi};
+use crate::api::pb::debtcalc::v1::settlement_service_server::SettlementServiceServer;
+use crate::api::settlement_library::SettlementLibrary;
+use crate::api::{pb, ReconciliationApi, RestructuringApi, SettlementApi};
 use crate::domain::reconciliation::ReferenceData;
 pub use config::ServerConfig;
 
 /// Errors of starting or running the server.
 pub type ServeError = Box<dyn std::error::Error + Send + Sync>;
 
+/// The data the server answers from, loaded and validated before it serves:
+/// the reference data (conversion bases) and the settlement library.
+#[derive(Debug, Clone)]
+pub struct LoadedData {
+    pub reference: ReferenceData,
+    /// "builtin" or the operator's reference-data file.
+    pub reference_source: String,
+    pub settlements: SettlementLibrary,
+}
+
+/// Loads and validates everything the configuration names (the built-in
+/// data otherwise). Any invalid file is an error that names it: `main`
+/// calls this before it logs that it serves.
+pub fn load_data(config: &ServerConfig) -> Result<LoadedData, ServeError> {
+    let (reference, reference_source) = reference_data(config)?;
+    let settlements = match &config.settlements {
+        Some(dir) => SettlementLibrary::load_dir(dir, &reference, &reference_source)?,
+        None => SettlementLibrary::builtin(&reference, &reference_source).map_err(|e| {
+            if config.reference_data.is_some() {
+                format!(
+                    "{e} (the built-in settlements need the built-in conversion bases: with \
+                     other reference data, name a settlement directory with --settlements)"
+                )
+            } else {
+                e.to_string()
+            }
+        })?,
+    };
+    Ok(LoadedData {
+        reference,
+        reference_source,
+        settlements,
+    })
+}
+
+/// Builds the router after loading the data the configuration names.
+pub async fn router(config: &ServerConfig) -> Result<Router, ServeError> {
+    let data = load_data(config)?;
+    router_with(config, data).await
+}
+
 /// Builds the router: debtcalc's services, the standard health service
 /// (SERVING for "" and each debtcalc service) and reflection v1 and v1alpha
 /// with the descriptors of debtcalc, health and the error details, so that
 /// grpcurl needs no .proto file.
-pub async fn router(config: &ServerConfig) -> Result<Router, ServeError> {
+pub async fn router_with(config: &ServerConfig, data: LoadedData) -> Result<Router, ServeError> {
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     health_reporter
         .set_serving::<RestructuringServiceServer<RestructuringApi>>()
         .await;
     health_reporter
         .set_serving::<ReconciliationServiceServer<ReconciliationApi>>()
+        .await;
+    health_reporter
+        .set_serving::<SettlementServiceServer<SettlementApi>>()
         .await;
 
     let reflection = || {
@@ -44,9 +90,20 @@ pub async fn router(config: &ServerConfig) -> Result<Router, ServeError> {
 
     let restructuring = RestructuringServiceServer::new(RestructuringApi)
         .max_decoding_message_size(config.max_request_bytes);
-    let (data, source) = reference_data(config)?;
-    let reconciliation = ReconciliationServiceServer::new(ReconciliationApi::new(data, source))
-        .max_decoding_message_size(config.max_request_bytes);
+    let LoadedData {
+        reference,
+        reference_source,
+        settlements,
+    } = data;
+    let settlement = SettlementServiceServer::new(SettlementApi::new(
+        settlements,
+        std::sync::Arc::new(reference.clone()),
+        reference_source.clone(),
+    ))
+    .max_decoding_message_size(config.max_request_bytes);
+    let reconciliation =
+        ReconciliationServiceServer::new(ReconciliationApi::new(reference, reference_source))
+            .max_decoding_message_size(config.max_request_bytes);
 
     Ok(Server::builder()
         .timeout(config.request_timeout)
@@ -55,7 +112,8 @@ pub async fn router(config: &ServerConfig) -> Result<Router, ServeError> {
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(restructuring)
-        .add_service(reconciliation))
+        .add_service(reconciliation)
+        .add_service(settlement))
 }
 
 /// The reference data the server answers from: the operator's file when
@@ -81,7 +139,18 @@ pub async fn serve(
     config: &ServerConfig,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
-    let router = router(config).await?;
+    let data = load_data(config)?;
+    serve_with(listener, config, data, shutdown).await
+}
+
+/// Like [`serve`], with the data already loaded (by [`load_data`]).
+pub async fn serve_with(
+    listener: TcpListener,
+    config: &ServerConfig,
+    data: LoadedData,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServeError> {
+    let router = router_with(config, data).await?;
     // TCP_NODELAY on every accepted connection: without it Nagle's algorithm
     // holds a response's trailers until the client's delayed ACK, about 40 ms
     // a call. (Server::tcp_nodelay applies only to listeners tonic binds
