@@ -488,3 +488,154 @@ async fn published_figures_are_reproduced_or_explained() {
     }
     assert!(checked >= 20, "{checked}");
 }
+
+/// A Paris Club preset as the repayment: its cancellation share is the
+/// write-off, and the schedule is BuildSchedule of the remainder on the
+/// preset's terms as resolved.
+#[tokio::test]
+async fn a_preset_is_the_write_off_and_the_schedule() {
+    let server = TestServer::start().await;
+    let mut client = server.settlement().await;
+    let mut restructuring = server.restructuring().await;
+    let request = pb::AnalyzeSettlementRequest {
+        claim: Some(pb::SettlementClaim {
+            parts: vec![pb::ClaimPart {
+                amount: Some(money("USD", "1000000000")),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }),
+        repayment: Some(pb::SettlementRepayment {
+            terms: Some(pb::settlement_repayment::Terms::Preset(pb::PresetTerms {
+                preset_id: "naples-dr".into(),
+                annual_rate: "0.04".into(),
+                first_payment_date: None,
+            })),
+        }),
+        valuation: Some(pb::SettlementValuation {
+            discount_rates: vec!["0.04".into()],
+            valuation_date: Some(debtcalc::api::pb::google::r#type::Date {
+                year: 2025,
+                month: 1,
+                day: 1,
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let r = client
+        .analyze_settlement(request.clone())
+        .await
+        .expect("analyze")
+        .into_inner();
+    let split = r.split.as_ref().unwrap();
+    assert_eq!(split.write_off_share, "0.67");
+    assert_eq!(amount(&split.remaining), "330000000.00");
+    assert_eq!(
+        r.conventions.as_ref().unwrap().write_off_given_as,
+        "preset_cancellation_share"
+    );
+    let schedule = r.schedule.clone().unwrap();
+    let rebuilt = restructuring
+        .build_schedule(pb::BuildScheduleRequest {
+            principal: split.remaining.clone(),
+            terms: schedule.resolved_terms.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(rebuilt, schedule);
+
+    // Without a valuation date the preset's schedule has no start.
+    let mut undated = request.clone();
+    undated.valuation.as_mut().unwrap().valuation_date = None;
+    let status = client.analyze_settlement(undated).await.unwrap_err();
+    assert_eq!(violation_fields(&status), ["valuation.valuation_date"]);
+
+    // A write-off besides the preset's is refused.
+    let mut twice = request;
+    twice.write_off = Some(pb::SplitClaimRequest {
+        write_off: Some(pb::split_claim_request::WriteOff::WriteOffShare(
+            "0.5".into(),
+        )),
+        ..Default::default()
+    });
+    let status = client.analyze_settlement(twice).await.unwrap_err();
+    assert_eq!(violation_fields(&status), ["write_off"]);
+}
+
+/// Sections that need a repayment, and write-off fields that belong
+/// elsewhere, are refused with their paths.
+#[tokio::test]
+async fn sections_out_of_place_are_refused() {
+    let server = TestServer::start().await;
+    let mut client = server.settlement().await;
+    let claim = Some(pb::SettlementClaim {
+        parts: vec![pb::ClaimPart {
+            amount: Some(money("USD", "100")),
+            ..Default::default()
+        }],
+        ..Default::default()
+    });
+    let status = client
+        .analyze_settlement(pb::AnalyzeSettlementRequest {
+            claim: claim.clone(),
+            write_off: Some(pb::SplitClaimRequest {
+                claim: Some(money("USD", "100")),
+                programs: vec![pb::Program {
+                    name: "a".into(),
+                    weight: "1".into(),
+                }],
+                write_off: Some(pb::split_claim_request::WriteOff::WriteOffShare(
+                    "0.5".into(),
+                )),
+                rounding_mode: 0,
+            }),
+            reinvestment: Some(pb::Reinvestment::default()),
+            concessionality_conventions: vec![pb::ConcessionalityConvention::Custom as i32],
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        violation_fields(&status),
+        [
+            "concessionality_conventions[0]",
+            "reinvestment",
+            "concessionality_conventions",
+            "write_off.claim",
+            "write_off.programs"
+        ]
+    );
+    // A part in another currency than the settlement's needs a conversion.
+    let status = client
+        .analyze_settlement(pb::AnalyzeSettlementRequest {
+            claim: Some(pb::SettlementClaim {
+                parts: vec![pb::ClaimPart {
+                    amount: Some(money("SUR", "100")),
+                    ..Default::default()
+                }],
+                settlement_currency: "USD".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(violation_fields(&status), ["claim.parts[0].conversion"]);
+    // Offsets larger than the claim leave nothing.
+    let status = client
+        .analyze_settlement(pb::AnalyzeSettlementRequest {
+            claim: Some(pb::SettlementClaim {
+                offsets: vec![pb::Offset {
+                    description: "counter-claim".into(),
+                    amount: Some(money("USD", "100")),
+                }],
+                ..claim.unwrap()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(violation_fields(&status), ["claim.offsets"]);
+}
