@@ -570,16 +570,16 @@ async fn a_preset_is_the_write_off_and_the_schedule() {
 async fn sections_out_of_place_are_refused() {
     let server = TestServer::start().await;
     let mut client = server.settlement().await;
-    let claim = Some(pb::SettlementClaim {
+    let claim = pb::SettlementClaim {
         parts: vec![pb::ClaimPart {
             amount: Some(money("USD", "100")),
             ..Default::default()
         }],
         ..Default::default()
-    });
+    };
     let status = client
         .analyze_settlement(pb::AnalyzeSettlementRequest {
-            claim: claim.clone(),
+            claim: Some(claim.clone()),
             write_off: Some(pb::SplitClaimRequest {
                 claim: Some(money("USD", "100")),
                 programs: vec![pb::Program {
@@ -631,7 +631,7 @@ async fn sections_out_of_place_are_refused() {
                     description: "counter-claim".into(),
                     amount: Some(money("USD", "100")),
                 }],
-                ..claim.unwrap()
+                ..claim
             }),
             ..Default::default()
         })
