@@ -190,6 +190,9 @@ async fn dprk_2014_by_id() {
     assert_eq!(programme_sum, cents("1096000000.00".into()));
     let names: Vec<_> = fund.programs.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["energy", "education", "health"]);
+    // Each instalment divided exactly; the running totals within one cent
+    // of the exact third of the cumulative fund; the totals in thirds.
+    let mut fund_so_far = 0i128;
     for installment in &fund.installments {
         let parts: i128 = installment
             .programs
@@ -197,6 +200,43 @@ async fn dprk_2014_by_id() {
             .map(|p| cents(amount(&p.amount)))
             .sum();
         assert_eq!(parts, cents(amount(&installment.fund_amount)));
+        fund_so_far += cents(amount(&installment.fund_amount));
+        for program in &installment.programs {
+            let three_times = 3 * cents(amount(&program.cumulative));
+            assert!((three_times - fund_so_far).abs() < 3, "{program:?}");
+        }
+    }
+    let totals: Vec<_> = fund.programs.iter().map(|p| amount(&p.total)).collect();
+    assert_eq!(totals, ["365333333.34", "365333333.33", "365333333.33"]);
+    assert_eq!(fund.allocation_method, "CUMULATIVE_LARGEST_REMAINDER");
+    // With all of each instalment in the fund, the programmes' present values
+    // add up to the new debt's (up to the last of 28 digits).
+    for (i, valuation) in r.valuations.iter().enumerate() {
+        let programmes: f64 = fund
+            .programs
+            .iter()
+            .map(|p| {
+                assert_eq!(p.present_values[i].discount_rate, valuation.discount_rate);
+                p.present_values[i]
+                    .present_value_exact
+                    .parse::<f64>()
+                    .unwrap()
+            })
+            .sum();
+        let new_debt: f64 = valuation
+            .valuation
+            .as_ref()
+            .unwrap()
+            .new_debt
+            .as_ref()
+            .unwrap()
+            .present_value_exact
+            .parse()
+            .unwrap();
+        assert!(
+            (programmes - new_debt).abs() < 1e-3,
+            "{programmes} vs {new_debt}"
+        );
     }
     // The grant element at 5% as ValueRestructuring gives it, against the
     // closed form 1 - (1/40) sum 1.05^(-k/2) (interest-free, equal

@@ -1,6 +1,8 @@
-//! The reinvestment step of AnalyzeSettlement: the fund amount of each
-//! instalment of the schedule, its division among the programmes, and each
-//! programme's totals and present values.
+//! The reinvestment step of AnalyzeSettlement: the schedule's payments, the
+//! settlement's fund share and programmes, and the valuation's rates, handed
+//! to the domain's reinvestment (`domain::reinvestment`: the fund part of
+//! each instalment, its division among the programmes by cumulative largest
+//! remainder, each programme's present values), and rendered.
 
 use chrono::NaiveDate;
 use num_bigint::BigInt;
@@ -10,13 +12,11 @@ use super::convert::{self, Sign};
 use super::error::{ApiError, Violations};
 use super::pb::debtcalc::v1 as pb;
 use super::{split, valuation};
-use crate::domain::allocation::largest_remainder;
-use crate::domain::currency::Currency;
 use crate::domain::money::{round_to_minor_units, Money};
+use crate::domain::reinvestment::{programme_present_values, reinvest};
 use crate::domain::rounding::RoundingMode;
 use crate::domain::share::Share;
 use crate::domain::split::{common_scale_integers, ProgramWeight};
-use crate::domain::valuation::{present_value, CashFlow};
 
 /// What `allocation_method` reports.
 pub const ALLOCATION_METHOD: &str = "CUMULATIVE_LARGEST_REMAINDER";
@@ -36,34 +36,6 @@ fn overflow(field: &str) -> ApiError {
         message: "the fund amounts exceed the supported range".into(),
         fields: vec![field.into()],
     }
-}
-
-/// The fund amount of each instalment: the cumulative payments x share,
-/// rounded half-even to the minor unit, less the amount paid in before, so
-/// the cumulative fund is always the rounded share of the cumulative
-/// payments (and all of each payment when the share is 1).
-fn fund_amounts(
-    currency: Currency,
-    payments: &[Decimal],
-    share: Decimal,
-) -> Result<Vec<Decimal>, ApiError> {
-    let mut paid = Decimal::ZERO;
-    let mut funded = Decimal::ZERO;
-    let mut amounts = Vec::with_capacity(payments.len());
-    for payment in payments {
-        paid = paid
-            .checked_add(*payment)
-            .ok_or_else(|| overflow("reinvestment"))?;
-        let target = paid
-            .checked_mul(share)
-            .ok_or_else(|| overflow("reinvestment"))?;
-        let cumulative = round_to_minor_units(currency, target, RoundingMode::HalfEven, "fund")
-            .map_err(|e| ApiError::from_domain(e, &["reinvestment.fund_share"]))?
-            .amount;
-        amounts.push(cumulative - funded);
-        funded = cumulative;
-    }
-    Ok(amounts)
 }
 
 /// Runs the step on the schedule BuildSchedule gave; `valuation` gives the
@@ -131,24 +103,26 @@ pub fn run(
         .map(|(_, _, m)| m.currency)
         .ok_or_else(|| ApiError::Internal("a schedule without payments".into()))?;
 
-    let payments: Vec<Decimal> = dated.iter().map(|(_, _, m)| m.amount).collect();
-    let funds = fund_amounts(currency, &payments, share)?;
-    let fund_money: Vec<Money> = funds
-        .iter()
-        .map(|amount| Money {
-            currency,
-            amount: *amount,
-        })
-        .collect();
-    let FundAllocation { parts, totals } = allocate_fund(&fund_money, &programs)
-        .map_err(|e| ApiError::from_domain(e, &["reinvestment.programs"]))?;
+    let payments: Vec<Money> = dated.iter().map(|(_, _, m)| m.clone()).collect();
+    let weights_in: Vec<Decimal> = programs.iter().map(|p| p.weight).collect();
+    let reinvested = reinvest(&payments, share, &weights_in)
+        .map_err(|e| ApiError::from_domain(e, &["reinvestment"]))?;
+    let dates: Vec<NaiveDate> = dated.iter().map(|(_, date, _)| *date).collect();
+    let mut present_values = Vec::with_capacity(discountings.len());
+    if let Some((_, Some(valuation_date))) = valuation {
+        for (rate, discounting) in &discountings {
+            let values = programme_present_values(&reinvested, &dates, valuation_date, discounting)
+                .map_err(|e| ApiError::from_domain(e, &["valuation"]))?;
+            present_values.push((rate.clone(), values));
+        }
+    }
 
     let mut installments = Vec::with_capacity(dated.len());
     let mut cumulative = vec![Decimal::ZERO; programs.len()];
-    for (k, (number, date, payment)) in dated.iter().enumerate() {
+    for ((number, date, payment), row) in dated.iter().zip(&reinvested.instalments) {
         let mut amounts = Vec::with_capacity(programs.len());
         for (j, program) in programs.iter().enumerate() {
-            let part = &parts[k][j];
+            let part = &row.programmes[j];
             cumulative[j] = cumulative[j]
                 .checked_add(part.amount)
                 .ok_or_else(|| overflow("reinvestment"))?;
@@ -165,7 +139,7 @@ pub fn run(
             number: *number,
             due_date: Some(convert::date_to_pb(*date)),
             payment: Some(convert::money_to_pb(payment)),
-            fund_amount: Some(convert::money_to_pb(&fund_money[k])),
+            fund_amount: Some(convert::money_to_pb(&row.fund)),
             programs: amounts,
         });
     }
@@ -174,32 +148,17 @@ pub fn run(
     let weight_sum: BigInt = weights.iter().sum();
     let mut totals_pb = Vec::with_capacity(programs.len());
     for (j, program) in programs.iter().enumerate() {
-        let mut present_values = Vec::new();
-        if let Some((_, Some(valuation_date))) = valuation {
-            let flows: Vec<CashFlow> = dated
-                .iter()
-                .enumerate()
-                .map(|(k, (_, date, _))| CashFlow {
-                    date: *date,
-                    amount: parts[k][j].amount,
-                })
-                .collect();
-            for (rate, discounting) in &discountings {
-                let pv = present_value(&flows, valuation_date, discounting)
+        let mut pvs = Vec::with_capacity(present_values.len());
+        for (rate, values) in &present_values {
+            let value = values[j].value;
+            let rounded =
+                round_to_minor_units(currency, value, RoundingMode::HalfEven, "present value")
                     .map_err(|e| ApiError::from_domain(e, &["valuation"]))?;
-                let rounded = round_to_minor_units(
-                    currency,
-                    pv.value,
-                    RoundingMode::HalfEven,
-                    "present value",
-                )
-                .map_err(|e| ApiError::from_domain(e, &["valuation"]))?;
-                present_values.push(pb::ProgramPresentValue {
-                    discount_rate: rate.clone(),
-                    present_value: Some(convert::money_to_pb(&rounded)),
-                    present_value_exact: pv.value.normalize().to_string(),
-                });
-            }
+            pvs.push(pb::ProgramPresentValue {
+                discount_rate: rate.clone(),
+                present_value: Some(convert::money_to_pb(&rounded)),
+                present_value_exact: value.normalize().to_string(),
+            });
         }
         let weight_share = Share::of(&weights[j], &weight_sum)
             .map_err(|e| ApiError::from_domain(e, &["reinvestment.programs"]))?
@@ -208,66 +167,15 @@ pub fn run(
         totals_pb.push(pb::ProgramTotal {
             name: program.name.clone(),
             weight_share,
-            total: Some(convert::money_to_pb(&totals[j])),
-            present_values,
+            total: Some(convert::money_to_pb(&reinvested.programme_totals[j])),
+            present_values: pvs,
         });
     }
-    let fund_total = funds
-        .iter()
-        .try_fold(Decimal::ZERO, |acc, f| acc.checked_add(*f))
-        .ok_or_else(|| overflow("reinvestment"))?;
     Ok(pb::ReinvestmentSchedule {
         fund_share: share.normalize().to_string(),
         installments,
-        fund_total: Some(convert::money_to_pb(&Money {
-            currency,
-            amount: fund_total,
-        })),
+        fund_total: Some(convert::money_to_pb(&reinvested.fund_total)),
         programs: totals_pb,
         allocation_method: ALLOCATION_METHOD.into(),
     })
-}
-
-/// The division of each instalment's fund amount among the programmes.
-struct FundAllocation {
-    /// parts[k][j]: programme j's part of instalment k.
-    parts: Vec<Vec<Money>>,
-    /// Per programme, the sum of its parts.
-    totals: Vec<Money>,
-}
-
-/// INTERIM until work-f's domain reinvestment allocator lands: each
-/// instalment divided on its own by the existing largest-remainder
-/// allocation (exact per instalment; the running totals are not yet held to
-/// one minor unit of the weighted share).
-fn allocate_fund(
-    funds: &[Money],
-    programs: &[ProgramWeight],
-) -> Result<FundAllocation, crate::domain::error::DomainError> {
-    let weights = common_scale_integers(programs.iter().map(|p| p.weight));
-    let mut parts = Vec::with_capacity(funds.len());
-    let mut totals: Vec<BigInt> = vec![BigInt::from(0); programs.len()];
-    let currency = funds.first().map(|f| f.currency);
-    for fund in funds {
-        let minor = fund
-            .to_minor_units()
-            .ok_or(crate::domain::error::DomainError::Overflow {
-                quantity: "fund amount",
-            })?;
-        let split = largest_remainder(&minor, &weights);
-        let mut row = Vec::with_capacity(split.len());
-        for (j, part) in split.iter().enumerate() {
-            totals[j] += part;
-            row.push(Money::from_minor_units(fund.currency, part, "fund part")?);
-        }
-        parts.push(row);
-    }
-    let totals = match currency {
-        Some(currency) => totals
-            .iter()
-            .map(|t| Money::from_minor_units(currency, t, "programme total"))
-            .collect::<Result<_, _>>()?,
-        None => vec![],
-    };
-    Ok(FundAllocation { parts, totals })
 }
