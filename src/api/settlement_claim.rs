@@ -174,17 +174,16 @@ pub(crate) fn run_claim(
     Ok(ClaimOutcome {
         conversions,
         currency_code,
-        total: Money {
-            currency,
-            amount: total,
-        },
-        offsets: Money {
-            currency,
-            amount: offsets,
-        },
-        net: Money {
-            currency,
-            amount: net,
-        },
+        total: in_minor_units(currency, total),
+        offsets: in_minor_units(currency, offsets),
+        net: in_minor_units(currency, net),
     })
+}
+
+/// An amount with exactly the currency's minor units as decimals, as
+/// responses print money (the sums here are exact in minor units already).
+fn in_minor_units(currency: crate::domain::currency::Currency, amount: Decimal) -> Money {
+    let mut amount = amount;
+    amount.rescale(currency.minor_units);
+    Money { currency, amount }
 }
