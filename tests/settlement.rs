@@ -164,6 +164,7 @@ async fn dprk_2014_by_id() {
     assert_eq!(conversion.steps[0].factor, "0.6");
     assert_eq!(amount(&conversion.result), "10960000000.00");
     assert_eq!(amount(&r.claim), "10960000000.00");
+    assert_eq!(r.offsets, Some(money("USD", "0.00")));
     // The split: 90% written off.
     let split = r.split.as_ref().unwrap();
     assert_eq!(amount(&split.written_off), "9864000000.00");
@@ -303,6 +304,8 @@ async fn cuba_2014_by_id() {
         amount(&r.split.as_ref().unwrap().remaining),
         "3520000000.00"
     );
+    // Money is printed with the currency's minor units, as everywhere.
+    assert_eq!(r.claim, Some(money("USD", "35200000000.00")));
 }
 
 /// Every settlement of the library runs by id, and the library lists at
