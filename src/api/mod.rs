@@ -16,6 +16,7 @@ pub mod schedule;
 pub mod solve;
 pub mod split;
 pub mod valuation;
+pub mod warnings;
 pub mod zero_curve;
 
 pub use reconciliation_service::ReconciliationApi;

@@ -4,7 +4,7 @@ use tonic::{Request, Response, Status};
 
 use super::error::ApiError;
 use super::pb::debtcalc::v1 as pb;
-use super::{schedule, solve, split, valuation};
+use super::{schedule, solve, split, valuation, warnings};
 use crate::domain::error::DomainError;
 use crate::domain::schedule::{build_schedule, first_accrual_start};
 use crate::domain::solver::solve_terms;
@@ -48,7 +48,9 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
     ) -> Result<Response<pb::BuildScheduleResponse>, Status> {
         let input = schedule::parse_request(request.get_ref())?;
         let result = build_schedule(&input.principal, &input.terms).map_err(loan_error)?;
-        Ok(Response::new(schedule::render_response(&input, &result)))
+        let mut response = schedule::render_response(&input, &result);
+        response.warnings = warnings::build_schedule(request.get_ref());
+        Ok(Response::new(response))
     }
 
     async fn value_restructuring(
@@ -57,9 +59,9 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
     ) -> Result<Response<pb::ValueRestructuringResponse>, Status> {
         let input = valuation::parse_restructuring(request.get_ref())?;
         let result = value_restructuring(&input).map_err(valuation::valuation_error)?;
-        Ok(Response::new(valuation::render_restructuring(
-            &input, &result,
-        )?))
+        let mut response = valuation::render_restructuring(&input, &result)?;
+        response.warnings = warnings::value_restructuring(request.get_ref(), &input);
+        Ok(Response::new(response))
     }
 
     async fn assess_concessionality(
@@ -85,11 +87,9 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
             input.basis,
         )
         .map_err(to_status)?;
-        Ok(Response::new(valuation::render_concessionality(
-            &input,
-            valuation_date,
-            &result,
-        )?))
+        let mut response = valuation::render_concessionality(&input, valuation_date, &result)?;
+        response.warnings = warnings::assess_concessionality(request.get_ref());
+        Ok(Response::new(response))
     }
 
     async fn solve_terms(
@@ -103,7 +103,9 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
                 &["old_claim", "terms", "target_reduction", "discounting"],
             )
         })?;
-        Ok(Response::new(solve::render_solve(&input, &outcome)?))
+        let mut response = solve::render_solve(&input, &outcome)?;
+        response.warnings = warnings::solve_terms(request.get_ref(), &input.input);
+        Ok(Response::new(response))
     }
 
     async fn list_term_presets(
