@@ -682,3 +682,124 @@ async fn sections_out_of_place_are_refused() {
         .unwrap_err();
     assert_eq!(violation_fields(&status), ["claim.offsets"]);
 }
+
+fn warnings_of(r: &pb::AnalyzeSettlementResponse) -> Vec<(String, String)> {
+    r.warnings
+        .iter()
+        .map(|w| (w.code.clone(), w.field.clone()))
+        .collect()
+}
+
+/// The settlement's warnings: the steps' warnings at the settlement's field
+/// paths, each once, and the claim date outside a basis's validity; none
+/// for a request without their cause.
+#[tokio::test]
+async fn warnings_at_settlement_fields() {
+    let server = TestServer::start().await;
+    let mut client = server.settlement().await;
+    let dprk = client
+        .analyze_settlement(by_id("dprk-2014"))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(dprk.warnings.is_empty(), "{:?}", dprk.warnings);
+
+    // A discount rate of "5" meant as 5%.
+    let r = client
+        .analyze_settlement(pb::AnalyzeSettlementRequest {
+            valuation: Some(pb::SettlementValuation {
+                discount_rates: vec!["0.05".into(), "5".into()],
+                ..Default::default()
+            }),
+            ..by_id("dprk-2014")
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        warnings_of(&r),
+        [(
+            "RATE_ABOVE_ONE".into(),
+            "valuation.discount_rates[1]".into()
+        )]
+    );
+
+    // A loan rate of "3": read by the schedule, each valuation and each
+    // convention, warned once at the repayment's field.
+    let base = client
+        .get_settlement(pb::GetSettlementRequest {
+            id: "dprk-2014".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .settlement
+        .unwrap()
+        .request
+        .unwrap();
+    let mut high_rate = base.clone();
+    if let Some(pb::settlement_repayment::Terms::LoanTerms(terms)) =
+        high_rate.repayment.as_mut().unwrap().terms.as_mut()
+    {
+        terms.annual_rate = "3".into();
+    }
+    let r = client
+        .analyze_settlement(high_rate)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        warnings_of(&r),
+        [(
+            "RATE_ABOVE_ONE".into(),
+            "repayment.loan_terms.annual_rate".into()
+        )]
+    );
+
+    // A valuation date after the last instalment.
+    let mut late = base.clone();
+    late.valuation.as_mut().unwrap().valuation_date =
+        Some(debtcalc::api::pb::google::r#type::Date {
+            year: 2040,
+            month: 1,
+            day: 1,
+        });
+    let r = client.analyze_settlement(late).await.unwrap().into_inner();
+    assert!(warnings_of(&r)
+        .iter()
+        .all(|(code, field)| code == "VALUATION_DATE_AFTER_LAST_FLOW"
+            && field == "valuation.valuation_date"));
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+
+    // A claim dated 1985 converted by the 1961-1971 Gosbank rate; and the
+    // same basis on a date it covers warns of nothing.
+    let mut dated = base;
+    let claim = dated.claim.as_mut().unwrap();
+    claim.parts[0].conversion = Some(pb::Conversion {
+        method: Some(pb::conversion::Method::BasisId("gosbank-1961-1971".into())),
+    });
+    claim.claim_date = Some(debtcalc::api::pb::google::r#type::Date {
+        year: 1985,
+        month: 6,
+        day: 30,
+    });
+    let r = client
+        .analyze_settlement(dated.clone())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        warnings_of(&r),
+        [(
+            "CONVERSION_BASIS_NOT_VALID_ON_CLAIM_DATE".into(),
+            "claim.parts[0].conversion.basis_id".into()
+        )]
+    );
+    dated.claim.as_mut().unwrap().claim_date = Some(debtcalc::api::pb::google::r#type::Date {
+        year: 1970,
+        month: 6,
+        day: 30,
+    });
+    let r = client.analyze_settlement(dated).await.unwrap().into_inner();
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+}

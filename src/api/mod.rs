@@ -22,6 +22,7 @@ pub mod settlement_step;
 pub mod solve;
 pub mod split;
 pub mod valuation;
+pub mod warnings;
 pub mod zero_curve;
 
 pub use reconciliation_service::ReconciliationApi;

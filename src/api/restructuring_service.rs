@@ -4,7 +4,7 @@ use tonic::{Request, Response, Status};
 
 use super::error::ApiError;
 use super::pb::debtcalc::v1 as pb;
-use super::{schedule, solve, split, valuation};
+use super::{schedule, solve, split, valuation, warnings};
 use crate::domain::error::DomainError;
 use crate::domain::schedule::{build_schedule, first_accrual_start};
 use crate::domain::solver::solve_terms;
@@ -39,7 +39,9 @@ pub(crate) fn build_schedule_response(
 ) -> Result<pb::BuildScheduleResponse, ApiError> {
     let input = schedule::parse_request(request)?;
     let result = build_schedule(&input.principal, &input.terms).map_err(loan_error)?;
-    Ok(schedule::render_response(&input, &result))
+    let mut response = schedule::render_response(&input, &result);
+    response.warnings = warnings::build_schedule(request);
+    Ok(response)
 }
 
 /// ValueRestructuring: parse, compute, render (shared with
@@ -49,7 +51,9 @@ pub(crate) fn value_restructuring_response(
 ) -> Result<pb::ValueRestructuringResponse, ApiError> {
     let input = valuation::parse_restructuring(request)?;
     let result = value_restructuring(&input).map_err(valuation::valuation_error)?;
-    valuation::render_restructuring(&input, &result)
+    let mut response = valuation::render_restructuring(&input, &result)?;
+    response.warnings = warnings::value_restructuring(request, &input);
+    Ok(response)
 }
 
 /// AssessConcessionality: parse, compute, render (shared with
@@ -76,7 +80,9 @@ pub(crate) fn assess_concessionality_response(
         input.basis,
     )
     .map_err(to_status)?;
-    valuation::render_concessionality(&input, valuation_date, &result)
+    let mut response = valuation::render_concessionality(&input, valuation_date, &result)?;
+    response.warnings = warnings::assess_concessionality(request);
+    Ok(response)
 }
 
 /// Implements the generated service trait over the domain functions.
@@ -128,7 +134,9 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
                 &["old_claim", "terms", "target_reduction", "discounting"],
             )
         })?;
-        Ok(Response::new(solve::render_solve(&input, &outcome)?))
+        let mut response = solve::render_solve(&input, &outcome)?;
+        response.warnings = warnings::solve_terms(request.get_ref(), &input.input);
+        Ok(Response::new(response))
     }
 
     async fn list_term_presets(

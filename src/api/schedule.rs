@@ -46,6 +46,7 @@ pub fn render_response(input: &ScheduleInput, schedule: &Schedule) -> pb::BuildS
         )),
         resolved_terms: Some(loan_terms::to_pb(&input.terms, accrual_start)),
         conventions: Some(conventions()),
+        warnings: Vec::new(), // filled in by the handler (api::warnings)
     }
 }
 

@@ -19,8 +19,8 @@ use super::restructuring_service::{
 use super::settlement_claim::run_claim;
 use super::settlement_reinvestment;
 pub use super::settlement_step::Context;
-use super::settlement_step::{invalid, remap, response_money};
-use super::{loan_terms, preset};
+use super::settlement_step::{invalid, lift_warnings, remap, response_money};
+use super::{loan_terms, preset, warnings};
 use crate::domain::schedule::first_accrual_start;
 
 /// The most discount rates one settlement may be valued at.
@@ -114,6 +114,33 @@ fn run_repayment(
     }
 }
 
+/// The claim's own warnings: a named conversion basis whose validity dates
+/// do not include claim.claim_date.
+fn claim_warnings(claim: &pb::SettlementClaim, ctx: &Context) -> Vec<pb::Warning> {
+    let Some(date) = claim
+        .claim_date
+        .as_ref()
+        .and_then(|d| NaiveDate::from_ymd_opt(d.year, d.month as u32, d.day as u32))
+    else {
+        return vec![];
+    };
+    claim
+        .parts
+        .iter()
+        .enumerate()
+        .filter_map(
+            |(i, part)| match part.conversion.as_ref()?.method.as_ref()? {
+                pb::conversion::Method::BasisId(id) => warnings::basis_not_valid_on_claim_date(
+                    &format!("claim.parts[{i}].conversion.basis_id"),
+                    ctx.data.basis(id)?,
+                    date,
+                ),
+                pb::conversion::Method::Rate(_) => None,
+            },
+        )
+        .collect()
+}
+
 /// Runs every step the request describes.
 pub fn analyze(
     request: &pb::AnalyzeSettlementRequest,
@@ -124,6 +151,7 @@ pub fn analyze(
         return Err(invalid("claim", "MISSING_FIELD", "is required"));
     };
     let claim = run_claim(claim_section, ctx)?;
+    let mut warnings = claim_warnings(claim_section, ctx);
     let net_pb = convert::money_to_pb(&claim.net);
 
     // The valuation section, read first: a preset schedule may start at
@@ -285,13 +313,15 @@ pub fn analyze(
             principal: remaining.clone(),
             terms: Some(repayment.terms.clone()),
         };
-        let schedule = build_schedule_response(&schedule_request).map_err(|e| {
-            remap(
-                e,
-                &terms_rules(repayment.terms_field),
-                repayment.terms_field,
-            )
-        })?;
+        let schedule_rules = terms_rules(repayment.terms_field);
+        let schedule = build_schedule_response(&schedule_request)
+            .map_err(|e| remap(e, &schedule_rules, repayment.terms_field))?;
+        lift_warnings(
+            &mut warnings,
+            &schedule.warnings,
+            &schedule_rules,
+            repayment.terms_field,
+        );
         if valuation_date.is_none() {
             valuation_date_source = "REPAYMENT_ACCRUAL_START";
             valuation_date = schedule
@@ -325,20 +355,18 @@ pub fn analyze(
                     }),
                 };
                 let rate_field = format!("valuation.discount_rates[{i}]");
-                let valued = value_restructuring_response(&value_request).map_err(|e| {
-                    remap(
-                        e,
-                        &[
-                            ("discounting.flat_rate", rate_field.as_str()),
-                            ("discounting", "valuation"),
-                            ("valuation_date", "valuation.valuation_date"),
-                            ("new_debt.loan.terms", repayment.terms_field),
-                            ("new_debt.loan.principal", "write_off"),
-                            ("old_claim", "claim"),
-                        ],
-                        "valuation",
-                    )
-                })?;
+                let rules = [
+                    ("discounting.flat_rate", rate_field.as_str()),
+                    ("discounting", "valuation"),
+                    ("valuation_date", "valuation.valuation_date"),
+                    ("new_debt.loan.terms", repayment.terms_field),
+                    ("new_debt.loan.principal", "write_off"),
+                    ("new_debt", repayment.terms_field),
+                    ("old_claim", "claim"),
+                ];
+                let valued = value_restructuring_response(&value_request)
+                    .map_err(|e| remap(e, &rules, "valuation"))?;
+                lift_warnings(&mut warnings, &valued.warnings, &rules, "valuation");
                 rates.push(pb::RateValuation {
                     discount_rate: rate.clone(),
                     valuation: Some(valued),
@@ -356,18 +384,15 @@ pub fn analyze(
                 ..Default::default()
             };
             let field = format!("concessionality_conventions[{i}]");
-            let assessed = assess_concessionality_response(&assess_request).map_err(|e| {
-                remap(
-                    e,
-                    &[
-                        ("convention", field.as_str()),
-                        ("terms", repayment.terms_field),
-                        ("principal", "write_off"),
-                        ("time_basis", "valuation.time_basis"),
-                    ],
-                    &field,
-                )
-            })?;
+            let rules = [
+                ("convention", field.as_str()),
+                ("terms", repayment.terms_field),
+                ("principal", "write_off"),
+                ("time_basis", "valuation.time_basis"),
+            ];
+            let assessed = assess_concessionality_response(&assess_request)
+                .map_err(|e| remap(e, &rules, &field))?;
+            lift_warnings(&mut warnings, &assessed.warnings, &rules, &field);
             response.concessionality.push(assessed);
         }
 
@@ -438,6 +463,7 @@ pub fn analyze(
         response.reconciliation = Some(reconciled);
     }
 
+    response.warnings = warnings;
     response.conventions = Some(pb::SettlementConventions {
         claim: "SUM_OF_CONVERTED_PARTS_LESS_OFFSETS".into(),
         old_claim: "SETTLEMENT_CLAIM_DUE_AT_VALUATION_DATE".into(),

@@ -19,19 +19,7 @@ pub struct Context<'a> {
 /// that prefix with `to`; a field no rule matches is reported at
 /// `fallback`.
 pub(crate) fn remap(error: ApiError, rules: &[(&str, &str)], fallback: &str) -> ApiError {
-    let map = |field: &str| -> String {
-        for (from, to) in rules {
-            if field == *from {
-                return to.to_string();
-            }
-            if let Some(rest) = field.strip_prefix(from) {
-                if rest.starts_with('.') || rest.starts_with('[') {
-                    return format!("{to}{rest}");
-                }
-            }
-        }
-        fallback.to_string()
-    };
+    let map = |field: &str| map_field(field, rules, fallback);
     match error {
         ApiError::InvalidArgument(violations) => ApiError::InvalidArgument(
             violations
@@ -52,6 +40,44 @@ pub(crate) fn remap(error: ApiError, rules: &[(&str, &str)], fallback: &str) -> 
             fields: fields.iter().map(|f| map(f)).collect(),
         },
         other => other,
+    }
+}
+
+/// A step's field path at the settlement request's (see [`remap`]).
+pub(crate) fn map_field(field: &str, rules: &[(&str, &str)], fallback: &str) -> String {
+    for (from, to) in rules {
+        if field == *from {
+            return to.to_string();
+        }
+        if let Some(rest) = field.strip_prefix(from) {
+            if rest.starts_with('.') || rest.starts_with('[') {
+                return format!("{to}{rest}");
+            }
+        }
+    }
+    fallback.to_string()
+}
+
+/// A step's warnings at the settlement request's field paths, added to
+/// `out` unless the same code already warns about the same field (the
+/// repayment's rate warns once, not once per step that reads it).
+pub(crate) fn lift_warnings(
+    out: &mut Vec<pb::Warning>,
+    warnings: &[pb::Warning],
+    rules: &[(&str, &str)],
+    fallback: &str,
+) {
+    for warning in warnings {
+        let lifted = pb::Warning {
+            field: map_field(&warning.field, rules, fallback),
+            ..warning.clone()
+        };
+        if !out
+            .iter()
+            .any(|w| w.code == lifted.code && w.field == lifted.field)
+        {
+            out.push(lifted);
+        }
     }
 }
 

@@ -298,6 +298,7 @@ pub fn render_solve(
         discounting: Some(valuation::discounting_to_pb(&input.discounting)),
         compounding_source: request.compounding_source as i32,
         preset: request.preset.map(preset_to_pb),
+        warnings: Vec::new(), // filled in by the handler (api::warnings)
         write_off_base: Some(write_off_base_to_pb(
             outcome.new_principal.currency,
             &outcome.write_off_base,
