@@ -48,6 +48,7 @@ fn dprk_terms() -> LoanTerms {
         day_count: DayCount::Periodic,
         end_of_month: false,
         rounding: RoundingMode::HalfEven,
+        business_days: Default::default(),
     }
 }
 

@@ -61,6 +61,63 @@ async fn dprk_forty_equal_semi_annual_instalments() {
     assert_eq!(conventions.business_day_adjustment, "UNADJUSTED");
     assert_eq!(conventions.principal_residue, "LAST_INSTALLMENT");
     assert_eq!(conventions.max_periods, 1200);
+    assert_eq!(
+        conventions.irregular_periods,
+        "PRORATED_AGAINST_NOTIONAL_REGULAR_PERIODS"
+    );
+}
+
+/// A short first period under the periodic day count is prorated (issue 9,
+/// finding 4), and the level payment is solved on the prorated fraction, so
+/// the payments stay level (within the last instalment's rounding residue);
+/// before finding 3 was fixed on top of finding 4, nine payments were
+/// 117,230.51 and the last 84,575.11.
+#[tokio::test]
+async fn a_level_payment_after_a_short_first_period_stays_level() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let mut terms = semi_annual(date(2025, 7, 15), 10);
+    terms.accrual_start_date = date(2025, 6, 15);
+    terms.set_amortization(pb::Amortization::LevelPayment);
+    terms.annual_rate = "0.06".into();
+    let response = client
+        .build_schedule(pb::BuildScheduleRequest {
+            principal: Some(money("USD", "1000000")),
+            terms: Some(terms.clone()),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let payments: Vec<_> = response
+        .installments
+        .iter()
+        .map(|i| i.payment.clone().unwrap().amount)
+        .collect();
+    assert!(
+        payments[..9].iter().all(|p| *p == payments[0]),
+        "{payments:?}"
+    );
+    let gap = (payments[9].parse::<f64>().unwrap() - payments[0].parse::<f64>().unwrap()).abs();
+    assert!(gap <= 0.10, "{payments:?}");
+    let conventions = response.conventions.unwrap();
+    assert_eq!(
+        conventions.irregular_periods,
+        "PRORATED_AGAINST_NOTIONAL_REGULAR_PERIODS"
+    );
+
+    terms.set_day_count(pb::DayCount::Act360);
+    let response = client
+        .build_schedule(pb::BuildScheduleRequest {
+            principal: Some(money("USD", "1000000")),
+            terms: Some(terms),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        response.conventions.unwrap().irregular_periods,
+        "DAY_COUNT_OF_ITS_DATES"
+    );
 }
 
 #[tokio::test]

@@ -76,10 +76,14 @@ async fn a_loan_at_the_discount_rate_exchanged_for_itself_loses_nothing() {
     assert_eq!(response.nominal_haircut, "0");
     assert_eq!(response.grant_element_at_discount_rate, "0");
     let conventions = response.conventions.unwrap();
-    assert_eq!(
-        conventions.face_value,
-        "OUTSTANDING_PRINCIPAL_PLUS_PAST_DUE_PRINCIPAL_AND_INTEREST"
+    let rule = conventions.face_value;
+    assert!(
+        rule.starts_with(
+            "OUTSTANDING_PRINCIPAL_PLUS_PAST_DUE_PRINCIPAL_AND_INTEREST_PLUS_ACCRUED_INTEREST:"
+        ),
+        "{rule}"
     );
+    assert!(rule.contains("none for cash flows"), "{rule}");
 }
 
 #[tokio::test]
@@ -269,4 +273,179 @@ async fn past_due_interest_is_given_one_way_only() {
     let response = client.value_restructuring(fine).await.unwrap().into_inner();
     let old = response.old_claim.unwrap();
     assert_eq!(old.face_value, Some(money("USD", "1001000.00")));
+}
+
+/// A 5% bullet loan of 1,000,000 accruing from 2024-01-15, interest paid
+/// each 15 January from 2025, repaid on 2027-01-15, on `day_count`.
+fn bullet_loan(day_count: pb::DayCount) -> Option<pb::DebtStream> {
+    Some(pb::DebtStream {
+        stream: Some(Stream::Loan(pb::LoanStream {
+            principal: Some(money("USD", "1000000")),
+            terms: Some(pb::LoanTerms {
+                first_payment_date: date(2025, 1, 15),
+                frequency: pb::Frequency::Annual as i32,
+                installment_count: 3,
+                amortization: pb::Amortization::Bullet as i32,
+                annual_rate: "0.05".into(),
+                day_count: day_count as i32,
+                ..Default::default()
+            }),
+        })),
+    })
+}
+
+/// Issue 9, finding 1 between payment dates: the loan exchanged for itself
+/// mid-period (2024-07-15), valued at its own rate. Before the fix the face
+/// left out the interest accrued since 2024-01-15 while the present value
+/// (1,000,000 x sqrt(1.05) on the month-count time basis) includes the
+/// whole coming coupon, so CT and the grant element read
+/// 1 - sqrt(1.05) = -0.02469507659595983832 (checked on the old code). The
+/// expected shares are 1 - sqrt(1.05) x 1,000,000 / face, computed with
+/// Python decimal at 60 digits. They are not 0: annual-effective
+/// discounting compounds over the part period ((1.05)^0.5 = 1.0246951
+/// against the linear accrual 1.025), as a bond's dirty price at a yield
+/// equal to its coupon exceeds par plus accrued. On a due date both are
+/// exactly 0.
+#[tokio::test]
+async fn accrued_interest_is_part_of_the_face_between_payment_dates() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let request = |day_count, valuation_date| pb::ValueRestructuringRequest {
+        old_claim: bullet_loan(day_count),
+        past_due_interest: None,
+        new_debt: bullet_loan(day_count),
+        valuation_date,
+        discounting: flat("0.05"),
+    };
+    // 30/360: 180/360 of the 50,000 coupon. The periodic count prorates the
+    // part period as ACT/ACT ICMA does: 182 of the 366 days of the regular
+    // period 2024-01-15..2025-01-15, 24,863.39.
+    for (day_count, accrued, face, share) in [
+        (
+            pb::DayCount::Thirty360,
+            "25000.00",
+            "1025000.00",
+            "0.00029748624784406017",
+        ),
+        (
+            pb::DayCount::Periodic,
+            "24863.39",
+            "1024863.39",
+            "0.00016423008732916265",
+        ),
+    ] {
+        let response = client
+            .value_restructuring(request(day_count, date(2024, 7, 15)))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(response.sz_haircut, "0");
+        assert_eq!(response.nominal_haircut, "0");
+        assert_eq!(response.ct_haircut, share, "{day_count:?}");
+        assert_eq!(response.grant_element_at_discount_rate, share);
+        for stream in [response.old_claim.unwrap(), response.new_debt.unwrap()] {
+            assert_eq!(stream.face_value, Some(money("USD", face)));
+            assert_eq!(stream.present_value, Some(money("USD", "1024695.08")));
+            let parts = stream.face_components.unwrap();
+            assert_eq!(
+                parts.outstanding_principal,
+                Some(money("USD", "1000000.00"))
+            );
+            assert_eq!(parts.accrued_interest, Some(money("USD", accrued)));
+            assert_eq!(parts.past_due_interest, Some(money("USD", "0.00")));
+        }
+
+        // On a due date the coupon is past due, nothing accrued: exactly 0.
+        let response = client
+            .value_restructuring(request(day_count, date(2025, 1, 15)))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(response.sz_haircut, "0");
+        assert_eq!(response.ct_haircut, "0");
+        assert_eq!(response.grant_element_at_discount_rate, "0");
+        let parts = response.old_claim.unwrap().face_components.unwrap();
+        assert_eq!(parts.accrued_interest, Some(money("USD", "0.00")));
+        assert_eq!(parts.past_due_interest, Some(money("USD", "50000.00")));
+    }
+}
+
+/// Issue 9, finding 2 with a negative rate: a loan of 1,000,000 at -90%,
+/// equal principal in four annual instalments from 2019-01-15, all due by
+/// 2024-01-15. Its interest (-900,000, -675,000, -450,000, -225,000) counts
+/// with its sign, so the face is 1,000,000 - 2,250,000 = -1,250,000: no
+/// haircut divides by it. Before the fix the error was INVALID_INPUT on
+/// old_claim, new_debt and discounting alike ("old face value must be
+/// positive for a haircut", checked on the old code); now it is one
+/// violation on the stream's own field, its parts in the message.
+#[tokio::test]
+async fn a_non_positive_face_is_refused_on_its_stream() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let mut loan = past_due_loan();
+    if let Some(Stream::Loan(l)) = loan.as_mut().and_then(|s| s.stream.as_mut()) {
+        l.terms.as_mut().unwrap().annual_rate = "-0.9".into();
+    }
+    let due_now = Some(pb::DebtStream {
+        stream: Some(Stream::DueAtValuation(money("USD", "500000"))),
+    });
+    for (old_claim, new_debt, field) in [
+        (loan.clone(), due_now.clone(), "old_claim.loan"),
+        (due_now, loan, "new_debt.loan"),
+    ] {
+        let status = client
+            .value_restructuring(pb::ValueRestructuringRequest {
+                old_claim,
+                past_due_interest: None,
+                new_debt,
+                valuation_date: date(2024, 1, 15),
+                discounting: flat("0.08"),
+            })
+            .await
+            .expect_err("no face");
+        assert_eq!(status.code(), Code::InvalidArgument);
+        assert_eq!(violation_fields(&status), [field]);
+        assert_eq!(error_reason(&status), "NON_POSITIVE_FACE_VALUE");
+        for part in [
+            "-1250000.00",
+            "outstanding principal 0.00",
+            "past-due principal 1000000.00",
+            "past-due interest -2250000.00",
+            "accrued interest 0.00",
+        ] {
+            assert!(status.message().contains(part), "{}", status.message());
+        }
+    }
+}
+
+/// Next to finding 2: a positive face but a non-positive present value (a
+/// bullet loan of 1,000,000 at -50%: four payments of -500,000, the last
+/// +500,000) has no Sturzenegger-Zettelmeyer haircut. Before, the error was
+/// repeated on old_claim, new_debt and discounting (checked on the old
+/// code); the new debt plays no part in it.
+#[tokio::test]
+async fn a_non_positive_old_present_value_names_the_old_claim_and_discounting() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let mut loan = past_due_loan();
+    if let Some(Stream::Loan(l)) = loan.as_mut().and_then(|s| s.stream.as_mut()) {
+        let terms = l.terms.as_mut().unwrap();
+        terms.first_payment_date = date(2025, 1, 15);
+        terms.amortization = pb::Amortization::Bullet as i32;
+        terms.annual_rate = "-0.5".into();
+    }
+    let status = client
+        .value_restructuring(pb::ValueRestructuringRequest {
+            old_claim: loan,
+            past_due_interest: None,
+            new_debt: Some(pb::DebtStream {
+                stream: Some(Stream::DueAtValuation(money("USD", "500000"))),
+            }),
+            valuation_date: date(2024, 1, 15),
+            discounting: flat("0.08"),
+        })
+        .await
+        .expect_err("no SZ haircut");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert_eq!(violation_fields(&status), ["old_claim", "discounting"]);
 }

@@ -337,6 +337,49 @@ async fn build_schedule_and_concessionality_rates() {
         .into_inner();
     assert_eq!(codes(&response.warnings), []);
 
+    // A floating rate: each fixing and the margin.
+    let mut floating = terms("");
+    floating.floating_rate = Some(pb::FloatingRate {
+        fixings: vec![
+            pb::Fixing {
+                date: date(2025, 1, 1),
+                rate: "0.0431".into(),
+            },
+            pb::Fixing {
+                date: date(2028, 1, 1),
+                rate: "4.5".into(),
+            },
+        ],
+        margin: "1.25".into(),
+    });
+    let response = client
+        .build_schedule(pb::BuildScheduleRequest {
+            principal: Some(money("USD", "1000000")),
+            terms: Some(floating.clone()),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        codes(&response.warnings),
+        [
+            ("RATE_ABOVE_ONE", "terms.floating_rate.fixings[1].rate"),
+            ("RATE_ABOVE_ONE", "terms.floating_rate.margin"),
+        ]
+    );
+    let fixed = floating.floating_rate.as_mut().unwrap();
+    fixed.fixings[1].rate = "0.045".into();
+    fixed.margin = "0.0125".into();
+    let response = client
+        .build_schedule(pb::BuildScheduleRequest {
+            principal: Some(money("USD", "1000000")),
+            terms: Some(floating),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(codes(&response.warnings), []);
+
     let assess = |rate: &str, discount: &str| pb::AssessConcessionalityRequest {
         principal: Some(money("USD", "930000000")),
         terms_in_years: Some(pb::TermsInYears {

@@ -219,6 +219,7 @@ fn terms_in_years(
         day_count: DayCount::Periodic,
         end_of_month,
         rounding: RoundingMode::HalfEven,
+        business_days: Default::default(),
     };
     Some((
         terms,

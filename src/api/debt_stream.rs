@@ -10,11 +10,18 @@ use super::error::Violations;
 use super::loan_terms;
 use super::pb::debtcalc::v1 as pb;
 use crate::domain::currency::Currency;
+use crate::domain::money::{round_to_minor_units, Money};
+use crate::domain::rounding::RoundingMode;
 use crate::domain::schedule::MAX_PERIODS;
-use crate::domain::valuation::{DebtStream, FlowKind, KindedFlow};
+use crate::domain::valuation::{DebtStream, FaceComponents, FlowKind, KindedFlow};
 
-/// What a face value is (echoed in the conventions of ValueRestructuring).
-pub const FACE_VALUE: &str = "OUTSTANDING_PRINCIPAL_PLUS_PAST_DUE_PRINCIPAL_AND_INTEREST";
+/// What a face value is (echoed in the conventions of ValueRestructuring
+/// and SolveTerms; see [`crate::domain::valuation::FaceComponents`]).
+pub const FACE_VALUE: &str =
+    "OUTSTANDING_PRINCIPAL_PLUS_PAST_DUE_PRINCIPAL_AND_INTEREST_PLUS_ACCRUED_INTEREST: accrued \
+     interest of a loan or preset from the running period's accrual start to the valuation \
+     date, on the schedule's day count, rounded to the minor unit; none for cash flows, which \
+     carry no accrual information; negative interest counts with its sign";
 
 /// A stream with the field paths its checks across fields need.
 pub struct ParsedStream {
@@ -200,18 +207,51 @@ fn face_checks(
                     .collect(),
             )
         }
-        // A loan shows past-due interest only if an instalment is due; its
-        // schedule (and the errors of its terms) is built here only then.
-        DebtStream::Loan { terms, .. } if terms.first_payment_date <= valuation_date => {
-            match stream.expand(valuation_date) {
-                Ok(expanded) if !expanded.face_components.past_due_interest.is_zero() => {
-                    Some(vec![at.to_string()])
+        // A loan's schedule is built here for its face; the errors of its
+        // terms are left to the valuation, which reports them.
+        DebtStream::Loan { principal, .. } => match stream.expand(valuation_date) {
+            Ok(expanded) => {
+                let parts = &expanded.face_components;
+                match parts.total() {
+                    Ok(face) if face <= Decimal::ZERO => {
+                        v.add(
+                            at,
+                            "NON_POSITIVE_FACE_VALUE",
+                            non_positive(principal, parts),
+                        );
+                        None
+                    }
+                    _ if parts.past_due_interest.is_zero() => Some(Vec::new()),
+                    _ => Some(vec![at.to_string()]),
                 }
-                _ => Some(Vec::new()),
             }
-        }
-        DebtStream::Loan { .. } | DebtStream::DueAtValuation(_) => Some(Vec::new()),
+            Err(_) => Some(Vec::new()),
+        },
+        DebtStream::DueAtValuation(_) => Some(Vec::new()),
     }
+}
+
+/// The message of a face that is not greater than zero (only a loan's, by
+/// negative interest: flows and amounts due are positive).
+fn non_positive(principal: &Money, parts: &FaceComponents) -> String {
+    let show = |amount: Decimal| {
+        let rounded = round_to_minor_units(principal.currency, amount, RoundingMode::HalfEven, "")
+            .map_or(amount, |m| m.amount);
+        rounded.to_string()
+    };
+    let total = parts.total().unwrap_or_default();
+    format!(
+        "has a face value of {} {} = outstanding principal {} + past-due principal {} + \
+         past-due interest {} + accrued interest {}, not greater than zero (negative interest \
+         counts with its sign): the nominal and Cruces-Trebesch haircuts and the grant element \
+         divide by it",
+        principal.currency,
+        show(total),
+        show(parts.outstanding_principal),
+        show(parts.past_due_principal),
+        show(parts.past_due_interest),
+        show(parts.accrued_interest),
+    )
 }
 
 /// The optional past-due interest given beside the old claim:

@@ -3,12 +3,14 @@
 
 use rust_decimal::Decimal;
 
-use super::convert;
+use super::convert::{self, unknown_enum};
 use super::error::Violations;
+use super::loan_conventions::{business_days, floating_rate};
 use super::pb::debtcalc::v1 as pb;
 use crate::domain::money::Money;
 use crate::domain::schedule::{
-    Amortization, DayCount, Frequency, GraceInterest, InterestRate, LoanTerms, RateStart, RateStep,
+    first_accrual_start_used, AccrualDates, Amortization, BusinessDayConvention, DayCount,
+    Frequency, GraceInterest, InterestRate, LoanTerms, RateStart, RateStep, RateStepTiming,
     MAX_PERIODS,
 };
 use crate::domain::share::sums_to_one;
@@ -107,8 +109,9 @@ pub fn parse(v: &mut Violations, field: &str, terms: Option<&pb::LoanTerms>) -> 
         Err(_) => unknown_enum(v, &at("day_count"), "DayCount", terms.day_count),
     };
     let rounding = convert::rounding_mode(v, &at("rounding_mode"), terms.rounding_mode);
+    let business_days = business_days(v, field, terms);
 
-    Some(LoanTerms {
+    let terms = LoanTerms {
         first_payment_date: first_payment_date?,
         accrual_start: accrual_start?,
         frequency: frequency?,
@@ -120,16 +123,20 @@ pub fn parse(v: &mut Violations, field: &str, terms: Option<&pb::LoanTerms>) -> 
         day_count: day_count?,
         end_of_month: terms.end_of_month,
         rounding: rounding?,
-    })
-}
-
-fn unknown_enum<T>(v: &mut Violations, field: &str, name: &str, raw: i32) -> Option<T> {
-    v.add(
-        field,
-        "UNKNOWN_ENUM_VALUE",
-        format!("{raw} is not a {name} value"),
-    );
-    None
+        business_days: business_days?,
+    };
+    if let Some(floating) = &terms.rate.floating {
+        if let Ok(start) = first_accrual_start_used(&terms) {
+            if floating.rate_on(start).is_none() {
+                v.add(
+                    format!("{field}.floating_rate.fixings[0].date"),
+                    "NO_FIXING_AT_FIRST_ACCRUAL_START",
+                    format!("no fixing is dated on or before the first accrual start {start}"),
+                );
+            }
+        }
+    }
+    Some(terms)
 }
 
 /// The payment frequency; required.
@@ -226,6 +233,13 @@ fn interest_rate(
     terms: &pb::LoanTerms,
     periods: Option<u32>,
 ) -> Option<InterestRate> {
+    if let Some(floating) = &terms.floating_rate {
+        let floating = floating_rate(v, field, terms, floating)?;
+        return Some(InterestRate {
+            floating: Some(floating),
+            ..InterestRate::fixed(Decimal::ZERO)
+        });
+    }
     let initial = if terms.annual_rate.is_empty() {
         Some(Decimal::ZERO)
     } else {
@@ -274,9 +288,23 @@ fn interest_rate(
             _ => valid = false,
         }
     }
+    let step_timing = match pb::RateStepTiming::try_from(terms.rate_step_timing) {
+        Ok(pb::RateStepTiming::Unspecified | pb::RateStepTiming::NextPeriod) => {
+            Some(RateStepTiming::NextPeriod)
+        }
+        Ok(pb::RateStepTiming::SplitPeriod) => Some(RateStepTiming::SplitPeriod),
+        Err(_) => unknown_enum(
+            v,
+            &format!("{field}.rate_step_timing"),
+            "RateStepTiming",
+            terms.rate_step_timing,
+        ),
+    };
     Some(InterestRate {
         initial: initial?,
         steps: valid.then_some(steps)?,
+        step_timing: step_timing?,
+        floating: None,
     })
 }
 
@@ -312,7 +340,27 @@ pub fn to_pb(terms: &LoanTerms, accrual_start: chrono::NaiveDate) -> pb::LoanTer
             Amortization::CustomShares(shares) => shares.iter().map(Decimal::to_string).collect(),
             _ => Vec::new(),
         },
-        annual_rate: terms.rate.initial.to_string(),
+        // Empty with a floating rate, which excludes it.
+        annual_rate: if terms.rate.floating.is_some() {
+            String::new()
+        } else {
+            terms.rate.initial.to_string()
+        },
+        floating_rate: terms
+            .rate
+            .floating
+            .as_ref()
+            .map(|floating| pb::FloatingRate {
+                fixings: floating
+                    .fixings
+                    .iter()
+                    .map(|f| pb::Fixing {
+                        date: Some(convert::date_to_pb(f.date)),
+                        rate: f.rate.to_string(),
+                    })
+                    .collect(),
+                margin: floating.margin.to_string(),
+            }),
         rate_steps: terms
             .rate
             .steps
@@ -330,6 +378,28 @@ pub fn to_pb(terms: &LoanTerms, accrual_start: chrono::NaiveDate) -> pb::LoanTer
         day_count: day_count_to_pb(terms.day_count) as i32,
         end_of_month: terms.end_of_month,
         rounding_mode: convert::rounding_mode_to_pb(terms.rounding) as i32,
+        business_day_convention: match terms.business_days.convention {
+            BusinessDayConvention::Unadjusted => pb::BusinessDayConvention::Unadjusted,
+            BusinessDayConvention::Following => pb::BusinessDayConvention::Following,
+            BusinessDayConvention::ModifiedFollowing => {
+                pb::BusinessDayConvention::ModifiedFollowing
+            }
+            BusinessDayConvention::Preceding => pb::BusinessDayConvention::Preceding,
+        } as i32,
+        holidays: terms
+            .business_days
+            .holidays
+            .iter()
+            .map(|date| convert::date_to_pb(*date))
+            .collect(),
+        accrual_dates: match terms.business_days.accrual {
+            AccrualDates::Adjusted => pb::AccrualDates::Adjusted,
+            AccrualDates::Unadjusted => pb::AccrualDates::Unadjusted,
+        } as i32,
+        rate_step_timing: match terms.rate.step_timing {
+            RateStepTiming::NextPeriod => pb::RateStepTiming::NextPeriod,
+            RateStepTiming::SplitPeriod => pb::RateStepTiming::SplitPeriod,
+        } as i32,
     }
 }
 

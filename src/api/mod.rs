@@ -6,6 +6,7 @@ pub mod concessionality;
 pub mod convert;
 pub mod debt_stream;
 pub mod error;
+mod loan_conventions;
 pub mod loan_terms;
 pub mod pb;
 pub mod preset;

@@ -383,6 +383,7 @@ fn write_off_base_to_pb(
             outstanding_principal: money(parts.outstanding_principal)?,
             past_due_principal: money(parts.past_due_principal)?,
             past_due_interest: money(parts.past_due_interest)?,
+            accrued_interest: money(parts.accrued_interest)?,
         }),
     })
 }

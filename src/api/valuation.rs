@@ -176,9 +176,26 @@ pub fn parse_restructuring(
     })
 }
 
-/// Maps a domain error of a valuation to a status naming the inputs.
+/// Maps a domain error of a valuation to a status naming the inputs it
+/// depends on: a non-positive old present value (the divisor of the SZ
+/// haircut) comes from the old claim and the discounting; a non-positive
+/// face of the old claim (refused in validation for the stream alone; here
+/// only with past-due interest) from the old claim; a non-positive face of
+/// the new debt (the grant element's divisor) from the new debt. Anything
+/// else names all three.
 pub fn valuation_error(error: DomainError) -> ApiError {
-    ApiError::from_domain(error, &["old_claim", "new_debt", "discounting"])
+    let fields: &[&str] = match &error {
+        DomainError::InvalidInput { quantity, .. } => match *quantity {
+            "old present value" => &["old_claim", "discounting"],
+            "old face value" | "old face value plus past-due interest" => {
+                &["old_claim", "past_due_interest"]
+            }
+            "face value" => &["new_debt"],
+            _ => &["old_claim", "new_debt", "discounting"],
+        },
+        _ => &["old_claim", "new_debt", "discounting"],
+    };
+    ApiError::from_domain(error, fields)
 }
 
 fn money_rounded(
@@ -216,6 +233,11 @@ pub fn stream_to_pb(
             past_due_interest: Some(money_rounded(
                 currency,
                 face.past_due_interest,
+                "face value",
+            )?),
+            accrued_interest: Some(money_rounded(
+                currency,
+                face.accrued_interest,
                 "face value",
             )?),
         }),

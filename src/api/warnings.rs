@@ -186,7 +186,8 @@ fn rate_text(out: &mut Vec<pb::Warning>, field: &str, text: &str) {
     }
 }
 
-/// The rates of `LoanTerms` at `field`: `annual_rate` and each rate step's.
+/// The rates of `LoanTerms` at `field`: `annual_rate`, each rate step's,
+/// and a floating rate's fixings and margin.
 pub fn loan_terms_rates(out: &mut Vec<pb::Warning>, field: &str, terms: Option<&pb::LoanTerms>) {
     let Some(terms) = terms else { return };
     rate_text(out, &format!("{field}.annual_rate"), &terms.annual_rate);
@@ -196,6 +197,13 @@ pub fn loan_terms_rates(out: &mut Vec<pb::Warning>, field: &str, terms: Option<&
             &format!("{field}.rate_steps[{i}].annual_rate"),
             &step.annual_rate,
         );
+    }
+    if let Some(floating) = &terms.floating_rate {
+        let at = format!("{field}.floating_rate");
+        for (i, fixing) in floating.fixings.iter().enumerate() {
+            rate_text(out, &format!("{at}.fixings[{i}].rate"), &fixing.rate);
+        }
+        rate_text(out, &format!("{at}.margin"), &floating.margin);
     }
 }
 

@@ -143,3 +143,72 @@ def test_level_payment_matches_numpy_financial(stub, seed):
     i = Decimal(repr(periodic))
     residue_bound = Decimal("0.01") * (((1 + i) ** n - 1) / i) + Decimal("0.01")
     assert abs(payments[-1] - oracle) <= residue_bound, (payments[-1], oracle, residue_bound)
+
+
+def exact_level_payment(principal_minor, rate, fractions):
+    """The level payment (issue 9, finding 3) in exact rationals: the P that
+    leaves nothing after the last period, each period growing by
+    1 + rate x its year fraction; rounded half-even to the minor unit."""
+    from fractions import Fraction
+
+    annuity = Fraction(0)
+    for fraction in reversed(fractions):
+        annuity = (1 + annuity) / (1 + rate * fraction)
+    exact = Fraction(principal_minor) / annuity
+    return round(exact)  # Fraction.__round__ rounds half to even
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_level_payment_on_actual_fractions_matches_exact_rationals(stub, seed):
+    """Level payments under ACT/360, ACT/365F and ACT/ACT ISDA against an
+    exact-rational solve on QuantLib's day counts: every payment but the last
+    is that payment, and the last differs by at most the compounded rounding
+    residue (a cent a period)."""
+    from fractions import Fraction
+
+    rng = random.Random(1000 + seed)
+    day_count = rng.choice([pb.DAY_COUNT_ACT_360, pb.DAY_COUNT_ACT_365_FIXED, pb.DAY_COUNT_ACT_ACT_ISDA])
+    frequency = rng.choice(list(MONTHS))
+    months = MONTHS[frequency]
+    n = rng.randint(2, 400 if frequency == pb.FREQUENCY_MONTHLY else 100)
+    rate = Fraction(rng.randint(1, 1500), 10000)
+    principal_minor = rng.randint(100_000, 10_000_000_000_000)
+    first = pb.Date(year=rng.randint(1990, 2040), month=rng.randint(1, 12), day=rng.randint(1, 28))
+    terms = pb.LoanTerms(
+        first_payment_date=first,
+        frequency=frequency,
+        installment_count=n,
+        amortization=pb.AMORTIZATION_LEVEL_PAYMENT,
+        annual_rate=str(Decimal(rate.numerator) / Decimal(rate.denominator)),
+        day_count=day_count,
+    )
+    response = build(stub, Decimal(principal_minor) / 100, terms)
+    calendar = ql.NullCalendar()
+    anchor = ql.Date(first.day, first.month, first.year)
+    dates = [calendar.advance(anchor, ql.Period(k * months, ql.Months)) for k in range(-1, n)]
+    counter = DAY_COUNTERS[day_count]
+    fractions = []
+    for start, end in zip(dates, dates[1:]):
+        # QuantLib's fraction as a float, turned into the exact ratio of days.
+        days = end - start
+        if day_count == pb.DAY_COUNT_ACT_360:
+            fraction = Fraction(days, 360)
+        elif day_count == pb.DAY_COUNT_ACT_365_FIXED:
+            fraction = Fraction(days, 365)
+        else:
+            fraction = Fraction(0)
+            d = start
+            while d < end:
+                nxt = min(end, ql.Date(1, 1, d.year() + 1))
+                fraction += Fraction(nxt - d, 366 if ql.Date.isLeap(d.year()) else 365)
+                d = nxt
+        assert abs(float(fraction) - counter.yearFraction(start, end)) < 1e-12
+        fractions.append(fraction)
+    expected = exact_level_payment(principal_minor, rate, fractions)
+    payments = [int(Decimal(i.payment.amount) * 100) for i in response.installments]
+    assert payments[:-1] == [expected] * (n - 1), (payments[:3], expected)
+    bound = Fraction(0)
+    for fraction in reversed(fractions):
+        bound = 1 + bound * (1 + rate * fraction)
+    assert abs(payments[-1] - expected) <= bound, (payments[-1], expected, float(bound))
+    assert response.conventions.level_payment_rate == "ANNUAL_RATE_TIMES_PERIOD_YEAR_FRACTION"

@@ -123,7 +123,9 @@ def test_present_value_matches_quantlib_and_decimal(stub, seed):
 
 def test_dprk_grant_element_matches_quantlib(stub):
     """The public case through QuantLib: 40 x 27.25m semi-annually, 5%
-    annual-effective on 30/360."""
+    annual-effective on the default time basis, TIME_BASIS_MONTHS (each due
+    date is k whole months after the valuation date, so t = k/12 exactly,
+    which QuantLib's 30/360 Bond Basis also gives on these dates, the 5th)."""
     valuation = date(2014, 5, 5)
     request = pb.AssessConcessionalityRequest(
         principal=pb.Money(currency_code="USD", amount="1090000000"),
@@ -135,6 +137,7 @@ def test_dprk_grant_element_matches_quantlib(stub):
         convention=pb.CONCESSIONALITY_CONVENTION_IMF_WORLD_BANK,
     )
     response = stub.AssessConcessionality(request, timeout=30)
+    assert response.conventions.discounting.time_basis == pb.TIME_BASIS_MONTHS
     schedule = ql.Schedule(
         ql.Date(5, 11, 2014), ql.Date(5, 5, 2034), ql.Period(6, ql.Months), ql.NullCalendar(),
         ql.Unadjusted, ql.Unadjusted, ql.DateGeneration.Forward, False,

@@ -25,7 +25,11 @@
 //! ratio of integers and rounded once to the minor unit with
 //! `terms.rounding`. The rate of a period is the initial rate or that of the
 //! last listed [`RateStep`] that applies to it (by period number, or by the
-//! period's accrual start date).
+//! period's accrual start date). With [`RateStepTiming::SplitPeriod`] a
+//! dated step strictly inside an accrual period splits it: each part accrues
+//! at its own rate on its own day-count year fraction (under the periodic
+//! count, `1 / periods_per_year` x the part's share of the period's actual
+//! days), and the period's interest is the exact sum, rounded once.
 //!
 //! **Grace.** In a grace period with [`GraceInterest::Paid`] the payment is
 //! the interest; with [`GraceInterest::Capitalized`] the payment is zero and
@@ -37,14 +41,21 @@
 //! grace. Equal principal: each instalment is amount / n rounded with
 //! `terms.rounding`. Custom shares: instalment i is share_i x amount,
 //! rounded. Bullet: shares (0, ..., 0, 1), the earlier instalment periods
-//! paying interest only. Level payment (annuity): payment `O i / (1 - (1 +
-//! i)^-m)` with `i = annual rate / periods_per_year` whatever the day count,
-//! O the outstanding and m the instalments left, exact then rounded once
-//! ([`annuity`]); `O / m` at 0%; recomputed from the current outstanding
+//! paying interest only. Level payment (annuity): the payment P that leaves
+//! nothing after the last period when each remaining period multiplies the
+//! outstanding by `1 + rate x its day-count year fraction` (the periods'
+//! ACTUAL fractions, so the payment is level under ACT/360, ACT/365F and
+//! ACT/ACT too; with [`DayCount::Periodic`] this is the textbook `O i / (1 -
+//! (1 + i)^-m)`, `i = annual rate / periods_per_year`), the current rate
+//! held for the later periods, O the outstanding; exact then rounded once
+//! ([`annuity`], which states the precision of its fast path); `O / m` at
+//! 0%; re-solved from the current outstanding
 //! whenever the rate changes; principal = payment - the period's interest.
 //! In every profile an instalment is limited to [0, outstanding] (rounding up
-//! can exhaust the amount before the end; a period whose interest exceeds
-//! the level payment repays no principal), and the LAST instalment repays
+//! can exhaust the amount before the end). A period whose interest exceeds
+//! the level payment (a 31-day month late in a long ACT/360 loan) repays no
+//! principal and capitalises the shortfall (negative amortisation), so the
+//! payment stays level as the solved payment assumes. The LAST instalment repays
 //! exactly what is outstanding, absorbing every residue. So the outstanding
 //! is never negative and ends at exactly zero.
 //!
@@ -54,17 +65,20 @@
 //! runs); anything else is a `DomainError`, never a panic.
 
 pub mod annuity;
+pub mod business_days;
 pub mod dates;
 pub mod day_count;
 pub mod engine;
 pub mod frequency;
 pub mod terms;
 
-pub use annuity::level_payment;
+pub use annuity::{fraction_estimates, level_payment, level_payment_on_fractions, Growth};
+pub use business_days::{AccrualDates, BusinessDayConvention, BusinessDays, MAX_HOLIDAYS};
 pub use dates::{add_months, first_accrual_start, payment_dates, MAX_DATE, MIN_DATE};
 pub use day_count::DayCount;
-pub use engine::{build_schedule, Installment, Schedule};
+pub use engine::{build_schedule, first_accrual_start_used, Installment, Schedule};
 pub use frequency::Frequency;
 pub use terms::{
-    Amortization, GraceInterest, InterestRate, LoanTerms, RateStart, RateStep, MAX_PERIODS,
+    Amortization, Fixing, FloatingRate, GraceInterest, InterestRate, LoanTerms, RateSegment,
+    RateStart, RateStep, RateStepTiming, MAX_PERIODS,
 };

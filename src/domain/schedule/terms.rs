@@ -5,6 +5,7 @@ use num_bigint::BigInt;
 use rust_decimal::Decimal;
 use std::fmt;
 
+use super::business_days::BusinessDays;
 use super::day_count::DayCount;
 use super::frequency::Frequency;
 use crate::domain::error::DomainError;
@@ -25,12 +26,16 @@ pub enum Amortization {
     /// terms' rounding mode; the last instalment repays what is left, so the
     /// instalments add up to the amount exactly.
     EqualPrincipal,
-    /// Annuity: a level payment (principal plus interest) of
-    /// `O i / (1 - (1 + i)^-m)`, with O the outstanding, `i = annual rate /
-    /// periods per year` and m the instalments left, computed exactly and
-    /// rounded once to the minor unit; recomputed whenever the rate changes.
-    /// The principal part is the payment less the period's interest; the
-    /// last instalment repays what is left.
+    /// Annuity: a level payment (principal plus interest) P that leaves
+    /// nothing after the last period when each remaining period multiplies
+    /// the outstanding by `1 + rate x the period's day-count year fraction`
+    /// (its actual fraction under an actual-day count; `1 / periods per
+    /// year` under the periodic count, which gives `O i / (1 - (1 + i)^-m)`),
+    /// the current rate held for later periods; computed exactly (see
+    /// [`super::annuity`]) and rounded once to the minor unit; re-solved
+    /// from the current outstanding whenever the rate changes. The principal
+    /// part is the payment less the period's interest; the last instalment
+    /// repays what is left.
     LevelPayment,
     /// The whole amount is repaid at the last instalment period; the
     /// instalment periods before it pay interest only. Equivalent to custom
@@ -90,6 +95,63 @@ pub struct RateStep {
     pub annual_rate: Decimal,
 }
 
+/// When a rate step dated inside an accrual period takes effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum RateStepTiming {
+    /// From the first period whose accrual START is on or after the step's
+    /// date: a step dated inside a period applies from the next period.
+    #[default]
+    NextPeriod,
+    /// From the step's date itself: a period that a dated step falls inside
+    /// accrues piecewise, each rate on its own day-count year fraction (see
+    /// [`InterestRate::segments`]).
+    SplitPeriod,
+}
+
+impl fmt::Display for RateStepTiming {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NextPeriod => "next period",
+            Self::SplitPeriod => "split period",
+        })
+    }
+}
+
+/// A part of an accrual period at one rate: `start..end` at `annual_rate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RateSegment {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub annual_rate: Decimal,
+}
+
+/// A fixing of a reference rate: `rate` (annual, decimal) from `date` on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fixing {
+    pub date: NaiveDate,
+    pub rate: Decimal,
+}
+
+/// A floating rate: a reference-rate path plus a margin. The rate of a period
+/// is the fixing in force at its accrual start (the last fixing dated on or
+/// before it: fixed in advance, no lag) plus `margin`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FloatingRate {
+    /// Fixings in strictly ascending date order.
+    pub fixings: Vec<Fixing>,
+    pub margin: Decimal,
+}
+
+impl FloatingRate {
+    /// The fixing in force on `date`, plus the margin; `None` before the
+    /// first fixing (or if the sum leaves the decimal range).
+    pub fn rate_on(&self, date: NaiveDate) -> Option<Decimal> {
+        let after = self.fixings.partition_point(|f| f.date <= date);
+        let fixing = self.fixings.get(after.checked_sub(1)?)?;
+        fixing.rate.checked_add(self.margin)
+    }
+}
+
 /// A nominal annual interest rate (0.0585 for 5.85%), fixed or stepped.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct InterestRate {
@@ -97,6 +159,11 @@ pub struct InterestRate {
     pub initial: Decimal,
     /// Rate changes; none for a fixed rate.
     pub steps: Vec<RateStep>,
+    /// When a dated step that falls inside a period takes effect.
+    pub step_timing: RateStepTiming,
+    /// A floating rate; when present, `initial` and `steps` are unused (and
+    /// must be zero and empty).
+    pub floating: Option<FloatingRate>,
 }
 
 impl InterestRate {
@@ -105,7 +172,49 @@ impl InterestRate {
         Self {
             initial: annual_rate,
             steps: Vec::new(),
+            step_timing: RateStepTiming::NextPeriod,
+            floating: None,
         }
+    }
+
+    /// The rate segments of period `period`, accruing `start..end`. With
+    /// [`RateStepTiming::NextPeriod`] one segment at [`Self::rate_for`] the
+    /// accrual start. With [`RateStepTiming::SplitPeriod`] the period is cut
+    /// at every dated step strictly inside it, each part at the rate in
+    /// force on its first day; adjacent parts at the same rate are merged.
+    pub fn segments(&self, period: u32, start: NaiveDate, end: NaiveDate) -> Vec<RateSegment> {
+        let mut cuts: Vec<NaiveDate> = match self.step_timing {
+            RateStepTiming::NextPeriod => Vec::new(),
+            RateStepTiming::SplitPeriod if self.floating.is_some() => Vec::new(),
+            RateStepTiming::SplitPeriod => self
+                .steps
+                .iter()
+                .filter_map(|step| match step.start {
+                    RateStart::Date(date) if start < date && date < end => Some(date),
+                    _ => None,
+                })
+                .collect(),
+        };
+        cuts.sort_unstable();
+        cuts.dedup();
+        let bounds: Vec<NaiveDate> = std::iter::once(start)
+            .chain(cuts)
+            .chain(std::iter::once(end))
+            .collect();
+        let mut segments: Vec<RateSegment> = Vec::with_capacity(bounds.len() - 1);
+        for pair in bounds.windows(2) {
+            // The rate in force on the part's first day.
+            let annual_rate = self.rate_for(period, pair[0]);
+            match segments.last_mut() {
+                Some(last) if last.annual_rate == annual_rate => last.end = pair[1],
+                _ => segments.push(RateSegment {
+                    start: pair[0],
+                    end: pair[1],
+                    annual_rate,
+                }),
+            }
+        }
+        segments
     }
 
     /// The annual rate of period `period` (1-based), whose interest accrues
@@ -113,6 +222,11 @@ impl InterestRate {
     /// applies to it, or the initial rate if none does. Listing steps in
     /// chronological order therefore gives the usual step-up profile.
     pub fn rate_for(&self, period: u32, accrual_start: NaiveDate) -> Decimal {
+        if let Some(floating) = &self.floating {
+            // Checked by LoanTerms::check: a fixing is in force at every
+            // accrual start and the sums are in range.
+            return floating.rate_on(accrual_start).unwrap_or(Decimal::ZERO);
+        }
         self.steps
             .iter()
             .rev()
@@ -123,8 +237,21 @@ impl InterestRate {
             .map_or(self.initial, |step| step.annual_rate)
     }
 
-    fn all_rates(&self) -> impl Iterator<Item = Decimal> + '_ {
-        std::iter::once(self.initial).chain(self.steps.iter().map(|s| s.annual_rate))
+    /// Every rate the terms can apply; `None` when a fixing plus the margin
+    /// leaves the decimal range.
+    fn all_rates(&self) -> Option<Vec<Decimal>> {
+        match &self.floating {
+            Some(floating) => floating
+                .fixings
+                .iter()
+                .map(|f| f.rate.checked_add(floating.margin))
+                .collect(),
+            None => Some(
+                std::iter::once(self.initial)
+                    .chain(self.steps.iter().map(|s| s.annual_rate))
+                    .collect(),
+            ),
+        }
     }
 }
 
@@ -153,6 +280,8 @@ pub struct LoanTerms {
     /// How interest, instalments and level payments are rounded to the minor
     /// unit.
     pub rounding: RoundingMode,
+    /// Business-day adjustment of the due dates (default: none).
+    pub business_days: BusinessDays,
 }
 
 impl LoanTerms {
@@ -177,10 +306,27 @@ impl LoanTerms {
     /// [0, 1]) adding up to exactly 1.
     pub fn check(&self) -> Result<u32, DomainError> {
         let periods = self.period_count()?;
-        if self.rate.all_rates().any(|r| r <= Decimal::NEGATIVE_ONE) {
+        let rates = self.rate.all_rates().ok_or(DomainError::Overflow {
+            quantity: "fixing plus margin",
+        })?;
+        if rates.iter().any(|r| *r <= Decimal::NEGATIVE_ONE) {
             return Err(DomainError::InvalidTerms {
                 reason: "every annual rate must be greater than -1",
             });
+        }
+        if let Some(floating) = &self.rate.floating {
+            if floating.fixings.is_empty()
+                || floating.fixings.windows(2).any(|w| w[0].date >= w[1].date)
+            {
+                return Err(DomainError::InvalidTerms {
+                    reason: "fixings must be given in strictly ascending date order",
+                });
+            }
+            if !self.rate.steps.is_empty() || !self.rate.initial.is_zero() {
+                return Err(DomainError::InvalidTerms {
+                    reason: "a floating rate excludes a fixed rate and rate steps",
+                });
+            }
         }
         if let Amortization::CustomShares(shares) = &self.amortization {
             if shares.len() != self.installment_count as usize {
@@ -224,6 +370,7 @@ pub(crate) fn sample_terms() -> LoanTerms {
         day_count: DayCount::Thirty360,
         end_of_month: false,
         rounding: RoundingMode::HalfEven,
+        business_days: BusinessDays::default(),
     }
 }
 
@@ -254,6 +401,8 @@ mod tests {
                     annual_rate: dec("0.0585"),
                 },
             ],
+            step_timing: RateStepTiming::NextPeriod,
+            floating: None,
         };
         assert_eq!(rate.rate_for(1, d("2015-01-01")), dec("0.0225"));
         assert_eq!(rate.rate_for(2, d("2015-07-01")), dec("0.0225"));
@@ -266,6 +415,60 @@ mod tests {
             InterestRate::fixed(dec("0.05")).rate_for(99, d("2099-01-01")),
             dec("0.05")
         );
+    }
+
+    #[test]
+    fn split_periods_cut_at_dated_steps_inside_them() {
+        let mut rate = InterestRate {
+            initial: dec("0.04"),
+            steps: vec![
+                RateStep {
+                    start: RateStart::Date(d("2025-04-01")),
+                    annual_rate: dec("0.06"),
+                },
+                RateStep {
+                    start: RateStart::Date(d("2025-05-01")),
+                    annual_rate: dec("0.06"),
+                },
+                RateStep {
+                    start: RateStart::Period(3),
+                    annual_rate: dec("0.07"),
+                },
+            ],
+            step_timing: RateStepTiming::NextPeriod,
+            floating: None,
+        };
+        let (start, end) = (d("2025-01-15"), d("2025-07-15"));
+        let one = |r: &str| RateSegment {
+            start,
+            end,
+            annual_rate: dec(r),
+        };
+        assert_eq!(rate.segments(2, start, end), [one("0.04")]);
+        rate.step_timing = RateStepTiming::SplitPeriod;
+        // The 2025-05-01 step repeats 6%: merged.
+        assert_eq!(
+            rate.segments(2, start, end),
+            [
+                RateSegment {
+                    start,
+                    end: d("2025-04-01"),
+                    annual_rate: dec("0.04")
+                },
+                RateSegment {
+                    start: d("2025-04-01"),
+                    end,
+                    annual_rate: dec("0.06")
+                },
+            ]
+        );
+        // From period 3 the period step, listed last, wins on every day.
+        assert_eq!(rate.segments(3, start, end), [one("0.07")]);
+        // A step on the accrual start or end does not split.
+        let on_start = rate.segments(2, d("2025-04-01"), d("2025-10-01"));
+        assert_eq!(on_start.len(), 1);
+        assert_eq!(on_start[0].annual_rate, dec("0.06"));
+        assert_eq!(rate.segments(2, d("2024-10-01"), d("2025-04-01")).len(), 1);
     }
 
     #[test]

@@ -301,6 +301,7 @@ pub fn preset_terms(
         day_count: preset.day_count(),
         end_of_month: false,
         rounding,
+        business_days: Default::default(),
     }
 }
 

@@ -102,6 +102,7 @@ prop_compose! {
             day_count,
             end_of_month: true,
             rounding: RoundingMode::HalfEven,
+            business_days: Default::default(),
         }
     }
 }

@@ -51,6 +51,7 @@ fn annual_at_five(amortization: Amortization, count: u32) -> LoanTerms {
         day_count: DayCount::Thirty360,
         end_of_month: false,
         rounding: RoundingMode::HalfEven,
+        business_days: Default::default(),
     }
 }
 
@@ -126,6 +127,7 @@ fn the_write_off_applies_to_past_due_interest_too() {
             outstanding_principal: Decimal::ZERO,
             past_due_principal: d("1000000.00"),
             past_due_interest: d("200000.00"),
+            accrued_interest: Decimal::ZERO,
         }
     );
     let valuation = out.valuation.unwrap();
