@@ -61,6 +61,13 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
+/// debtcalc's descriptors, decoded once, for the protobuf JSON mapping.
+fn pool() -> Option<&'static DescriptorPool> {
+    static POOL: std::sync::OnceLock<Option<DescriptorPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| DescriptorPool::decode(pb::FILE_DESCRIPTOR_SET).ok())
+        .as_ref()
+}
+
 /// Why a library could not be loaded; names the file and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LibraryError {
@@ -143,11 +150,11 @@ impl SettlementLibrary {
         data_source: &str,
         source: &str,
     ) -> Result<Self, LibraryError> {
-        let pool = DescriptorPool::decode(pb::FILE_DESCRIPTOR_SET).map_err(|e| LibraryError {
-            file: "descriptors".into(),
-            message: e.to_string(),
-        })?;
-        let descriptor = pool
+        let descriptor = pool()
+            .ok_or_else(|| LibraryError {
+                file: "descriptors".into(),
+                message: "debtcalc's descriptor set does not decode".into(),
+            })?
             .get_message_by_name("debtcalc.v1.Settlement")
             .ok_or_else(|| LibraryError {
                 file: "descriptors".into(),
@@ -287,8 +294,7 @@ fn validate(
 /// "schedule.installments[0].payment"), naming a Money (its amount) or a
 /// decimal string. `None` when the path names nothing of the kind.
 pub fn response_figure(response: &v1::AnalyzeSettlementResponse, path: &str) -> Option<String> {
-    let pool = DescriptorPool::decode(pb::FILE_DESCRIPTOR_SET).ok()?;
-    let descriptor = pool.get_message_by_name("debtcalc.v1.AnalyzeSettlementResponse")?;
+    let descriptor = pool()?.get_message_by_name("debtcalc.v1.AnalyzeSettlementResponse")?;
     let dynamic = DynamicMessage::decode(descriptor, response.encode_to_vec().as_slice()).ok()?;
     let options = SerializeOptions::new().skip_default_fields(false);
     let json = dynamic
