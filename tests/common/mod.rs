@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod solve;
+
 use std::net::SocketAddr;
 
 use debtcalc::api::pb::debtcalc::v1::reconciliation_service_client::ReconciliationServiceClient;
