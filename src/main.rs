@@ -23,6 +23,11 @@ struct Cli {
     #[arg(long, global = true, env = "DEBTCALC_REFERENCE_DATA")]
     reference_data: Option<std::path::PathBuf>,
 
+    /// A directory of settlement files (<id>.json, the format of
+    /// data/settlements/) that replaces the built-in settlement library.
+    #[arg(long, global = true, env = "DEBTCALC_SETTLEMENTS")]
+    settlements: Option<std::path::PathBuf>,
+
     #[command(flatten)]
     ops: server::ops_args::OpsArgs,
 
@@ -47,6 +52,7 @@ fn main() -> ExitCode {
             let mut config = ServerConfig {
                 listen: cli.listen,
                 reference_data: cli.reference_data,
+                settlements: cli.settlements,
                 ..ServerConfig::default()
             };
             if let Err(e) = cli.ops.apply(&mut config) {
@@ -67,8 +73,10 @@ fn serve(config: ServerConfig, admin_listen: Option<SocketAddr>) -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
-        // Reference data (and any operator file) is checked before binding.
-        server::check(&config)?;
+        // Every data file (and the TLS files) is loaded and validated before
+        // the listener is bound: an invalid one stops the start with an error
+        // naming it, and nothing says "serving".
+        let data = server::check(&config)?;
         if let Some(admin) = admin_listen {
             let addr = server::telemetry::start_admin(admin).await?;
             tracing::info!("debtcalc metrics at http://{addr}/metrics");
@@ -78,7 +86,7 @@ fn serve(config: ServerConfig, admin_listen: Option<SocketAddr>) -> ExitCode {
             "debtcalc serving gRPC on {}",
             server::local_addr(&listener)?
         );
-        server::serve(listener, &config, server::shutdown_signal(&config)).await?;
+        server::serve_with(listener, &config, data, server::shutdown_signal(&config)).await?;
         tracing::info!("debtcalc stopped");
         Ok::<(), server::ServeError>(())
     });

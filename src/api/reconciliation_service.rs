@@ -10,6 +10,42 @@ use super::pb::debtcalc::v1 as pb;
 use super::reconciliation;
 use crate::domain::reconciliation::{convert, reconcile, ReferenceData};
 
+/// ConvertClaim: parse, compute, render. The RPC and AnalyzeSettlement's
+/// conversions both run this, so their figures are the same by
+/// construction.
+pub(crate) fn convert_claim_response(
+    request: &pb::ConvertClaimRequest,
+    data: &ReferenceData,
+) -> Result<pb::ConvertClaimResponse, ApiError> {
+    let input = reconciliation::parse_convert(request, data)?;
+    let result = convert(
+        &input.amount,
+        &input.conversion,
+        input.redenomination.as_ref(),
+        input.target,
+        input.rounding,
+    )
+    .map_err(|e| ApiError::from_domain(e, &["amount", "conversion"]))?;
+    Ok(reconciliation::render_convert(&result))
+}
+
+/// ReconcileValuations: parse, compute, render (shared with
+/// AnalyzeSettlement).
+pub(crate) fn reconcile_valuations_response(
+    request: &pb::ReconcileValuationsRequest,
+    data: &ReferenceData,
+    data_source: &str,
+) -> Result<pb::ReconcileValuationsResponse, ApiError> {
+    let input = reconciliation::parse_reconcile(request, data)?;
+    let result = reconcile(&input.claim, &input.parties, input.target, input.rounding)
+        .map_err(|e| ApiError::from_domain(e, &["claim", "parties"]))?;
+    Ok(reconciliation::render_reconcile(
+        &input,
+        &result,
+        data_source,
+    ))
+}
+
 /// Implements the generated service trait; holds the reference data.
 #[derive(Debug, Clone)]
 pub struct ReconciliationApi {
@@ -44,29 +80,20 @@ impl pb::reconciliation_service_server::ReconciliationService for Reconciliation
         &self,
         request: Request<pb::ConvertClaimRequest>,
     ) -> Result<Response<pb::ConvertClaimResponse>, Status> {
-        let input = reconciliation::parse_convert(request.get_ref(), &self.data)?;
-        let result = convert(
-            &input.amount,
-            &input.conversion,
-            input.redenomination.as_ref(),
-            input.target,
-            input.rounding,
-        )
-        .map_err(|e| ApiError::from_domain(e, &["amount", "conversion"]))?;
-        Ok(Response::new(reconciliation::render_convert(&result)))
+        Ok(Response::new(convert_claim_response(
+            request.get_ref(),
+            &self.data,
+        )?))
     }
 
     async fn reconcile_valuations(
         &self,
         request: Request<pb::ReconcileValuationsRequest>,
     ) -> Result<Response<pb::ReconcileValuationsResponse>, Status> {
-        let input = reconciliation::parse_reconcile(request.get_ref(), &self.data)?;
-        let result = reconcile(&input.claim, &input.parties, input.target, input.rounding)
-            .map_err(|e| ApiError::from_domain(e, &["claim", "parties"]))?;
-        Ok(Response::new(reconciliation::render_reconcile(
-            &input,
-            &result,
+        Ok(Response::new(reconcile_valuations_response(
+            request.get_ref(),
+            &self.data,
             &self.source,
-        )))
+        )?))
     }
 }

@@ -4,7 +4,7 @@ use tonic::{Request, Response, Status};
 
 use super::error::ApiError;
 use super::pb::debtcalc::v1 as pb;
-use super::{schedule, solve, split, valuation};
+use super::{schedule, solve, split, valuation, warnings};
 use crate::domain::error::DomainError;
 use crate::domain::schedule::{build_schedule, first_accrual_start};
 use crate::domain::solver::solve_terms;
@@ -23,6 +23,68 @@ fn loan_error(error: DomainError) -> ApiError {
     ApiError::from_domain(error, fields)
 }
 
+/// SplitClaim: parse, compute, render. The RPC and AnalyzeSettlement's
+/// split both run this, so their figures are the same by construction.
+pub(crate) fn split_claim_response(
+    request: &pb::SplitClaimRequest,
+) -> Result<pb::SplitClaimResponse, ApiError> {
+    let input = split::parse_request(request)?;
+    let result = split_claim(&input).map_err(|e| ApiError::from_domain(e, &["claim.amount"]))?;
+    Ok(split::render_response(request, &input, &result))
+}
+
+/// BuildSchedule: parse, compute, render (shared with AnalyzeSettlement).
+pub(crate) fn build_schedule_response(
+    request: &pb::BuildScheduleRequest,
+) -> Result<pb::BuildScheduleResponse, ApiError> {
+    let input = schedule::parse_request(request)?;
+    let result = build_schedule(&input.principal, &input.terms).map_err(loan_error)?;
+    let mut response = schedule::render_response(&input, &result);
+    response.warnings = warnings::build_schedule(request);
+    Ok(response)
+}
+
+/// ValueRestructuring: parse, compute, render (shared with
+/// AnalyzeSettlement).
+pub(crate) fn value_restructuring_response(
+    request: &pb::ValueRestructuringRequest,
+) -> Result<pb::ValueRestructuringResponse, ApiError> {
+    let input = valuation::parse_restructuring(request)?;
+    let result = value_restructuring(&input).map_err(valuation::valuation_error)?;
+    let mut response = valuation::render_restructuring(&input, &result)?;
+    response.warnings = warnings::value_restructuring(request, &input);
+    Ok(response)
+}
+
+/// AssessConcessionality: parse, compute, render (shared with
+/// AnalyzeSettlement).
+pub(crate) fn assess_concessionality_response(
+    request: &pb::AssessConcessionalityRequest,
+) -> Result<pb::AssessConcessionalityResponse, ApiError> {
+    let input = valuation::parse_concessionality(request)?;
+    let to_status = loan_error;
+    let valuation_date = match input.valuation_date {
+        Some(date) => date,
+        None => first_accrual_start(&input.terms).map_err(to_status)?,
+    };
+    let loan = DebtStream::Loan {
+        principal: input.principal.clone(),
+        terms: input.terms.clone(),
+    };
+    let stream = loan.expand(valuation_date).map_err(to_status)?;
+    let result = assess_concessionality(
+        input.principal.amount,
+        &stream.flows,
+        valuation_date,
+        &input.convention,
+        input.basis,
+    )
+    .map_err(to_status)?;
+    let mut response = valuation::render_concessionality(&input, valuation_date, &result)?;
+    response.warnings = warnings::assess_concessionality(request);
+    Ok(response)
+}
+
 /// Implements the generated service trait over the domain functions.
 #[derive(Debug, Default, Clone)]
 pub struct RestructuringApi;
@@ -33,32 +95,22 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
         &self,
         request: Request<pb::SplitClaimRequest>,
     ) -> Result<Response<pb::SplitClaimResponse>, Status> {
-        let request = request.into_inner();
-        let input = split::parse_request(&request)?;
-        let result =
-            split_claim(&input).map_err(|e| ApiError::from_domain(e, &["claim.amount"]))?;
-        Ok(Response::new(split::render_response(
-            &request, &input, &result,
-        )))
+        Ok(Response::new(split_claim_response(request.get_ref())?))
     }
 
     async fn build_schedule(
         &self,
         request: Request<pb::BuildScheduleRequest>,
     ) -> Result<Response<pb::BuildScheduleResponse>, Status> {
-        let input = schedule::parse_request(request.get_ref())?;
-        let result = build_schedule(&input.principal, &input.terms).map_err(loan_error)?;
-        Ok(Response::new(schedule::render_response(&input, &result)))
+        Ok(Response::new(build_schedule_response(request.get_ref())?))
     }
 
     async fn value_restructuring(
         &self,
         request: Request<pb::ValueRestructuringRequest>,
     ) -> Result<Response<pb::ValueRestructuringResponse>, Status> {
-        let input = valuation::parse_restructuring(request.get_ref())?;
-        let result = value_restructuring(&input).map_err(valuation::valuation_error)?;
-        Ok(Response::new(valuation::render_restructuring(
-            &input, &result,
+        Ok(Response::new(value_restructuring_response(
+            request.get_ref(),
         )?))
     }
 
@@ -66,29 +118,8 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
         &self,
         request: Request<pb::AssessConcessionalityRequest>,
     ) -> Result<Response<pb::AssessConcessionalityResponse>, Status> {
-        let input = valuation::parse_concessionality(request.get_ref())?;
-        let to_status = loan_error;
-        let valuation_date = match input.valuation_date {
-            Some(date) => date,
-            None => first_accrual_start(&input.terms).map_err(to_status)?,
-        };
-        let loan = DebtStream::Loan {
-            principal: input.principal.clone(),
-            terms: input.terms.clone(),
-        };
-        let stream = loan.expand(valuation_date).map_err(to_status)?;
-        let result = assess_concessionality(
-            input.principal.amount,
-            &stream.flows,
-            valuation_date,
-            &input.convention,
-            input.basis,
-        )
-        .map_err(to_status)?;
-        Ok(Response::new(valuation::render_concessionality(
-            &input,
-            valuation_date,
-            &result,
+        Ok(Response::new(assess_concessionality_response(
+            request.get_ref(),
         )?))
     }
 
@@ -103,7 +134,9 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
                 &["old_claim", "terms", "target_reduction", "discounting"],
             )
         })?;
-        Ok(Response::new(solve::render_solve(&input, &outcome)?))
+        let mut response = solve::render_solve(&input, &outcome)?;
+        response.warnings = warnings::solve_terms(request.get_ref(), &input.input);
+        Ok(Response::new(response))
     }
 
     async fn list_term_presets(

@@ -25,6 +25,10 @@ pub struct ServerConfig {
     /// A reference-data file (conversion bases) that replaces the built-in
     /// `data/conversion-bases.json`; `None` for the built-in data.
     pub reference_data: Option<PathBuf>,
+    /// A directory of settlement files (`<id>.json`, the format of
+    /// `data/settlements/`) that replaces the built-in settlement library;
+    /// `None` for the built-in library.
+    pub settlements: Option<PathBuf>,
     /// On SIGTERM/SIGINT, how long calls in flight get to finish before the
     /// process exits anyway.
     pub drain_timeout: Duration,
@@ -40,6 +44,7 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(30),
             concurrency_per_connection: 256,
             reference_data: None,
+            settlements: None,
             drain_timeout: Duration::from_secs(10),
             security: Default::default(),
         }

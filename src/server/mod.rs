@@ -18,7 +18,9 @@ use tonic::transport::Server;
 
 use crate::api::pb::debtcalc::v1::reconciliation_service_server::ReconciliationServiceServer;
 use crate::api::pb::debtcalc::v1::restructuring_service_server::RestructuringServiceServer;
-use crate::api::{pb, ReconciliationApi, RestructuringApi};
+use crate::api::pb::debtcalc::v1::settlement_service_server::SettlementServiceServer;
+use crate::api::settlement_library::SettlementLibrary;
+use crate::api::{pb, ReconciliationApi, RestructuringApi, SettlementApi};
 use crate::domain::reconciliation::ReferenceData;
 pub use config::ServerConfig;
 use telemetry::observe;
@@ -26,14 +28,71 @@ use telemetry::observe;
 /// Errors of starting or running the server.
 pub type ServeError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Builds the router: debtcalc's services, the standard health service
-/// (SERVING for "" and each debtcalc service) and reflection v1 and v1alpha
-/// with the descriptors of debtcalc, health and the error details, so that
-/// grpcurl needs no .proto file.
-/// Health follows `drain` (NOT_SERVING and Watch streams ended once it
-/// starts).
+/// The data the server answers from, loaded and validated before it serves:
+/// the reference data (conversion bases) and the settlement library.
+#[derive(Debug, Clone)]
+pub struct LoadedData {
+    pub reference: ReferenceData,
+    /// "builtin" or "operator-supplied" (never the file's path).
+    pub reference_source: String,
+    pub settlements: SettlementLibrary,
+}
+
+/// Loads and validates everything the configuration names (the built-in
+/// data otherwise). Any invalid file is an error that names it: `main`
+/// calls this before it logs that it serves.
+pub fn load_data(config: &ServerConfig) -> Result<LoadedData, ServeError> {
+    let (reference, reference_source) = reference_data(config)?;
+    let settlements = match &config.settlements {
+        Some(dir) => SettlementLibrary::load_dir(dir, &reference, &reference_source)?,
+        None => SettlementLibrary::builtin(&reference, &reference_source).map_err(|e| {
+            if config.reference_data.is_some() {
+                format!(
+                    "{e} (the built-in settlements need the built-in conversion bases: with \
+                     other reference data, name a settlement directory with --settlements)"
+                )
+            } else {
+                e.to_string()
+            }
+        })?,
+    };
+    Ok(LoadedData {
+        reference,
+        reference_source,
+        settlements,
+    })
+}
+
+/// Everything that can stop the start, checked before the listener is
+/// bound: the data files (see [`load_data`]) and the TLS files.
+pub fn check(config: &ServerConfig) -> Result<LoadedData, ServeError> {
+    let data = load_data(config)?;
+    if let Some(settings) = &config.security.tls {
+        tls::load(settings)?;
+    }
+    Ok(data)
+}
+
+/// Builds the router after loading the data the configuration names;
+/// health follows `drain`.
 pub async fn router(
     config: &ServerConfig,
+    drain: lifecycle::DrainSignal,
+) -> Result<Router, ServeError> {
+    let data = load_data(config)?;
+    router_with(config, data, drain).await
+}
+
+/// Builds the router: debtcalc's services, the standard health service
+/// (SERVING for "" and each debtcalc service; NOT_SERVING and Watch streams
+/// ended once `drain` starts) and, unless switched off, reflection v1 and
+/// v1alpha with the descriptors of debtcalc, health and the error details,
+/// so that grpcurl needs no .proto file. Every service is observed (log line
+/// and metrics per call); every service but health needs the token when
+/// tokens are configured.
+pub async fn router_with(
+    config: &ServerConfig,
+    data: LoadedData,
     drain: lifecycle::DrainSignal,
 ) -> Result<Router, ServeError> {
     let health_reporter = tonic_health::server::HealthReporter::new();
@@ -48,6 +107,9 @@ pub async fn router(
     health_reporter
         .set_serving::<ReconciliationServiceServer<ReconciliationApi>>()
         .await;
+    health_reporter
+        .set_serving::<SettlementServiceServer<SettlementApi>>()
+        .await;
 
     let reflection = || {
         tonic_reflection::server::Builder::configure()
@@ -55,21 +117,32 @@ pub async fn router(
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
     };
-    // Every service but health needs the token, when tokens are configured.
     let auth = security::TokenCheck::new(config.security.tokens.clone());
 
     let restructuring = RestructuringServiceServer::new(RestructuringApi)
         .max_decoding_message_size(config.max_request_bytes);
-    let (data, source) = reference_data(config)?;
-    let reconciliation = ReconciliationServiceServer::new(ReconciliationApi::new(data, source))
-        .max_decoding_message_size(config.max_request_bytes);
+    let LoadedData {
+        reference,
+        reference_source,
+        settlements,
+    } = data;
+    let settlement = SettlementServiceServer::new(SettlementApi::new(
+        settlements,
+        std::sync::Arc::new(reference.clone()),
+        reference_source.clone(),
+    ))
+    .max_decoding_message_size(config.max_request_bytes);
+    let reconciliation =
+        ReconciliationServiceServer::new(ReconciliationApi::new(reference, reference_source))
+            .max_decoding_message_size(config.max_request_bytes);
 
     let mut router = Server::builder()
         .timeout(config.request_timeout)
         .concurrency_limit_per_connection(config.concurrency_per_connection)
         .add_service(observe(health_service))
         .add_service(observe(auth.wrap(restructuring)))
-        .add_service(observe(auth.wrap(reconciliation)));
+        .add_service(observe(auth.wrap(reconciliation)))
+        .add_service(observe(auth.wrap(settlement)));
     if config.security.reflection {
         router = router
             .add_service(observe(auth.wrap(reflection().build_v1()?)))
@@ -91,16 +164,6 @@ pub fn reference_data(config: &ServerConfig) -> Result<(ReferenceData, String), 
 /// `dataSource` when the operator supplied the reference data.
 pub const OPERATOR_DATA_LABEL: &str = "operator-supplied";
 
-/// Everything that can stop the start, checked before the listener is
-/// bound: the reference data (and so any operator file) and the TLS files.
-pub fn check(config: &ServerConfig) -> Result<(), ServeError> {
-    reference_data(config)?;
-    if let Some(settings) = &config.security.tls {
-        tls::load(settings)?;
-    }
-    Ok(())
-}
-
 /// Binds the configured address.
 pub async fn bind(config: &ServerConfig) -> Result<TcpListener, ServeError> {
     TcpListener::bind(config.listen)
@@ -116,8 +179,19 @@ pub async fn serve(
     config: &ServerConfig,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
+    let data = load_data(config)?;
+    serve_with(listener, config, data, shutdown).await
+}
+
+/// Like [`serve`], with the data already loaded (by [`load_data`]).
+pub async fn serve_with(
+    listener: TcpListener,
+    config: &ServerConfig,
+    data: LoadedData,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServeError> {
     let drain = lifecycle::Drain::new();
-    let router = router(config, drain.signal()).await?;
+    let router = router_with(config, data, drain.signal()).await?;
     if let Some(settings) = &config.security.tls {
         let tls = tls::Reloadable::new(settings.clone())?;
         let watcher = tls.spawn_watcher();
