@@ -192,10 +192,15 @@ pub async fn serve_with(
 ) -> Result<(), ServeError> {
     let drain = lifecycle::Drain::new();
     let router = router_with(config, data, drain.signal()).await?;
+    // TCP_NODELAY on every accepted connection: without it Nagle's algorithm
+    // holds a response's trailers until the client's delayed ACK, about 40 ms
+    // a call. (Server::tcp_nodelay applies only to listeners tonic binds
+    // itself, not to an incoming stream like this one.)
+    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
     if let Some(settings) = &config.security.tls {
         let tls = tls::Reloadable::new(settings.clone())?;
         let watcher = tls.spawn_watcher();
-        let incoming = tls::incoming(listener, tls);
+        let incoming = tls::incoming(incoming, tls);
         let result = lifecycle::run_until_drained(
             |stop| router.serve_with_incoming_shutdown(incoming, stop),
             shutdown,
@@ -207,11 +212,6 @@ pub async fn serve_with(
         result?;
         return Ok(());
     }
-    // TCP_NODELAY on every accepted connection: without it Nagle's algorithm
-    // holds a response's trailers until the client's delayed ACK, about 40 ms
-    // a call. (Server::tcp_nodelay applies only to listeners tonic binds
-    // itself, not to an incoming stream like this one.)
-    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
     lifecycle::run_until_drained(
         |stop| router.serve_with_incoming_shutdown(incoming, stop),
         shutdown,

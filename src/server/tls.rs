@@ -8,7 +8,7 @@ use std::io;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_rustls::rustls::crypto::ring;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -17,6 +17,7 @@ use tokio_rustls::rustls::{RootCertStore, ServerConfig};
 use tokio_rustls::server::TlsStream;
 use tokio_rustls::TlsAcceptor;
 use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::{Stream, StreamExt};
 
 use super::security::TlsSettings;
 use super::ServeError;
@@ -157,37 +158,45 @@ impl Reloadable {
     }
 }
 
-/// Accepted, handshaken TLS connections from `listener`. The accept loop
-/// ends (and the listener closes) when the stream is dropped.
-pub fn incoming(
-    listener: TcpListener,
+/// Handshaken TLS connections over the connections of `inner` (a plain
+/// accept stream such as tonic's `TcpIncoming`, or one that caps and tracks
+/// connections). Each handshake runs in a task of its own, bounded by
+/// [`HANDSHAKE_TIMEOUT`], so a slow client does not hold up the others. The
+/// accept loop ends (and `inner`, with its listener, is dropped) when the
+/// returned stream is dropped.
+pub fn incoming<S, IO>(
+    inner: S,
     tls: Reloadable,
-) -> ReceiverStream<Result<TlsStream<TcpStream>, io::Error>> {
+) -> ReceiverStream<Result<TlsStream<IO>, io::Error>>
+where
+    S: Stream<Item = Result<IO, io::Error>> + Send + 'static,
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let (tx, rx) = tokio::sync::mpsc::channel(64);
     tokio::spawn(async move {
+        let mut inner = Box::pin(inner);
         loop {
             let accepted = tokio::select! {
                 () = tx.closed() => break,
-                accepted = listener.accept() => accepted,
+                accepted = inner.next() => accepted,
             };
-            let (tcp, peer) = match accepted {
-                Ok(accepted) => accepted,
-                Err(e) => {
+            let io = match accepted {
+                None => break,
+                Some(Ok(io)) => io,
+                Some(Err(e)) => {
                     tracing::warn!("accept failed: {e}");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
             };
-            let _ = tcp.set_nodelay(true);
             let acceptor = tls.acceptor();
             let tx = tx.clone();
             tokio::spawn(async move {
-                match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+                match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(io)).await {
                     Ok(Ok(stream)) => {
                         let _ = tx.send(Ok(stream)).await;
                     }
-                    Ok(Err(e)) => tracing::debug!(%peer, "TLS handshake failed: {e}"),
-                    Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+                    Ok(Err(e)) => tracing::debug!("TLS handshake failed: {e}"),
+                    Err(_) => tracing::debug!("TLS handshake timed out"),
                 }
             });
         }
