@@ -83,8 +83,9 @@ fn serve(config: ServerConfig, admin_listen: Option<SocketAddr>) -> ExitCode {
         }
         let listener = server::bind(&config).await?;
         tracing::info!(
-            "debtcalc serving gRPC on {}",
-            server::local_addr(&listener)?
+            "debtcalc serving gRPC on {} ({})",
+            server::local_addr(&listener)?,
+            config.security.summary()
         );
         server::serve_with(listener, &config, data, server::shutdown_signal(&config)).await?;
         tracing::info!("debtcalc stopped");

@@ -41,6 +41,25 @@ impl Default for SecurityConfig {
     }
 }
 
+impl SecurityConfig {
+    /// A one-line summary for the start-up log (no secret in it).
+    pub fn summary(&self) -> String {
+        format!(
+            "{}; {}; reflection {}",
+            match &self.tls {
+                Some(tls) if tls.client_ca.is_some() => "mutual TLS",
+                Some(_) => "TLS",
+                None => "plaintext",
+            },
+            match &self.tokens {
+                Some(_) => "bearer token required except on health",
+                None => "no authentication",
+            },
+            if self.reflection { "on" } else { "off" }
+        )
+    }
+}
+
 /// TLS files, read at start and again on SIGHUP or when they change.
 #[derive(Debug, Clone)]
 pub struct TlsSettings {
