@@ -81,13 +81,15 @@ fn serve(config: ServerConfig, admin_listen: Option<SocketAddr>) -> ExitCode {
             let addr = server::telemetry::start_admin(admin).await?;
             tracing::info!("debtcalc metrics at http://{addr}/metrics");
         }
+        // Signals are handled from before the server says it serves.
+        let shutdown = server::shutdown_signal(&config);
         let listener = server::bind(&config).await?;
         tracing::info!(
             "debtcalc serving gRPC on {} ({})",
             server::local_addr(&listener)?,
             config.security.summary()
         );
-        server::serve_with(listener, &config, data, server::shutdown_signal(&config)).await?;
+        server::serve_with(listener, &config, data, shutdown).await?;
         tracing::info!("debtcalc stopped");
         Ok::<(), server::ServeError>(())
     });

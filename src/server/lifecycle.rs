@@ -183,16 +183,20 @@ where
     }
 }
 
-/// Completes on the first SIGINT or SIGTERM; from then on a second one
-/// exits the process at once (status 128 + the signal number), and so does
-/// the passing of `drain_deadline` (status 0, as a drain that ran out of
-/// time), should the server not have finished draining by then.
+/// Installs the signal handling now and returns a future that completes
+/// on the first SIGINT or SIGTERM; from then on a second one exits the
+/// process at once (status 128 + the signal number), and so does the
+/// passing of `drain_deadline` (status 0, as a drain that ran out of time),
+/// should the server not have finished draining by then.
 ///
 /// The signals are watched on a thread of their own, with its own small
 /// runtime, so that they, and the deadline, are seen at once even when every
-/// worker of the server's runtime is busy.
-pub async fn shutdown_signal(drain_deadline: Duration) {
+/// worker of the server's runtime is busy. This returns once the handlers
+/// are installed (call it before saying "serving"); if they cannot be, the
+/// future never completes and the signals keep their default action.
+pub fn shutdown_signal(drain_deadline: Duration) -> impl Future<Output = ()> + Send {
     let (first_tx, first_rx) = tokio::sync::oneshot::channel::<()>();
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<bool>();
     let spawned = std::thread::Builder::new()
         .name("debtcalc-signals".into())
         .spawn(move || {
@@ -203,6 +207,7 @@ pub async fn shutdown_signal(drain_deadline: Duration) {
                 Ok(runtime) => runtime,
                 Err(e) => {
                     eprintln!("debtcalc: cannot watch signals: {e}");
+                    let _ = ready_tx.send(false);
                     return;
                 }
             };
@@ -211,9 +216,11 @@ pub async fn shutdown_signal(drain_deadline: Duration) {
                     Ok(signals) => signals,
                     Err(e) => {
                         eprintln!("debtcalc: cannot install the signal handlers: {e}");
+                        let _ = ready_tx.send(false);
                         return;
                     }
                 };
+                let _ = ready_tx.send(true);
                 signals.next().await;
                 let _ = first_tx.send(());
                 let backstop = drain_deadline + Duration::from_millis(100);
@@ -229,16 +236,15 @@ pub async fn shutdown_signal(drain_deadline: Duration) {
                 }
             });
         });
-    match spawned {
-        // An error means the signal thread could not start: no graceful
-        // shutdown, the default actions of the signals apply.
-        Ok(_) => {
-            if first_rx.await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        }
+    let installed = match spawned {
+        Ok(_) => ready_rx.recv().unwrap_or(false),
         Err(e) => {
-            tracing::warn!("cannot start the signal thread: {e}");
+            eprintln!("debtcalc: cannot start the signal thread: {e}");
+            false
+        }
+    };
+    async move {
+        if !installed || first_rx.await.is_err() {
             std::future::pending::<()>().await;
         }
     }

@@ -99,7 +99,7 @@ pub async fn router_with(
     let health_service =
         tonic_health::pb::health_server::HealthServer::new(lifecycle::DrainingHealth::new(
             tonic_health::server::HealthService::from_health_reporter(health_reporter.clone()),
-            drain,
+            drain.clone(),
         ));
     health_reporter
         .set_serving::<RestructuringServiceServer<RestructuringApi>>()
@@ -117,7 +117,10 @@ pub async fn router_with(
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
     };
-    let auth = security::TokenCheck::new(config.security.tokens.clone());
+    // Every service but health is refused once the drain starts, and needs
+    // the token when tokens are configured.
+    let auth = security::TokenCheck::new(config.security.tokens.clone())
+        .refusing_when_draining(drain.clone());
 
     let restructuring = RestructuringServiceServer::new(RestructuringApi)
         .max_decoding_message_size(config.max_request_bytes);
@@ -222,10 +225,11 @@ pub async fn serve_with(
     Ok(())
 }
 
-/// Completes on the first SIGINT or SIGTERM; a second one exits at once, so
-/// does the passing of the drain deadline.
-pub async fn shutdown_signal(config: &ServerConfig) {
-    lifecycle::shutdown_signal(config.drain_timeout).await
+/// Installs the signal handling now; the future completes on the first
+/// SIGINT or SIGTERM. A second one exits at once, so does the passing of the
+/// drain deadline.
+pub fn shutdown_signal(config: &ServerConfig) -> impl Future<Output = ()> + Send {
+    lifecycle::shutdown_signal(config.drain_timeout)
 }
 
 /// The address a listener is bound to, for the one start-up log line.
