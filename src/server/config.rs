@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::compute::ComputeLimits;
+
 /// The default listening address: loopback only, so nothing is exposed by
 /// accident.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
@@ -25,6 +27,9 @@ pub struct ServerConfig {
     /// A reference-data file (conversion bases) that replaces the built-in
     /// `data/conversion-bases.json`; `None` for the built-in data.
     pub reference_data: Option<PathBuf>,
+    /// The compute pool's caps: calculation calls in progress and queued,
+    /// process-wide (see [`super::compute`]).
+    pub compute: ComputeLimits,
 }
 
 impl Default for ServerConfig {
@@ -35,6 +40,7 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(30),
             concurrency_per_connection: 256,
             reference_data: None,
+            compute: ComputeLimits::default(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! layers, and a lifecycle with graceful shutdown. `main` and the
 //! integration tests build the very same router from here.
 
+pub mod compute;
 pub mod config;
 
 use std::future::Future;
@@ -42,11 +43,15 @@ pub async fn router(config: &ServerConfig) -> Result<Router, ServeError> {
     let reflection_v1 = reflection().build_v1()?;
     let reflection_v1alpha = reflection().build_v1alpha()?;
 
-    let restructuring = RestructuringServiceServer::new(RestructuringApi)
+    // One compute pool for every calculation, so its caps are process-wide.
+    let compute = compute::ComputePool::new(config.compute, Some(config.request_timeout));
+    let restructuring = RestructuringServiceServer::new(RestructuringApi::new(compute.clone()))
         .max_decoding_message_size(config.max_request_bytes);
     let (data, source) = reference_data(config)?;
-    let reconciliation = ReconciliationServiceServer::new(ReconciliationApi::new(data, source))
-        .max_decoding_message_size(config.max_request_bytes);
+    let reconciliation = ReconciliationServiceServer::new(
+        ReconciliationApi::new(data, source).with_compute(compute),
+    )
+    .max_decoding_message_size(config.max_request_bytes);
 
     Ok(Server::builder()
         .timeout(config.request_timeout)
