@@ -23,6 +23,9 @@ struct Cli {
     #[arg(long, global = true, env = "DEBTCALC_REFERENCE_DATA")]
     reference_data: Option<std::path::PathBuf>,
 
+    #[command(flatten)]
+    limits: server::limit_args::LimitArgs,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -45,11 +48,11 @@ fn main() -> ExitCode {
 
     // No command means `serve`.
     match cli.command {
-        Some(Command::Serve) | None => serve(ServerConfig {
+        Some(Command::Serve) | None => serve(cli.limits.apply(ServerConfig {
             listen: cli.listen,
             reference_data: cli.reference_data,
             ..ServerConfig::default()
-        }),
+        })),
     }
 }
 

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::compute::ComputeLimits;
+use super::connections::ConnectionLimits;
+use super::request_limits::RequestLimits;
 
 /// The default listening address: loopback only, so nothing is exposed by
 /// accident.
@@ -30,6 +32,12 @@ pub struct ServerConfig {
     /// The compute pool's caps: calculation calls in progress and queued,
     /// process-wide (see [`super::compute`]).
     pub compute: ComputeLimits,
+    /// Connections: how many, HTTP/2 streams and keepalive, idle and
+    /// handshake timeouts (see [`super::connections`]).
+    pub connections: ConnectionLimits,
+    /// Request bodies: the process-wide in-flight byte budget and the body
+    /// timeout (see [`super::request_limits`]).
+    pub requests: RequestLimits,
 }
 
 impl Default for ServerConfig {
@@ -41,6 +49,8 @@ impl Default for ServerConfig {
             concurrency_per_connection: 256,
             reference_data: None,
             compute: ComputeLimits::default(),
+            connections: ConnectionLimits::default(),
+            requests: RequestLimits::default(),
         }
     }
 }

@@ -4,19 +4,28 @@
 
 pub mod compute;
 pub mod config;
+pub mod connections;
+pub mod limit_args;
+pub mod request_limits;
 
 use std::future::Future;
 use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
-use tonic::transport::server::{Router, TcpIncoming};
+use tonic::transport::server::Router;
 use tonic::transport::Server;
+use tower::layer::util::{Identity, Stack};
 
 use crate::api::pb::debtcalc::v1::reconciliation_service_server::ReconciliationServiceServer;
 use crate::api::pb::debtcalc::v1::restructuring_service_server::RestructuringServiceServer;
 use crate::api::{pb, ReconciliationApi, RestructuringApi};
 use crate::domain::reconciliation::ReferenceData;
 pub use config::ServerConfig;
+use connections::{ConnectionRegistry, LimitedIncoming};
+use request_limits::RequestLimitsLayer;
+
+/// The router with debtcalc's layers.
+pub type ServerRouter = Router<Stack<RequestLimitsLayer, Identity>>;
 
 /// Errors of starting or running the server.
 pub type ServeError = Box<dyn std::error::Error + Send + Sync>;
@@ -25,7 +34,12 @@ pub type ServeError = Box<dyn std::error::Error + Send + Sync>;
 /// (SERVING for "" and each debtcalc service) and reflection v1 and v1alpha
 /// with the descriptors of debtcalc, health and the error details, so that
 /// grpcurl needs no .proto file.
-pub async fn router(config: &ServerConfig) -> Result<Router, ServeError> {
+/// `connections` is the registry of the connections the router will serve
+/// (see [`connections`]).
+pub async fn router(
+    config: &ServerConfig,
+    connections: &ConnectionRegistry,
+) -> Result<ServerRouter, ServeError> {
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     health_reporter
         .set_serving::<RestructuringServiceServer<RestructuringApi>>()
@@ -56,6 +70,14 @@ pub async fn router(config: &ServerConfig) -> Result<Router, ServeError> {
     Ok(Server::builder()
         .timeout(config.request_timeout)
         .concurrency_limit_per_connection(config.concurrency_per_connection)
+        .max_concurrent_streams(config.connections.max_concurrent_streams)
+        .http2_keepalive_interval(config.connections.keepalive_interval)
+        .http2_keepalive_timeout(Some(config.connections.keepalive_timeout))
+        .layer(RequestLimitsLayer::new(
+            config.requests,
+            config.max_request_bytes,
+            connections.clone(),
+        ))
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
@@ -86,12 +108,11 @@ pub async fn serve(
     config: &ServerConfig,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
-    let router = router(config).await?;
-    // TCP_NODELAY on every accepted connection: without it Nagle's algorithm
-    // holds a response's trailers until the client's delayed ACK, about 40 ms
-    // a call. (Server::tcp_nodelay applies only to listeners tonic binds
-    // itself, not to an incoming stream like this one.)
-    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+    let connections = ConnectionRegistry::default();
+    let router = router(config, &connections).await?;
+    // The accept loop caps and tracks connections, and sets TCP_NODELAY
+    // (see [`connections`]).
+    let incoming = LimitedIncoming::new(listener, config.connections, connections);
     router
         .serve_with_incoming_shutdown(incoming, shutdown)
         .await?;

@@ -113,3 +113,4 @@ pub fn money(currency: &str, amount: &str) -> debtcalc::api::pb::debtcalc::v1::M
         amount: amount.into(),
     }
 }
+pub mod raw;
