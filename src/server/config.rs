@@ -19,7 +19,8 @@ pub struct ServerConfig {
     /// logged).
     pub listen: SocketAddr,
     /// The largest request message accepted, in bytes; larger ones are
-    /// refused with OUT_OF_RANGE before decoding.
+    /// refused with RESOURCE_EXHAUSTED (ErrorInfo reason `REQUEST_TOO_LARGE`)
+    /// before decoding.
     pub max_request_bytes: usize,
     /// Upper bound on the time one call may take; the client's shorter
     /// `grpc-timeout` wins. On expiry the call ends with CANCELLED.

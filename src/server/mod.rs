@@ -5,6 +5,7 @@
 pub mod compute;
 pub mod config;
 pub mod connections;
+pub mod decode_errors;
 pub mod limit_args;
 pub mod request_limits;
 

@@ -1,6 +1,7 @@
 //! A layer over every call: counts it as in progress on its connection
-//! (for the idle timeout, see [`super::connections`]), and bounds the
-//! memory of request bodies being received.
+//! (for the idle timeout, see [`super::connections`]), bounds the memory of
+//! request bodies being received, and gives undecodable requests
+//! debtcalc's statuses (see [`super::decode_errors`]).
 //!
 //! # The in-flight byte budget
 //!
@@ -153,7 +154,7 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let response = inner.call(request);
         Box::pin(async move {
-            let response = response.await?;
+            let response = super::decode_errors::rewrite(response.await?);
             Ok(response.map(|body| {
                 Body::new(GuardedBody {
                     inner: body,
