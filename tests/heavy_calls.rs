@@ -7,6 +7,8 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{error_reason, money, TestServer};
@@ -108,20 +110,53 @@ async fn start_heavy(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn heavy_solves_do_not_delay_health_checks() {
     let server = TestServer::start().await;
+    // The checks run on a thread and runtime of their own, as a separate
+    // client would, so that only the server's responsiveness is measured.
+    let done = Arc::new(AtomicBool::new(false));
+    let (ready, connected) = std::sync::mpsc::channel::<()>();
+    let checker = {
+        let done = done.clone();
+        let endpoint = server.endpoint();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let channel = tonic::transport::Channel::from_shared(endpoint)
+                    .unwrap()
+                    .connect()
+                    .await
+                    .unwrap();
+                let mut health = HealthClient::new(channel);
+                health
+                    .check(HealthCheckRequest::default())
+                    .await
+                    .expect("check");
+                ready.send(()).unwrap();
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                let mut latencies = Vec::new();
+                while latencies.len() < 200 && !done.load(Ordering::Relaxed) {
+                    let asked = Instant::now();
+                    health
+                        .check(HealthCheckRequest::default())
+                        .await
+                        .expect("check");
+                    latencies.push(asked.elapsed());
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                latencies
+            })
+        })
+    };
+    connected.recv().unwrap();
     let started = Instant::now();
     let calls = start_heavy(&server, 16, Duration::from_secs(60)).await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let mut health = HealthClient::new(server.channel().await);
-    let mut latencies = Vec::new();
-    while latencies.len() < 200 && !calls.iter().all(|c| c.is_finished()) {
-        let asked = Instant::now();
-        health
-            .check(HealthCheckRequest::default())
-            .await
-            .expect("check");
-        latencies.push(asked.elapsed());
+    while !calls.iter().all(|c| c.is_finished()) {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+    done.store(true, Ordering::Relaxed);
+    let mut latencies = checker.join().unwrap();
     let mut heavy = Vec::new();
     for call in calls {
         let (took, result) = call.await.unwrap();
@@ -139,7 +174,10 @@ async fn heavy_solves_do_not_delay_health_checks() {
         latencies.len(),
         latencies[latencies.len() / 2],
     );
-    assert!(worst < Duration::from_millis(500), "{worst:?}");
+    // Before the compute pool: median 270 ms, worst 690 ms on this machine.
+    let median = latencies[latencies.len() / 2];
+    assert!(median < Duration::from_millis(100), "{median:?}");
+    assert!(worst < Duration::from_millis(1000), "{worst:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
