@@ -188,7 +188,7 @@ fn cumulative_allocation(
     let mut amounts = Vec::with_capacity(weights.len());
     // (ahead of its floor, floor + 1, weight, index) of the programmes whose
     // exact share is not whole.
-    let mut candidates = Vec::new();
+    let mut candidates: Vec<(bool, BigInt, &BigInt, usize)> = Vec::new();
     for (index, (weight, before)) in weights.iter().zip(held).enumerate() {
         let (floor, remainder) = (weight * fund).div_mod_floor(weight_sum);
         if !remainder.is_zero() {
@@ -206,8 +206,8 @@ fn cumulative_allocation(
     candidates.sort_by(|(aa, na, wa, ia), (ab, nb, wb, ib)| {
         ab.cmp(aa)
             .then_with(|| {
-                let a: BigInt = na * *wb;
-                let b: BigInt = nb * *wa;
+                let a: BigInt = na * &**wb;
+                let b: BigInt = nb * &**wa;
                 a.cmp(&b)
             })
             .then(ia.cmp(ib))
