@@ -23,6 +23,11 @@ struct Cli {
     #[arg(long, global = true, env = "DEBTCALC_REFERENCE_DATA")]
     reference_data: Option<std::path::PathBuf>,
 
+    /// A directory of settlement files (<id>.json, the format of
+    /// data/settlements/) that replaces the built-in settlement library.
+    #[arg(long, global = true, env = "DEBTCALC_SETTLEMENTS")]
+    settlements: Option<std::path::PathBuf>,
+
     #[command(flatten)]
     limits: server::limit_args::LimitArgs,
 
@@ -51,6 +56,7 @@ fn main() -> ExitCode {
         Some(Command::Serve) | None => serve(cli.limits.apply(ServerConfig {
             listen: cli.listen,
             reference_data: cli.reference_data,
+            settlements: cli.settlements,
             ..ServerConfig::default()
         })),
     }
@@ -65,12 +71,15 @@ fn serve(config: ServerConfig) -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        // Every data file is loaded and validated before the server says it
+        // serves: an invalid one stops the start with an error naming it.
+        let data = server::load_data(&config)?;
         let listener = server::bind(&config).await?;
         tracing::info!(
             "debtcalc serving gRPC on {}",
             server::local_addr(&listener)?
         );
-        server::serve(listener, &config, server::shutdown_signal()).await?;
+        server::serve_with(listener, &config, data, server::shutdown_signal()).await?;
         tracing::info!("debtcalc stopped");
         Ok::<(), server::ServeError>(())
     });

@@ -156,6 +156,16 @@ impl Schema {
                 .iter()
                 .map(|p| p.id.to_string()),
         );
+        // The settlement library's ids.
+        let settlements = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/settlements");
+        if let Ok(entries) = std::fs::read_dir(settlements) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if let Some(id) = path.file_stem() {
+                    strings.push(id.to_string_lossy().to_string());
+                }
+            }
+        }
         strings.push("9".repeat(5000));
         Self {
             messages,

@@ -418,8 +418,22 @@ async fn an_operator_file_replaces_the_builtin_data() {
     let path = dir.join("bases.json");
     std::fs::write(&path, json.to_string()).unwrap();
 
+    // The built-in settlement library converts by the built-in bases, so an
+    // operator who replaces them names a library that fits (issue 10): here
+    // the Cuba settlement, which converts nothing.
+    let settlements = dir.join("settlements");
+    std::fs::create_dir_all(&settlements).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/settlements/cuba-2014.json"
+        ),
+        settlements.join("cuba-2014.json"),
+    )
+    .unwrap();
     let config = ServerConfig {
         reference_data: Some(path.clone()),
+        settlements: Some(settlements),
         ..ServerConfig::default()
     };
     let server = TestServer::start_with(config).await;

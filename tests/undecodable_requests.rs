@@ -141,11 +141,8 @@ async fn undecodable_bytes_are_invalid_argument_for_every_rpc() {
         assert_eq!(status.code(), Code::ResourceExhausted, "{path}: {status:?}");
         assert_eq!(error_reason(&status), "REQUEST_TOO_LARGE", "{path}");
     }
-    // Only the requests without any string field escape the UTF-8 case.
+    // Only List requests, which have no string field, escape the UTF-8 case.
     for path in &without_strings {
-        assert!(
-            path.ends_with("/ListTermPresets"),
-            "{path} has no string field?"
-        );
+        assert!(path.contains("/List"), "{path} has no string field?");
     }
 }

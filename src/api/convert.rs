@@ -264,3 +264,14 @@ pub fn reported_decimal(value: Decimal) -> String {
         .normalize()
         .to_string()
 }
+
+/// Records that `raw` is not a value of the enum `name` at `field`
+/// (UNKNOWN_ENUM_VALUE); shared by the parsers of every enum.
+pub(super) fn unknown_enum<T>(v: &mut Violations, field: &str, name: &str, raw: i32) -> Option<T> {
+    v.add(
+        field,
+        "UNKNOWN_ENUM_VALUE",
+        format!("{raw} is not a {name} value"),
+    );
+    None
+}

@@ -71,7 +71,7 @@ pub fn debt_stream_with(
         }
         Stream::Preset(preset) => {
             let at = format!("{field}.preset");
-            let stream = super::solve::preset_stream(v, &at, preset, valuation_date)?;
+            let stream = super::preset::preset_stream(v, &at, preset, valuation_date)?;
             let currency_field = format!("{at}.eligible_amount.currency_code");
             (at, stream, currency_field)
         }

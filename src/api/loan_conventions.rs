@@ -3,9 +3,8 @@
 
 use rust_decimal::Decimal;
 
-use super::convert;
+use super::convert::{self, unknown_enum};
 use super::error::Violations;
-use super::loan_terms::unknown_enum;
 use super::pb::debtcalc::v1 as pb;
 use crate::domain::schedule::{
     AccrualDates, BusinessDayConvention, BusinessDays, Fixing, FloatingRate, MAX_HOLIDAYS,

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::convert;
+use super::convert::{self, unknown_enum};
 use super::error::Violations;
 use super::loan_conventions::{business_days, floating_rate};
 use super::pb::debtcalc::v1 as pb;
@@ -137,15 +137,6 @@ pub fn parse(v: &mut Violations, field: &str, terms: Option<&pb::LoanTerms>) -> 
         }
     }
     Some(terms)
-}
-
-pub(super) fn unknown_enum<T>(v: &mut Violations, field: &str, name: &str, raw: i32) -> Option<T> {
-    v.add(
-        field,
-        "UNKNOWN_ENUM_VALUE",
-        format!("{raw} is not a {name} value"),
-    );
-    None
 }
 
 /// The payment frequency; required.

@@ -279,7 +279,7 @@ fn component_kind_to_pb(kind: ComponentKind) -> pb::ComponentKind {
     }
 }
 
-fn claim(v: &mut Violations, request: &pb::ReconcileValuationsRequest) -> Option<Claim> {
+pub(crate) fn claim(v: &mut Violations, request: &pb::ReconcileValuationsRequest) -> Option<Claim> {
     let total = convert::money(v, "claim", request.claim.as_ref(), Sign::Positive);
     if request.components.is_empty() {
         return total.map(|t| Claim::whole(&t));

@@ -11,6 +11,42 @@ use super::reconciliation;
 use crate::domain::reconciliation::{convert, reconcile, ReferenceData};
 use crate::server::compute::ComputePool;
 
+/// ConvertClaim: parse, compute, render. The RPC and AnalyzeSettlement's
+/// conversions both run this, so their figures are the same by
+/// construction.
+pub(crate) fn convert_claim_response(
+    request: &pb::ConvertClaimRequest,
+    data: &ReferenceData,
+) -> Result<pb::ConvertClaimResponse, ApiError> {
+    let input = reconciliation::parse_convert(request, data)?;
+    let result = convert(
+        &input.amount,
+        &input.conversion,
+        input.redenomination.as_ref(),
+        input.target,
+        input.rounding,
+    )
+    .map_err(|e| ApiError::from_domain(e, &["amount", "conversion"]))?;
+    Ok(reconciliation::render_convert(&result))
+}
+
+/// ReconcileValuations: parse, compute, render (shared with
+/// AnalyzeSettlement).
+pub(crate) fn reconcile_valuations_response(
+    request: &pb::ReconcileValuationsRequest,
+    data: &ReferenceData,
+    data_source: &str,
+) -> Result<pb::ReconcileValuationsResponse, ApiError> {
+    let input = reconciliation::parse_reconcile(request, data)?;
+    let result = reconcile(&input.claim, &input.parties, input.target, input.rounding)
+        .map_err(|e| ApiError::from_domain(e, &["claim", "parties"]))?;
+    Ok(reconciliation::render_reconcile(
+        &input,
+        &result,
+        data_source,
+    ))
+}
+
 /// Implements the generated service trait; holds the reference data.
 #[derive(Debug, Clone)]
 pub struct ReconciliationApi {
@@ -54,19 +90,13 @@ impl pb::reconciliation_service_server::ReconciliationService for Reconciliation
         &self,
         request: Request<pb::ConvertClaimRequest>,
     ) -> Result<Response<pb::ConvertClaimResponse>, Status> {
-        let input = reconciliation::parse_convert(request.get_ref(), &self.data)?;
+        let metadata = request.metadata().clone();
+        let request = request.into_inner();
+        let data = self.data.clone();
         let response = self
             .compute
-            .run(request.metadata(), move || {
-                let result = convert(
-                    &input.amount,
-                    &input.conversion,
-                    input.redenomination.as_ref(),
-                    input.target,
-                    input.rounding,
-                )
-                .map_err(|e| ApiError::from_domain(e, &["amount", "conversion"]))?;
-                Ok(reconciliation::render_convert(&result))
+            .run(&metadata, move || {
+                Ok(convert_claim_response(&request, &data)?)
             })
             .await?;
         Ok(Response::new(response))
@@ -76,14 +106,13 @@ impl pb::reconciliation_service_server::ReconciliationService for Reconciliation
         &self,
         request: Request<pb::ReconcileValuationsRequest>,
     ) -> Result<Response<pb::ReconcileValuationsResponse>, Status> {
-        let input = reconciliation::parse_reconcile(request.get_ref(), &self.data)?;
-        let source = self.source.clone();
+        let metadata = request.metadata().clone();
+        let request = request.into_inner();
+        let (data, source) = (self.data.clone(), self.source.clone());
         let response = self
             .compute
-            .run(request.metadata(), move || {
-                let result = reconcile(&input.claim, &input.parties, input.target, input.rounding)
-                    .map_err(|e| ApiError::from_domain(e, &["claim", "parties"]))?;
-                Ok(reconciliation::render_reconcile(&input, &result, &source))
+            .run(&metadata, move || {
+                Ok(reconcile_valuations_response(&request, &data, &source)?)
             })
             .await?;
         Ok(Response::new(response))

@@ -4,7 +4,7 @@ use tonic::{Request, Response, Status};
 
 use super::error::ApiError;
 use super::pb::debtcalc::v1 as pb;
-use super::{schedule, solve, split, valuation};
+use super::{schedule, solve, split, valuation, warnings};
 use crate::domain::error::DomainError;
 use crate::domain::schedule::{build_schedule, first_accrual_start};
 use crate::domain::solver::solve_terms;
@@ -22,6 +22,68 @@ fn loan_error(error: DomainError) -> ApiError {
         _ => &["terms"],
     };
     ApiError::from_domain(error, fields)
+}
+
+/// SplitClaim: parse, compute, render. The RPC and AnalyzeSettlement's
+/// split both run this, so their figures are the same by construction.
+pub(crate) fn split_claim_response(
+    request: &pb::SplitClaimRequest,
+) -> Result<pb::SplitClaimResponse, ApiError> {
+    let input = split::parse_request(request)?;
+    let result = split_claim(&input).map_err(|e| ApiError::from_domain(e, &["claim.amount"]))?;
+    Ok(split::render_response(request, &input, &result))
+}
+
+/// BuildSchedule: parse, compute, render (shared with AnalyzeSettlement).
+pub(crate) fn build_schedule_response(
+    request: &pb::BuildScheduleRequest,
+) -> Result<pb::BuildScheduleResponse, ApiError> {
+    let input = schedule::parse_request(request)?;
+    let result = build_schedule(&input.principal, &input.terms).map_err(loan_error)?;
+    let mut response = schedule::render_response(&input, &result);
+    response.warnings = warnings::build_schedule(request);
+    Ok(response)
+}
+
+/// ValueRestructuring: parse, compute, render (shared with
+/// AnalyzeSettlement).
+pub(crate) fn value_restructuring_response(
+    request: &pb::ValueRestructuringRequest,
+) -> Result<pb::ValueRestructuringResponse, ApiError> {
+    let input = valuation::parse_restructuring(request)?;
+    let result = value_restructuring(&input).map_err(valuation::valuation_error)?;
+    let mut response = valuation::render_restructuring(&input, &result)?;
+    response.warnings = warnings::value_restructuring(request, &input);
+    Ok(response)
+}
+
+/// AssessConcessionality: parse, compute, render (shared with
+/// AnalyzeSettlement).
+pub(crate) fn assess_concessionality_response(
+    request: &pb::AssessConcessionalityRequest,
+) -> Result<pb::AssessConcessionalityResponse, ApiError> {
+    let input = valuation::parse_concessionality(request)?;
+    let to_status = loan_error;
+    let valuation_date = match input.valuation_date {
+        Some(date) => date,
+        None => first_accrual_start(&input.terms).map_err(to_status)?,
+    };
+    let loan = DebtStream::Loan {
+        principal: input.principal.clone(),
+        terms: input.terms.clone(),
+    };
+    let stream = loan.expand(valuation_date).map_err(to_status)?;
+    let result = assess_concessionality(
+        input.principal.amount,
+        &stream.flows,
+        valuation_date,
+        &input.convention,
+        input.basis,
+    )
+    .map_err(to_status)?;
+    let mut response = valuation::render_concessionality(&input, valuation_date, &result)?;
+    response.warnings = warnings::assess_concessionality(request);
+    Ok(response)
 }
 
 /// Implements the generated service trait over the domain functions; the
@@ -46,14 +108,9 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
     ) -> Result<Response<pb::SplitClaimResponse>, Status> {
         let metadata = request.metadata().clone();
         let request = request.into_inner();
-        let input = split::parse_request(&request)?;
         let response = self
             .compute
-            .run(&metadata, move || {
-                let result =
-                    split_claim(&input).map_err(|e| ApiError::from_domain(e, &["claim.amount"]))?;
-                Ok(split::render_response(&request, &input, &result))
-            })
+            .run(&metadata, move || Ok(split_claim_response(&request)?))
             .await?;
         Ok(Response::new(response))
     }
@@ -62,13 +119,11 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
         &self,
         request: Request<pb::BuildScheduleRequest>,
     ) -> Result<Response<pb::BuildScheduleResponse>, Status> {
-        let input = schedule::parse_request(request.get_ref())?;
+        let metadata = request.metadata().clone();
+        let request = request.into_inner();
         let response = self
             .compute
-            .run(request.metadata(), move || {
-                let result = build_schedule(&input.principal, &input.terms).map_err(loan_error)?;
-                Ok(schedule::render_response(&input, &result))
-            })
+            .run(&metadata, move || Ok(build_schedule_response(&request)?))
             .await?;
         Ok(Response::new(response))
     }
@@ -77,12 +132,12 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
         &self,
         request: Request<pb::ValueRestructuringRequest>,
     ) -> Result<Response<pb::ValueRestructuringResponse>, Status> {
-        let input = valuation::parse_restructuring(request.get_ref())?;
+        let metadata = request.metadata().clone();
+        let request = request.into_inner();
         let response = self
             .compute
-            .run(request.metadata(), move || {
-                let result = value_restructuring(&input).map_err(valuation::valuation_error)?;
-                Ok(valuation::render_restructuring(&input, &result)?)
+            .run(&metadata, move || {
+                Ok(value_restructuring_response(&request)?)
             })
             .await?;
         Ok(Response::new(response))
@@ -92,33 +147,12 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
         &self,
         request: Request<pb::AssessConcessionalityRequest>,
     ) -> Result<Response<pb::AssessConcessionalityResponse>, Status> {
-        let input = valuation::parse_concessionality(request.get_ref())?;
+        let metadata = request.metadata().clone();
+        let request = request.into_inner();
         let response = self
             .compute
-            .run(request.metadata(), move || {
-                let to_status = loan_error;
-                let valuation_date = match input.valuation_date {
-                    Some(date) => date,
-                    None => first_accrual_start(&input.terms).map_err(to_status)?,
-                };
-                let loan = DebtStream::Loan {
-                    principal: input.principal.clone(),
-                    terms: input.terms.clone(),
-                };
-                let stream = loan.expand(valuation_date).map_err(to_status)?;
-                let result = assess_concessionality(
-                    input.principal.amount,
-                    &stream.flows,
-                    valuation_date,
-                    &input.convention,
-                    input.basis,
-                )
-                .map_err(to_status)?;
-                Ok(valuation::render_concessionality(
-                    &input,
-                    valuation_date,
-                    &result,
-                )?)
+            .run(&metadata, move || {
+                Ok(assess_concessionality_response(&request)?)
             })
             .await?;
         Ok(Response::new(response))
@@ -128,17 +162,21 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
         &self,
         request: Request<pb::SolveTermsRequest>,
     ) -> Result<Response<pb::SolveTermsResponse>, Status> {
-        let input = solve::parse_solve(request.get_ref())?;
+        let metadata = request.metadata().clone();
+        let request = request.into_inner();
+        let input = solve::parse_solve(&request)?;
         let response = self
             .compute
-            .run(request.metadata(), move || {
+            .run(&metadata, move || {
                 let outcome = solve_terms(&input.input).map_err(|e| {
                     ApiError::from_domain(
                         e,
                         &["old_claim", "terms", "target_reduction", "discounting"],
                     )
                 })?;
-                Ok(solve::render_solve(&input, &outcome)?)
+                let mut response = solve::render_solve(&input, &outcome)?;
+                response.warnings = warnings::solve_terms(&request, &input.input);
+                Ok(response)
             })
             .await?;
         Ok(Response::new(response))

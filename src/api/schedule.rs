@@ -46,13 +46,15 @@ pub fn render_response(input: &ScheduleInput, schedule: &Schedule) -> pb::BuildS
         )),
         resolved_terms: Some(loan_terms::to_pb(&input.terms, accrual_start)),
         conventions: Some(conventions(&input.terms)),
+        warnings: Vec::new(), // filled in by the handler (api::warnings)
     }
 }
 
 /// How a level payment is solved, echoed in the conventions.
 pub const LEVEL_PAYMENT_METHOD: &str = "P with nothing outstanding after the last period, each \
 remaining period growing by 1 + rate x its day-count year fraction (the current rate held for \
-later periods; re-solved when the rate changes); the rounding of the exact P to the minor unit, \
+later periods; re-solved when the rate changes, and after a period whose interest exceeds the \
+payment when the rounding residue has moved the solved payment by more than 1%); the rounding of the exact P to the minor unit, \
 decided from an f64 estimate with a proven relative error below (16 m + 16) 2^-53 for m periods \
 or, when a rounding boundary lies within that error, in exact rational arithmetic";
 

@@ -1,134 +1,24 @@
-//! SolveTerms and ListTermPresets, and the preset form of a debt stream:
-//! validation with field paths and rendering.
+//! SolveTerms and ListTermPresets: validation with field paths and
+//! rendering (the preset form of terms and streams is in `preset`).
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::convert::{self, Sign};
+use super::convert;
+use super::debt_stream::{debt_stream_with, past_due_interest};
 use super::error::{ApiError, Violations};
 use super::loan_terms;
 use super::pb::debtcalc::v1 as pb;
-use super::valuation::{self, debt_stream_with};
+use super::preset::preset_terms_field;
+use super::valuation;
 use crate::domain::currency::Currency;
 use crate::domain::money::round_to_minor_units;
 use crate::domain::rounding::RoundingMode;
-use crate::domain::schedule::dates::is_month_end;
-use crate::domain::schedule::{add_months, GraceInterest, LoanTerms};
+use crate::domain::schedule::GraceInterest;
 use crate::domain::solver::{
-    all_presets, find_preset, preset_terms, principal_after_write_off, BoundSide, PresetOption,
-    PresetRate, SolveInput, SolveOutcome, TermPreset, Unknown, WriteOffBase, MAX_ITERATIONS,
-    MAX_RATE_BOUND, VALUE_DECIMALS,
+    all_presets, BoundSide, PresetOption, PresetRate, SolveInput, SolveOutcome, TermPreset,
+    Unknown, WriteOffBase, MAX_ITERATIONS, MAX_RATE_BOUND, VALUE_DECIMALS,
 };
 use crate::domain::valuation::{Compounding, DebtStream, Discounting, RestructuringInput};
-
-/// A preset with the parameters it leaves open, resolved.
-pub struct ResolvedPreset {
-    pub preset: &'static TermPreset,
-    pub terms: LoanTerms,
-}
-
-/// Validates `PresetTerms` at `field`; the first payment defaults to one
-/// period after `valuation_date`.
-pub fn preset_terms_field(
-    v: &mut Violations,
-    field: &str,
-    value: Option<&pb::PresetTerms>,
-    valuation_date: Option<NaiveDate>,
-) -> Option<ResolvedPreset> {
-    let Some(value) = value else {
-        v.add(field, "MISSING_FIELD", "is required");
-        return None;
-    };
-    let preset = find_preset(&value.preset_id);
-    if preset.is_none() {
-        let known: Vec<_> = all_presets().iter().map(|p| p.id).collect();
-        v.add(
-            format!("{field}.preset_id"),
-            "UNKNOWN_PRESET",
-            format!(
-                "{:?} is not a term preset (known: {})",
-                convert::truncate(&value.preset_id),
-                known.join(", ")
-            ),
-        );
-    }
-    let rate = if value.annual_rate.is_empty() {
-        Some(Decimal::ZERO)
-    } else {
-        loan_terms::rate(v, &format!("{field}.annual_rate"), &value.annual_rate)
-    };
-    let first_field = format!("{field}.first_payment_date");
-    let first_given = value
-        .first_payment_date
-        .as_ref()
-        .map(|date| convert::date(v, &first_field, Some(date)));
-    let (preset, rate) = (preset?, rate?);
-    if let Some(first) = first_given {
-        return Some(ResolvedPreset {
-            preset,
-            terms: preset_terms(preset, first?, rate, RoundingMode::HalfEven),
-        });
-    }
-    // By default the schedule runs from the valuation date: interest accrues
-    // from it, the first payment falls one period later, and a valuation on
-    // the last day of a month keeps every due date at a month end.
-    let start = valuation_date?;
-    let end_of_month = is_month_end(start);
-    let months = preset.frequency.months_per_period() as i64;
-    let first = match add_months(start, months, end_of_month, "first payment date") {
-        Ok(date) => date,
-        Err(e) => {
-            v.add(&first_field, "DATE_OUT_OF_RANGE", e.to_string());
-            return None;
-        }
-    };
-    let mut terms = preset_terms(preset, first, rate, RoundingMode::HalfEven);
-    terms.accrual_start = Some(start);
-    terms.end_of_month = end_of_month;
-    Some(ResolvedPreset { preset, terms })
-}
-
-/// The preset form of a debt stream: the eligible amount less the preset's
-/// cancellation, on the preset's schedule.
-pub fn preset_stream(
-    v: &mut Violations,
-    field: &str,
-    stream: &pb::PresetStream,
-    valuation_date: Option<NaiveDate>,
-) -> Option<DebtStream> {
-    let amount_field = format!("{field}.eligible_amount");
-    let eligible = convert::money(
-        v,
-        &amount_field,
-        stream.eligible_amount.as_ref(),
-        Sign::Positive,
-    );
-    let resolved = preset_terms_field(
-        v,
-        &format!("{field}.terms"),
-        stream.terms.as_ref(),
-        valuation_date,
-    );
-    let (eligible, resolved) = (eligible?, resolved?);
-    match principal_after_write_off(
-        eligible.amount,
-        eligible.currency,
-        resolved.preset.cancellation_share,
-    ) {
-        Ok(principal) if !principal.amount.is_zero() => Some(DebtStream::Loan {
-            principal,
-            terms: resolved.terms,
-        }),
-        Ok(_) | Err(_) => {
-            v.add(
-                amount_field,
-                "NOTHING_LEFT",
-                "the preset's cancellation leaves no principal to reschedule",
-            );
-            None
-        }
-    }
-}
 
 /// A validated SolveTerms request.
 pub struct SolveRequestInput {
@@ -199,8 +89,7 @@ pub fn parse_solve(request: &pb::SolveTermsRequest) -> Result<SolveRequestInput,
         request.old_claim.as_ref(),
         valuation_date,
     );
-    let past_due =
-        valuation::past_due_interest(&mut v, request.past_due_interest.as_ref(), old.as_ref());
+    let past_due = past_due_interest(&mut v, request.past_due_interest.as_ref(), old.as_ref());
     let discounting = valuation::discounting(&mut v, "discounting", request.discounting.as_ref());
 
     let (terms, preset) = match &request.new_terms {
@@ -409,6 +298,7 @@ pub fn render_solve(
         discounting: Some(valuation::discounting_to_pb(&input.discounting)),
         compounding_source: request.compounding_source as i32,
         preset: request.preset.map(preset_to_pb),
+        warnings: Vec::new(), // filled in by the handler (api::warnings)
         write_off_base: Some(write_off_base_to_pb(
             outcome.new_principal.currency,
             &outcome.write_off_base,

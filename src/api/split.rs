@@ -75,9 +75,19 @@ pub fn parse_request(request: &pb::SplitClaimRequest) -> Result<SplitInput, ApiE
 }
 
 fn parse_programs(v: &mut Violations, programs: &[pb::Program]) -> Option<Vec<ProgramWeight>> {
+    parse_programs_at(v, "programs", programs)
+}
+
+/// Validates programmes at the field path `at` (SplitClaim's `programs`,
+/// AnalyzeSettlement's `reinvestment.programs`).
+pub(crate) fn parse_programs_at(
+    v: &mut Violations,
+    at: &str,
+    programs: &[pb::Program],
+) -> Option<Vec<ProgramWeight>> {
     if programs.len() > MAX_PROGRAMS {
         v.add(
-            "programs",
+            at,
             "TOO_MANY_PROGRAMS",
             format!("at most {MAX_PROGRAMS} programmes, got {}", programs.len()),
         );
@@ -87,7 +97,7 @@ fn parse_programs(v: &mut Violations, programs: &[pb::Program]) -> Option<Vec<Pr
     let mut parsed = Vec::with_capacity(programs.len());
     let mut all_valid = true;
     for (index, program) in programs.iter().enumerate() {
-        let name_field = format!("programs[{index}].name");
+        let name_field = format!("{at}[{index}].name");
         let chars = program.name.chars().count();
         if program.name.trim().is_empty() {
             v.add(
@@ -114,7 +124,7 @@ fn parse_programs(v: &mut Violations, programs: &[pb::Program]) -> Option<Vec<Pr
             );
             all_valid = false;
         }
-        match convert::positive(v, &format!("programs[{index}].weight"), &program.weight) {
+        match convert::positive(v, &format!("{at}[{index}].weight"), &program.weight) {
             Some(weight) => parsed.push(ProgramWeight {
                 name: program.name.clone(),
                 weight,

@@ -365,6 +365,7 @@ pub fn render_restructuring(
             face_value: super::debt_stream::FACE_VALUE.into(),
             ..conventions(input.valuation_date, &input.discounting)
         }),
+        warnings: Vec::new(), // filled in by the handler (api::warnings)
     })
 }
 
@@ -549,5 +550,6 @@ pub fn render_concessionality(
             input.principal.amount,
             result.debt_service.value,
         )?),
+        warnings: Vec::new(), // filled in by the handler (api::warnings)
     })
 }

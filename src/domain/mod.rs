@@ -10,6 +10,7 @@ pub mod error;
 pub mod grace;
 pub mod money;
 pub mod reconciliation;
+pub mod reinvestment;
 pub mod rounding;
 pub mod schedule;
 pub mod share;

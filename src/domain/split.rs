@@ -110,7 +110,7 @@ pub fn split_claim(input: &SplitInput) -> Result<Split, DomainError> {
 
 /// The decimals as integers over one common power of ten, so that their
 /// ratios are exact.
-fn common_scale_integers(values: impl Iterator<Item = Decimal> + Clone) -> Vec<BigInt> {
+pub(crate) fn common_scale_integers(values: impl Iterator<Item = Decimal> + Clone) -> Vec<BigInt> {
     let scale = values
         .clone()
         .map(|v| v.normalize().scale())

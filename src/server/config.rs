@@ -39,6 +39,10 @@ pub struct ServerConfig {
     /// Request bodies: the process-wide in-flight byte budget and the body
     /// timeout (see [`super::request_limits`]).
     pub requests: RequestLimits,
+    /// A directory of settlement files (`<id>.json`, the format of
+    /// `data/settlements/`) that replaces the built-in settlement library;
+    /// `None` for the built-in library.
+    pub settlements: Option<PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -52,6 +56,7 @@ impl Default for ServerConfig {
             compute: ComputeLimits::default(),
             connections: ConnectionLimits::default(),
             requests: RequestLimits::default(),
+            settlements: None,
         }
     }
 }

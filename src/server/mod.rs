@@ -19,7 +19,9 @@ use tower::layer::util::{Identity, Stack};
 
 use crate::api::pb::debtcalc::v1::reconciliation_service_server::ReconciliationServiceServer;
 use crate::api::pb::debtcalc::v1::restructuring_service_server::RestructuringServiceServer;
-use crate::api::{pb, ReconciliationApi, RestructuringApi};
+use crate::api::pb::debtcalc::v1::settlement_service_server::SettlementServiceServer;
+use crate::api::settlement_library::SettlementLibrary;
+use crate::api::{pb, ReconciliationApi, RestructuringApi, SettlementApi};
 use crate::domain::reconciliation::ReferenceData;
 pub use config::ServerConfig;
 use connections::{ConnectionRegistry, LimitedIncoming};
@@ -31,14 +33,59 @@ pub type ServerRouter = Router<Stack<RequestLimitsLayer, Identity>>;
 /// Errors of starting or running the server.
 pub type ServeError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Builds the router: debtcalc's services, the standard health service
-/// (SERVING for "" and each debtcalc service) and reflection v1 and v1alpha
-/// with the descriptors of debtcalc, health and the error details, so that
-/// grpcurl needs no .proto file.
+/// The data the server answers from, loaded and validated before it serves:
+/// the reference data (conversion bases) and the settlement library.
+#[derive(Debug, Clone)]
+pub struct LoadedData {
+    pub reference: ReferenceData,
+    /// "builtin" or the operator's reference-data file.
+    pub reference_source: String,
+    pub settlements: SettlementLibrary,
+}
+
+/// Loads and validates everything the configuration names (the built-in
+/// data otherwise). Any invalid file is an error that names it: `main`
+/// calls this before it logs that it serves.
+pub fn load_data(config: &ServerConfig) -> Result<LoadedData, ServeError> {
+    let (reference, reference_source) = reference_data(config)?;
+    let settlements = match &config.settlements {
+        Some(dir) => SettlementLibrary::load_dir(dir, &reference, &reference_source)?,
+        None => SettlementLibrary::builtin(&reference, &reference_source).map_err(|e| {
+            if config.reference_data.is_some() {
+                format!(
+                    "{e} (the built-in settlements need the built-in conversion bases: with \
+                     other reference data, name a settlement directory with --settlements)"
+                )
+            } else {
+                e.to_string()
+            }
+        })?,
+    };
+    Ok(LoadedData {
+        reference,
+        reference_source,
+        settlements,
+    })
+}
+
+/// Builds the router after loading the data the configuration names.
 /// `connections` is the registry of the connections the router will serve
 /// (see [`connections`]).
 pub async fn router(
     config: &ServerConfig,
+    connections: &ConnectionRegistry,
+) -> Result<ServerRouter, ServeError> {
+    let data = load_data(config)?;
+    router_with(config, data, connections).await
+}
+
+/// Builds the router: debtcalc's services, the standard health service
+/// (SERVING for "" and each debtcalc service) and reflection v1 and v1alpha
+/// with the descriptors of debtcalc, health and the error details, so that
+/// grpcurl needs no .proto file.
+pub async fn router_with(
+    config: &ServerConfig,
+    data: LoadedData,
     connections: &ConnectionRegistry,
 ) -> Result<ServerRouter, ServeError> {
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
@@ -47,6 +94,9 @@ pub async fn router(
         .await;
     health_reporter
         .set_serving::<ReconciliationServiceServer<ReconciliationApi>>()
+        .await;
+    health_reporter
+        .set_serving::<SettlementServiceServer<SettlementApi>>()
         .await;
 
     let reflection = || {
@@ -62,9 +112,22 @@ pub async fn router(
     let compute = compute::ComputePool::new(config.compute, Some(config.request_timeout));
     let restructuring = RestructuringServiceServer::new(RestructuringApi::new(compute.clone()))
         .max_decoding_message_size(config.max_request_bytes);
-    let (data, source) = reference_data(config)?;
+    let LoadedData {
+        reference,
+        reference_source,
+        settlements,
+    } = data;
+    let settlement = SettlementServiceServer::new(
+        SettlementApi::new(
+            settlements,
+            std::sync::Arc::new(reference.clone()),
+            reference_source.clone(),
+        )
+        .with_compute(compute.clone()),
+    )
+    .max_decoding_message_size(config.max_request_bytes);
     let reconciliation = ReconciliationServiceServer::new(
-        ReconciliationApi::new(data, source).with_compute(compute),
+        ReconciliationApi::new(reference, reference_source).with_compute(compute),
     )
     .max_decoding_message_size(config.max_request_bytes);
 
@@ -83,7 +146,8 @@ pub async fn router(
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(restructuring)
-        .add_service(reconciliation))
+        .add_service(reconciliation)
+        .add_service(settlement))
 }
 
 /// The reference data the server answers from: the operator's file when
@@ -109,8 +173,19 @@ pub async fn serve(
     config: &ServerConfig,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
+    let data = load_data(config)?;
+    serve_with(listener, config, data, shutdown).await
+}
+
+/// Like [`serve`], with the data already loaded (by [`load_data`]).
+pub async fn serve_with(
+    listener: TcpListener,
+    config: &ServerConfig,
+    data: LoadedData,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServeError> {
     let connections = ConnectionRegistry::default();
-    let router = router(config, &connections).await?;
+    let router = router_with(config, data, &connections).await?;
     // The accept loop caps and tracks connections, and sets TCP_NODELAY
     // (see [`connections`]).
     let incoming = LimitedIncoming::new(listener, config.connections, connections);

@@ -3,10 +3,13 @@
 
 #![allow(dead_code)]
 
+pub mod solve;
+
 use std::net::SocketAddr;
 
 use debtcalc::api::pb::debtcalc::v1::reconciliation_service_client::ReconciliationServiceClient;
 use debtcalc::api::pb::debtcalc::v1::restructuring_service_client::RestructuringServiceClient;
+use debtcalc::api::pb::debtcalc::v1::settlement_service_client::SettlementServiceClient;
 use debtcalc::server::{self, ServerConfig};
 use tokio::sync::oneshot;
 use tonic::transport::Channel;
@@ -64,6 +67,10 @@ impl TestServer {
 
     pub async fn reconciliation(&self) -> ReconciliationServiceClient<Channel> {
         ReconciliationServiceClient::new(self.channel().await)
+    }
+
+    pub async fn settlement(&self) -> SettlementServiceClient<Channel> {
+        SettlementServiceClient::new(self.channel().await)
     }
 
     /// Stops accepting and waits for the server task to end.

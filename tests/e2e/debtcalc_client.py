@@ -52,3 +52,9 @@ def restructuring_stub(addr):
     _compile()
     grpc_mod = importlib.import_module("debtcalc.v1.restructuring_service_pb2_grpc")
     return grpc_mod.RestructuringServiceStub(grpc.insecure_channel(addr))
+
+
+def settlement_stub(addr):
+    _compile()
+    grpc_mod = importlib.import_module("debtcalc.v1.settlement_service_pb2_grpc")
+    return grpc_mod.SettlementServiceStub(grpc.insecure_channel(addr))

@@ -104,6 +104,8 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
     let mut end_of_grace_amount: Option<BigInt> = None;
     // The rate a level payment was last solved at, and the payment.
     let mut level: Option<(Decimal, BigInt)> = None;
+    // Whether the last level payment fell short of its period's interest.
+    let mut short = false;
     let mut totals = Totals::default();
     let mut installments = Vec::with_capacity(periods as usize);
 
@@ -142,13 +144,15 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
                 (outstanding.clone(), BigInt::zero())
             } else if let Amortization::LevelPayment = terms.amortization {
                 let payment = match &level {
-                    Some((solved_at, payment)) if segments.len() == 1 && *solved_at == rate => {
+                    Some((solved_at, payment))
+                        if segments.len() == 1 && *solved_at == rate && !short =>
+                    {
                         payment.clone()
                     }
                     _ => {
                         // Solved on the actual fractions of this period and
                         // of every later one, at the current rate.
-                        let payment = level_payment_on_fractions(
+                        let fresh = level_payment_on_fractions(
                             &outstanding,
                             &growth,
                             held,
@@ -156,22 +160,32 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
                             &fraction_values[index + 1..],
                             terms.rounding,
                         )?;
+                        // After a shortfall at an unchanged rate, the payment
+                        // stays level unless the rounding residue has grown
+                        // to move the solved payment by more than 1% (only
+                        // at extreme rates over long terms does it).
+                        let payment = match &level {
+                            Some((solved_at, old))
+                                if short
+                                    && *solved_at == held
+                                    && (&fresh - old).abs() * 100 <= old.abs() =>
+                            {
+                                old.clone()
+                            }
+                            _ => fresh,
+                        };
                         level = Some((held, payment.clone()));
                         payment
                     }
                 };
                 let split = level_split(&payment, &interest, &outstanding);
-                if !split.1.is_zero() {
-                    // The payment fell short of the interest: the shortfall
-                    // is capitalised, and the payment is solved afresh on
-                    // the new outstanding from the next period on. Without
-                    // this, a rounding residue of half a minor unit grows by
-                    // every later period's factor, which at high rates over
-                    // long terms is beyond any amount (3.49^55 at 249% a
-                    // year): re-solving keeps the residue to one period's
-                    // growth.
-                    level = None;
-                }
+                // The payment fell short of the interest: the shortfall is
+                // capitalised, and the payment is checked against one solved
+                // afresh on the new outstanding in the next period. Without
+                // this, a rounding residue of half a minor unit grows by
+                // every later period's factor, which at high rates over long
+                // terms is beyond any amount (3.49^55 at 249% a year).
+                short = !split.1.is_zero();
                 split
             } else {
                 let amount = end_of_grace_amount.get_or_insert_with(|| outstanding.clone());

@@ -563,8 +563,8 @@ proptest! {
 /// annual level payments under ACT/365F (leap years make some periods' interest
 /// exceed the payment). With the payment solved once, the half-cent rounding
 /// residue grew by 3.49 a year to beyond any amount (an Overflow error);
-/// re-solved after every shortfall it stays bounded, the payments stay level
-/// between shortfalls and the schedule repays exactly what is owed.
+/// checked after every shortfall and re-solved once the residue moves it by
+/// more than 1%, it stays bounded and the schedule repays exactly what is owed.
 #[test]
 fn a_level_payment_at_a_very_high_rate_does_not_run_away() {
     let mut terms = sample_terms();
@@ -582,12 +582,12 @@ fn a_level_payment_at_a_very_high_rate_does_not_run_away() {
     assert_eq!(s.installments.len(), 57);
     let last = s.installments.last().unwrap();
     assert!(last.outstanding_after.amount.is_zero());
-    // Nothing outstanding ever exceeds the capitalised claim by more than
-    // one period's interest on it.
+    // The outstanding stays near the capitalised claim (the leap-year
+    // shortfalls and the bounded residue move it by a few per cent).
     let after_grace = s.installments[0].outstanding_after.amount;
     for i in &s.installments {
         assert!(
-            i.outstanding_after.amount <= after_grace * dec("1.01"),
+            i.outstanding_after.amount <= after_grace * dec("1.1"),
             "{} {}",
             i.number,
             i.outstanding_after.amount

@@ -1,0 +1,321 @@
+//! The settlement library: one JSON file per settlement
+//! (`data/settlements/<id>.json`), each the protobuf JSON mapping of a
+//! `debtcalc.v1.Settlement` (facts with sources, a note, and the
+//! AnalyzeSettlement request it stands for). Built in, or read from a
+//! directory the operator names. Every file is validated at start, its
+//! request run through AnalyzeSettlement: an invalid file stops the start.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use prost::Message;
+use prost_reflect::{DescriptorPool, DynamicMessage, SerializeOptions};
+
+use super::pb::{self, debtcalc::v1};
+use super::settlement::{analyze, Context};
+use crate::domain::reconciliation::ReferenceData;
+
+/// The built-in settlements, compiled into the binary. A test checks that
+/// this list names every file of `data/settlements/`.
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "afghanistan-2007",
+        include_str!("../../data/settlements/afghanistan-2007.json"),
+    ),
+    (
+        "cuba-2014",
+        include_str!("../../data/settlements/cuba-2014.json"),
+    ),
+    (
+        "dprk-2014",
+        include_str!("../../data/settlements/dprk-2014.json"),
+    ),
+    (
+        "gdr-transferable-ruble-2002",
+        include_str!("../../data/settlements/gdr-transferable-ruble-2002.json"),
+    ),
+    (
+        "iraq-2008",
+        include_str!("../../data/settlements/iraq-2008.json"),
+    ),
+    (
+        "kyrgyzstan-2012",
+        include_str!("../../data/settlements/kyrgyzstan-2012.json"),
+    ),
+    (
+        "laos-2003",
+        include_str!("../../data/settlements/laos-2003.json"),
+    ),
+    (
+        "mongolia-2010",
+        include_str!("../../data/settlements/mongolia-2010.json"),
+    ),
+    (
+        "syria-2005",
+        include_str!("../../data/settlements/syria-2005.json"),
+    ),
+    (
+        "vietnam-2000",
+        include_str!("../../data/settlements/vietnam-2000.json"),
+    ),
+];
+
+/// debtcalc's descriptors, decoded once, for the protobuf JSON mapping.
+fn pool() -> Option<&'static DescriptorPool> {
+    static POOL: std::sync::OnceLock<Option<DescriptorPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| DescriptorPool::decode(pb::FILE_DESCRIPTOR_SET).ok())
+        .as_ref()
+}
+
+/// Why a library could not be loaded; names the file and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibraryError {
+    /// The file (or directory) at fault.
+    pub file: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for LibraryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "settlement library: {}: {}", self.file, self.message)
+    }
+}
+
+impl std::error::Error for LibraryError {}
+
+/// The loaded, validated settlements, by id.
+#[derive(Debug, Clone, Default)]
+pub struct SettlementLibrary {
+    settlements: BTreeMap<String, v1::Settlement>,
+    source: String,
+}
+
+impl SettlementLibrary {
+    /// The built-in library.
+    pub fn builtin(data: &ReferenceData, data_source: &str) -> Result<Self, LibraryError> {
+        let files = BUILTIN
+            .iter()
+            .map(|(id, text)| (format!("{id}.json"), (*text).to_string()));
+        Self::from_files(files, data, data_source, "builtin")
+    }
+
+    /// Every `*.json` file of `dir` (at least one), in place of the
+    /// built-in library.
+    pub fn load_dir(
+        dir: &Path,
+        data: &ReferenceData,
+        data_source: &str,
+    ) -> Result<Self, LibraryError> {
+        let dir_name = dir.display().to_string();
+        let io = |e: std::io::Error| LibraryError {
+            file: dir_name.clone(),
+            message: e.to_string(),
+        };
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(io)? {
+            let path = entry.map_err(io)?.path();
+            if path.extension().is_some_and(|ext| ext == "json") {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let text = std::fs::read_to_string(&path).map_err(|e| LibraryError {
+                    file: path.display().to_string(),
+                    message: e.to_string(),
+                })?;
+                files.push((name, text));
+            }
+        }
+        if files.is_empty() {
+            return Err(LibraryError {
+                file: dir_name,
+                message: "holds no settlement (*.json) file".into(),
+            });
+        }
+        files.sort();
+        Self::from_files(
+            files.into_iter(),
+            data,
+            data_source,
+            &dir.display().to_string(),
+        )
+    }
+
+    /// Parses and validates files given as (file name, text).
+    pub fn from_files(
+        files: impl Iterator<Item = (String, String)>,
+        data: &ReferenceData,
+        data_source: &str,
+        source: &str,
+    ) -> Result<Self, LibraryError> {
+        let descriptor = pool()
+            .ok_or_else(|| LibraryError {
+                file: "descriptors".into(),
+                message: "debtcalc's descriptor set does not decode".into(),
+            })?
+            .get_message_by_name("debtcalc.v1.Settlement")
+            .ok_or_else(|| LibraryError {
+                file: "descriptors".into(),
+                message: "debtcalc.v1.Settlement is not in the descriptors".into(),
+            })?;
+        let mut settlements = BTreeMap::new();
+        for (name, text) in files {
+            let fail = |message: String| LibraryError {
+                file: name.clone(),
+                message,
+            };
+            let mut deserializer = serde_json::Deserializer::from_str(&text);
+            let dynamic = DynamicMessage::deserialize(descriptor.clone(), &mut deserializer)
+                .map_err(|e| {
+                    fail(format!(
+                        "not a debtcalc.v1.Settlement in protobuf JSON: {e}"
+                    ))
+                })?;
+            deserializer
+                .end()
+                .map_err(|e| fail(format!("trailing characters: {e}")))?;
+            let mut settlement = v1::Settlement::decode(dynamic.encode_to_vec().as_slice())
+                .map_err(|e| fail(e.to_string()))?;
+            validate(&name, &mut settlement, data, data_source).map_err(fail)?;
+            settlements.insert(settlement.id.clone(), settlement);
+        }
+        Ok(Self {
+            settlements,
+            source: source.to_string(),
+        })
+    }
+
+    /// A settlement by id.
+    pub fn get(&self, id: &str) -> Option<&v1::Settlement> {
+        self.settlements.get(id)
+    }
+
+    /// Every settlement, by id.
+    pub fn all(&self) -> impl Iterator<Item = &v1::Settlement> {
+        self.settlements.values()
+    }
+
+    /// "builtin" or the operator's directory.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+}
+
+/// Checks one settlement and completes its source list (the file's sources
+/// and every fact's, each once, in order).
+fn validate(
+    file: &str,
+    settlement: &mut v1::Settlement,
+    data: &ReferenceData,
+    data_source: &str,
+) -> Result<(), String> {
+    let id = &settlement.id;
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(format!(
+            "id {id:?} must be lower-case letters, digits and hyphens"
+        ));
+    }
+    if file != format!("{id}.json") {
+        return Err(format!(
+            "the file of settlement {id:?} must be named {id}.json"
+        ));
+    }
+    if settlement.title.trim().is_empty() {
+        return Err("title is required".into());
+    }
+    if settlement.note.trim().is_empty() {
+        return Err("note is required (what is uncertain or assumed)".into());
+    }
+    if settlement.facts.is_empty() {
+        return Err("at least one fact is required".into());
+    }
+    for (i, fact) in settlement.facts.iter().enumerate() {
+        if fact.name.trim().is_empty() || fact.value.trim().is_empty() {
+            return Err(format!("facts[{i}] needs a name and a value"));
+        }
+        if fact.source.trim().is_empty() {
+            return Err(format!("facts[{i}] ({}) has no source", fact.name));
+        }
+    }
+    let mut sources: Vec<String> = Vec::new();
+    for source in settlement
+        .sources
+        .iter()
+        .chain(settlement.facts.iter().map(|f| &f.source))
+    {
+        if !sources.contains(source) {
+            sources.push(source.clone());
+        }
+    }
+    settlement.sources = sources;
+    let request = settlement
+        .request
+        .as_ref()
+        .ok_or_else(|| "request is required".to_string())?;
+    if !request.settlement_id.is_empty() {
+        return Err(
+            "request.settlement_id must be empty (a library request names no other settlement)"
+                .into(),
+        );
+    }
+    let ctx = Context { data, data_source };
+    let response = analyze(request, &ctx, format!("library:{id}")).map_err(|e| {
+        let status = tonic::Status::from(e);
+        format!(
+            "its request does not run against the reference data in use ({data_source}): {}",
+            status.message()
+        )
+    })?;
+    for (i, figure) in settlement.published_figures.iter().enumerate() {
+        if crate::domain::decimal_text::parse_decimal(&figure.published).is_err() {
+            return Err(format!(
+                "published_figures[{i}].published {:?} is not a decimal",
+                figure.published
+            ));
+        }
+        if response_figure(&response, &figure.response_field).is_none() {
+            return Err(format!(
+                "published_figures[{i}].response_field {:?} names no amount or decimal of the response",
+                figure.response_field
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The figure at `path` of a response, as decimal text: a path of protobuf
+/// JSON names with `[index]` for list elements ("split.remaining",
+/// "schedule.installments[0].payment"), naming a Money (its amount) or a
+/// decimal string. `None` when the path names nothing of the kind.
+pub fn response_figure(response: &v1::AnalyzeSettlementResponse, path: &str) -> Option<String> {
+    let descriptor = pool()?.get_message_by_name("debtcalc.v1.AnalyzeSettlementResponse")?;
+    let dynamic = DynamicMessage::decode(descriptor, response.encode_to_vec().as_slice()).ok()?;
+    let options = SerializeOptions::new().skip_default_fields(false);
+    let json = dynamic
+        .serialize_with_options(serde_json::value::Serializer, &options)
+        .ok()?;
+    let mut node = &json;
+    for segment in path.split('.') {
+        let (name, index) = match segment.split_once('[') {
+            Some((name, rest)) => (name, Some(rest.strip_suffix(']')?.parse::<usize>().ok()?)),
+            None => (segment, None),
+        };
+        node = node.get(name)?;
+        if let Some(index) = index {
+            node = node.get(index)?;
+        }
+    }
+    let text = match node {
+        serde_json::Value::Object(money) => money.get("amount")?.as_str()?,
+        serde_json::Value::String(text) => text.as_str(),
+        _ => return None,
+    };
+    crate::domain::decimal_text::parse_decimal(text).ok()?;
+    Some(text.to_string())
+}

@@ -1,0 +1,119 @@
+//! The `debtcalc.v1.SettlementService` handlers over the settlement library
+//! and the reference data loaded at start.
+
+use std::sync::Arc;
+
+use tonic::{Request, Response, Status};
+
+use super::pb::debtcalc::v1 as pb;
+use super::settlement::{analyze, with_overrides, Context};
+use super::settlement_library::SettlementLibrary;
+use crate::domain::reconciliation::ReferenceData;
+use crate::server::compute::ComputePool;
+
+/// Implements the generated service trait; holds the library and the
+/// reference data.
+#[derive(Debug, Clone)]
+pub struct SettlementApi {
+    library: Arc<SettlementLibrary>,
+    data: Arc<ReferenceData>,
+    data_source: Arc<str>,
+    /// Where the computations run.
+    compute: ComputePool,
+}
+
+impl SettlementApi {
+    pub fn new(
+        library: SettlementLibrary,
+        data: Arc<ReferenceData>,
+        data_source: impl Into<Arc<str>>,
+    ) -> Self {
+        Self {
+            library: Arc::new(library),
+            data,
+            data_source: data_source.into(),
+            compute: ComputePool::default(),
+        }
+    }
+
+    /// The same handlers computing on `compute` (shared with the other
+    /// services).
+    pub fn with_compute(self, compute: ComputePool) -> Self {
+        Self { compute, ..self }
+    }
+
+    fn not_found(&self, id: &str) -> Status {
+        let known: Vec<_> = self.library.all().map(|s| s.id.as_str()).collect();
+        Status::not_found(format!(
+            "no settlement {:?} in the library (known: {})",
+            super::convert::truncate(id),
+            known.join(", ")
+        ))
+    }
+}
+
+#[tonic::async_trait]
+impl pb::settlement_service_server::SettlementService for SettlementApi {
+    async fn analyze_settlement(
+        &self,
+        request: Request<pb::AnalyzeSettlementRequest>,
+    ) -> Result<Response<pb::AnalyzeSettlementResponse>, Status> {
+        let metadata = request.metadata().clone();
+        let request = request.into_inner();
+        let (effective, source) = if request.settlement_id.is_empty() {
+            (request, "request".to_string())
+        } else {
+            let settlement = self
+                .library
+                .get(&request.settlement_id)
+                .ok_or_else(|| self.not_found(&request.settlement_id))?;
+            let base = settlement.request.clone().unwrap_or_default();
+            (
+                with_overrides(&base, &request),
+                format!("library:{}", settlement.id),
+            )
+        };
+        let (data, data_source) = (self.data.clone(), self.data_source.clone());
+        let response = self
+            .compute
+            .run(&metadata, move || {
+                let ctx = Context {
+                    data: &data,
+                    data_source: &data_source,
+                };
+                Ok(analyze(&effective, &ctx, source)?)
+            })
+            .await?;
+        Ok(Response::new(response))
+    }
+
+    async fn list_settlements(
+        &self,
+        _request: Request<pb::ListSettlementsRequest>,
+    ) -> Result<Response<pb::ListSettlementsResponse>, Status> {
+        Ok(Response::new(pb::ListSettlementsResponse {
+            settlements: self
+                .library
+                .all()
+                .map(|s| pb::SettlementSummary {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                    sources: s.sources.clone(),
+                })
+                .collect(),
+            data_source: self.library.source().to_string(),
+        }))
+    }
+
+    async fn get_settlement(
+        &self,
+        request: Request<pb::GetSettlementRequest>,
+    ) -> Result<Response<pb::GetSettlementResponse>, Status> {
+        let id = &request.get_ref().id;
+        let settlement = self.library.get(id).ok_or_else(|| self.not_found(id))?;
+        Ok(Response::new(pb::GetSettlementResponse {
+            settlement: Some(settlement.clone()),
+            data_source: self.library.source().to_string(),
+        }))
+    }
+}
