@@ -31,6 +31,9 @@ struct Cli {
     #[command(flatten)]
     ops: server::ops_args::OpsArgs,
 
+    #[command(flatten)]
+    limits: server::limit_args::LimitArgs,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -49,12 +52,12 @@ fn main() -> ExitCode {
     // No command means `serve`.
     match cli.command {
         Some(Command::Serve) | None => {
-            let mut config = ServerConfig {
+            let mut config = cli.limits.apply(ServerConfig {
                 listen: cli.listen,
                 reference_data: cli.reference_data,
                 settlements: cli.settlements,
                 ..ServerConfig::default()
-            };
+            });
             if let Err(e) = cli.ops.apply(&mut config) {
                 eprintln!("debtcalc: {e}");
                 return ExitCode::FAILURE;

@@ -3,6 +3,7 @@
 //! output is not a terminal; Prometheus metrics on the admin listener.
 
 mod binary;
+mod common;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -178,4 +179,61 @@ async fn a_stalled_log_reader_does_not_stall_calls() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(done.is_ok(), "calls stalled behind an unread log");
+}
+
+/// Calls the compute pool refuses as overloaded are counted by method in
+/// `debtcalc_shed_calls_total`, and the queued gauge is kept current.
+#[tokio::test]
+async fn shed_calls_are_counted_by_method() {
+    let server = Binary::start(
+        &[
+            "--admin-listen",
+            "127.0.0.1:0",
+            "--max-calls-in-progress",
+            "1",
+            "--max-queued-calls",
+            "0",
+        ],
+        &[],
+    );
+    let channel = Channel::from_shared(server.endpoint())
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let calls: Vec<_> = (0..4)
+        .map(|_| {
+            let mut client = RestructuringServiceClient::new(channel.clone());
+            tokio::spawn(async move {
+                client
+                    .solve_terms(common::heavy::with_deadline(
+                        common::heavy::heavy_solve(),
+                        Duration::from_secs(2),
+                    ))
+                    .await
+            })
+        })
+        .collect();
+    let mut shed = 0;
+    for call in calls {
+        if let Err(status) = call.await.unwrap() {
+            if status.code() == tonic::Code::ResourceExhausted {
+                shed += 1;
+            }
+        }
+    }
+    assert!(shed >= 1, "no call was shed");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let metrics = http_get(admin_addr(&server), "/metrics");
+    for expected in [
+        format!(
+            "debtcalc_shed_calls_total{{method=\"/debtcalc.v1.RestructuringService/SolveTerms\"}} {shed}"
+        ),
+        "debtcalc_calls_queued 0".to_string(),
+    ] {
+        assert!(
+            metrics.contains(&expected),
+            "missing {expected} in\n{metrics}"
+        );
+    }
 }

@@ -151,3 +151,54 @@ fn invalid_tls_files_stop_the_start_before_serving() {
         assert!(log.contains("TLS"), "the error names TLS: {log}");
     }
 }
+
+/// The connection limits see the calls of TLS connections too: a call in
+/// progress over TLS keeps its connection open past the handshake timeout
+/// (the request-limits layer found the peer only in plain-TCP connection
+/// info, so every TLS connection was closed `--handshake-timeout` after it
+/// was accepted, calls in progress or not).
+#[tokio::test]
+async fn tls_calls_keep_their_connection_past_the_handshake_timeout() {
+    let dir = temp_dir("limits");
+    let ca = Ca::new("limits CA");
+    let (cert, key) = ca.leaf();
+    let cert_path = dir.join("server.pem");
+    let key_path = dir.join("server.key");
+    std::fs::write(&cert_path, cert).unwrap();
+    std::fs::write(&key_path, key).unwrap();
+    let server = Binary::start(
+        &[
+            "--tls-cert",
+            cert_path.to_str().unwrap(),
+            "--tls-key",
+            key_path.to_str().unwrap(),
+            "--handshake-timeout",
+            "1",
+        ],
+        &[],
+    );
+    let tls = ClientTlsConfig::new()
+        .ca_certificate(Certificate::from_pem(&ca.pem))
+        .domain_name("localhost");
+    let channel = Endpoint::from_shared(format!("https://{}", server.addr.unwrap()))
+        .unwrap()
+        .tls_config(tls)
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut watch = HealthClient::new(channel)
+        .watch(HealthCheckRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    // The first message: SERVING.
+    assert!(watch.message().await.unwrap().is_some());
+    // Past the 1 s handshake timeout the stream is still open: no message,
+    // no error, no end.
+    let next = tokio::time::timeout(Duration::from_millis(2500), watch.message()).await;
+    assert!(
+        next.is_err(),
+        "the Watch stream ended past the handshake timeout: {next:?}"
+    );
+}

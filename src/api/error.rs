@@ -84,6 +84,16 @@ pub enum ApiError {
         message: String,
         fields: Vec<String>,
     },
+    /// A call the server did not compute to the end, for reasons of its
+    /// own or of the call's lifetime rather than of the input: overload
+    /// (RESOURCE_EXHAUSTED, reason `OVERLOADED`), a passed deadline
+    /// (DEADLINE_EXCEEDED) or a client gone (CANCELLED). `reason` is the
+    /// ErrorInfo reason.
+    NotComputed {
+        code: Code,
+        reason: &'static str,
+        message: String,
+    },
     /// A bug: INTERNAL. Never expected.
     Internal(String),
 }
@@ -121,6 +131,16 @@ impl ApiError {
             DomainError::InvalidTerms { .. } => invalid("INVALID_TERMS"),
             DomainError::InvalidInput { .. } => invalid("INVALID_INPUT"),
             DomainError::InvalidValuation { .. } => invalid("INVALID_VALUATION"),
+            DomainError::Cancelled => ApiError::NotComputed {
+                code: Code::Cancelled,
+                reason: "CANCELLED",
+                message,
+            },
+            DomainError::DeadlineExceeded => ApiError::NotComputed {
+                code: Code::DeadlineExceeded,
+                reason: "DEADLINE_EXCEEDED",
+                message,
+            },
         }
     }
 }
@@ -190,6 +210,15 @@ impl From<ApiError> for Status {
                         .collect::<Vec<_>>(),
                 );
                 Status::with_error_details(Code::OutOfRange, message, details)
+            }
+            ApiError::NotComputed {
+                code,
+                reason,
+                message,
+            } => {
+                let mut details = ErrorDetails::new();
+                details.set_error_info(reason, ERROR_DOMAIN, HashMap::new());
+                Status::with_error_details(code, message, details)
             }
             ApiError::Internal(message) => {
                 let mut details = ErrorDetails::new();

@@ -9,6 +9,7 @@ use super::error::ApiError;
 use super::pb::debtcalc::v1 as pb;
 use super::reconciliation;
 use crate::domain::reconciliation::{convert, reconcile, ReferenceData};
+use crate::server::compute::ComputePool;
 
 /// ConvertClaim: parse, compute, render. The RPC and AnalyzeSettlement's
 /// conversions both run this, so their figures are the same by
@@ -52,6 +53,8 @@ pub struct ReconciliationApi {
     data: Arc<ReferenceData>,
     /// "builtin" or the operator's file, echoed in responses.
     source: Arc<str>,
+    /// Where the computations run.
+    compute: ComputePool,
 }
 
 impl ReconciliationApi {
@@ -59,7 +62,14 @@ impl ReconciliationApi {
         Self {
             data: Arc::new(data),
             source: source.into(),
+            compute: ComputePool::default(),
         }
+    }
+
+    /// The same handlers computing on `compute` (shared with the other
+    /// services).
+    pub fn with_compute(self, compute: ComputePool) -> Self {
+        Self { compute, ..self }
     }
 }
 
@@ -80,20 +90,31 @@ impl pb::reconciliation_service_server::ReconciliationService for Reconciliation
         &self,
         request: Request<pb::ConvertClaimRequest>,
     ) -> Result<Response<pb::ConvertClaimResponse>, Status> {
-        Ok(Response::new(convert_claim_response(
-            request.get_ref(),
-            &self.data,
-        )?))
+        let metadata = request.metadata().clone();
+        let request = request.into_inner();
+        let data = self.data.clone();
+        let response = self
+            .compute
+            .run(&metadata, move || {
+                Ok(convert_claim_response(&request, &data)?)
+            })
+            .await?;
+        Ok(Response::new(response))
     }
 
     async fn reconcile_valuations(
         &self,
         request: Request<pb::ReconcileValuationsRequest>,
     ) -> Result<Response<pb::ReconcileValuationsResponse>, Status> {
-        Ok(Response::new(reconcile_valuations_response(
-            request.get_ref(),
-            &self.data,
-            &self.source,
-        )?))
+        let metadata = request.metadata().clone();
+        let request = request.into_inner();
+        let (data, source) = (self.data.clone(), self.source.clone());
+        let response = self
+            .compute
+            .run(&metadata, move || {
+                Ok(reconcile_valuations_response(&request, &data, &source)?)
+            })
+            .await?;
+        Ok(Response::new(response))
     }
 }

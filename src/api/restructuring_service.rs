@@ -10,6 +10,7 @@ use crate::domain::schedule::{build_schedule, first_accrual_start};
 use crate::domain::solver::solve_terms;
 use crate::domain::split::split_claim;
 use crate::domain::valuation::{assess_concessionality, value_restructuring, DebtStream};
+use crate::server::compute::ComputePool;
 
 /// Maps a domain error of a loan (a principal with its terms) to the fields
 /// that drive it: dates run out of range from the first payment date, sums
@@ -85,9 +86,19 @@ pub(crate) fn assess_concessionality_response(
     Ok(response)
 }
 
-/// Implements the generated service trait over the domain functions.
+/// Implements the generated service trait over the domain functions; the
+/// computations run on the compute pool.
 #[derive(Debug, Default, Clone)]
-pub struct RestructuringApi;
+pub struct RestructuringApi {
+    compute: ComputePool,
+}
+
+impl RestructuringApi {
+    /// Handlers that compute on `compute` (shared with the other services).
+    pub fn new(compute: ComputePool) -> Self {
+        Self { compute }
+    }
+}
 
 #[tonic::async_trait]
 impl pb::restructuring_service_server::RestructuringService for RestructuringApi {
@@ -95,47 +106,79 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
         &self,
         request: Request<pb::SplitClaimRequest>,
     ) -> Result<Response<pb::SplitClaimResponse>, Status> {
-        Ok(Response::new(split_claim_response(request.get_ref())?))
+        let metadata = request.metadata().clone();
+        let request = request.into_inner();
+        let response = self
+            .compute
+            .run(&metadata, move || Ok(split_claim_response(&request)?))
+            .await?;
+        Ok(Response::new(response))
     }
 
     async fn build_schedule(
         &self,
         request: Request<pb::BuildScheduleRequest>,
     ) -> Result<Response<pb::BuildScheduleResponse>, Status> {
-        Ok(Response::new(build_schedule_response(request.get_ref())?))
+        let metadata = request.metadata().clone();
+        let request = request.into_inner();
+        let response = self
+            .compute
+            .run(&metadata, move || Ok(build_schedule_response(&request)?))
+            .await?;
+        Ok(Response::new(response))
     }
 
     async fn value_restructuring(
         &self,
         request: Request<pb::ValueRestructuringRequest>,
     ) -> Result<Response<pb::ValueRestructuringResponse>, Status> {
-        Ok(Response::new(value_restructuring_response(
-            request.get_ref(),
-        )?))
+        let metadata = request.metadata().clone();
+        let request = request.into_inner();
+        let response = self
+            .compute
+            .run(&metadata, move || {
+                Ok(value_restructuring_response(&request)?)
+            })
+            .await?;
+        Ok(Response::new(response))
     }
 
     async fn assess_concessionality(
         &self,
         request: Request<pb::AssessConcessionalityRequest>,
     ) -> Result<Response<pb::AssessConcessionalityResponse>, Status> {
-        Ok(Response::new(assess_concessionality_response(
-            request.get_ref(),
-        )?))
+        let metadata = request.metadata().clone();
+        let request = request.into_inner();
+        let response = self
+            .compute
+            .run(&metadata, move || {
+                Ok(assess_concessionality_response(&request)?)
+            })
+            .await?;
+        Ok(Response::new(response))
     }
 
     async fn solve_terms(
         &self,
         request: Request<pb::SolveTermsRequest>,
     ) -> Result<Response<pb::SolveTermsResponse>, Status> {
-        let input = solve::parse_solve(request.get_ref())?;
-        let outcome = solve_terms(&input.input).map_err(|e| {
-            ApiError::from_domain(
-                e,
-                &["old_claim", "terms", "target_reduction", "discounting"],
-            )
-        })?;
-        let mut response = solve::render_solve(&input, &outcome)?;
-        response.warnings = warnings::solve_terms(request.get_ref(), &input.input);
+        let metadata = request.metadata().clone();
+        let request = request.into_inner();
+        let input = solve::parse_solve(&request)?;
+        let response = self
+            .compute
+            .run(&metadata, move || {
+                let outcome = solve_terms(&input.input).map_err(|e| {
+                    ApiError::from_domain(
+                        e,
+                        &["old_claim", "terms", "target_reduction", "discounting"],
+                    )
+                })?;
+                let mut response = solve::render_solve(&input, &outcome)?;
+                response.warnings = warnings::solve_terms(&request, &input.input);
+                Ok(response)
+            })
+            .await?;
         Ok(Response::new(response))
     }
 

@@ -9,6 +9,7 @@ use super::pb::debtcalc::v1 as pb;
 use super::settlement::{analyze, with_overrides, Context};
 use super::settlement_library::SettlementLibrary;
 use crate::domain::reconciliation::ReferenceData;
+use crate::server::compute::ComputePool;
 
 /// Implements the generated service trait; holds the library and the
 /// reference data.
@@ -17,6 +18,8 @@ pub struct SettlementApi {
     library: Arc<SettlementLibrary>,
     data: Arc<ReferenceData>,
     data_source: Arc<str>,
+    /// Where the computations run.
+    compute: ComputePool,
 }
 
 impl SettlementApi {
@@ -29,7 +32,14 @@ impl SettlementApi {
             library: Arc::new(library),
             data,
             data_source: data_source.into(),
+            compute: ComputePool::default(),
         }
+    }
+
+    /// The same handlers computing on `compute` (shared with the other
+    /// services).
+    pub fn with_compute(self, compute: ComputePool) -> Self {
+        Self { compute, ..self }
     }
 
     fn not_found(&self, id: &str) -> Status {
@@ -48,6 +58,7 @@ impl pb::settlement_service_server::SettlementService for SettlementApi {
         &self,
         request: Request<pb::AnalyzeSettlementRequest>,
     ) -> Result<Response<pb::AnalyzeSettlementResponse>, Status> {
+        let metadata = request.metadata().clone();
         let request = request.into_inner();
         let (effective, source) = if request.settlement_id.is_empty() {
             (request, "request".to_string())
@@ -62,11 +73,18 @@ impl pb::settlement_service_server::SettlementService for SettlementApi {
                 format!("library:{}", settlement.id),
             )
         };
-        let ctx = Context {
-            data: &self.data,
-            data_source: &self.data_source,
-        };
-        Ok(Response::new(analyze(&effective, &ctx, source)?))
+        let (data, data_source) = (self.data.clone(), self.data_source.clone());
+        let response = self
+            .compute
+            .run(&metadata, move || {
+                let ctx = Context {
+                    data: &data,
+                    data_source: &data_source,
+                };
+                Ok(analyze(&effective, &ctx, source)?)
+            })
+            .await?;
+        Ok(Response::new(response))
     }
 
     async fn list_settlements(

@@ -26,6 +26,12 @@ pub enum DomainError {
     /// that does not price the target currency, an offset in another
     /// currency, fewer than two parties, ...). `reason` says which.
     InvalidValuation { reason: &'static str },
+    /// The computation was stopped before it finished because its caller
+    /// went away (see [`crate::domain::cancel`]).
+    Cancelled,
+    /// The computation was stopped before it finished because its deadline
+    /// passed (see [`crate::domain::cancel`]).
+    DeadlineExceeded,
 }
 
 impl fmt::Display for DomainError {
@@ -46,6 +52,10 @@ impl fmt::Display for DomainError {
                 requirement,
             } => write!(f, "{quantity} must be {requirement}"),
             Self::InvalidValuation { reason } => write!(f, "invalid valuation: {reason}"),
+            Self::Cancelled => write!(f, "the computation was cancelled"),
+            Self::DeadlineExceeded => {
+                write!(f, "the deadline passed before the computation finished")
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 //! the command line and the tests share it.
 
 pub mod allocation;
+pub mod cancel;
 pub mod currency;
 pub mod decimal_text;
 pub mod error;

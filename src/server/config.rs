@@ -4,6 +4,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::compute::ComputeLimits;
+use super::connections::ConnectionLimits;
+use super::request_limits::RequestLimits;
+
 /// The default listening address: loopback only, so nothing is exposed by
 /// accident.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
@@ -15,7 +19,8 @@ pub struct ServerConfig {
     /// logged).
     pub listen: SocketAddr,
     /// The largest request message accepted, in bytes; larger ones are
-    /// refused with OUT_OF_RANGE before decoding.
+    /// refused with RESOURCE_EXHAUSTED (ErrorInfo reason `REQUEST_TOO_LARGE`)
+    /// before decoding.
     pub max_request_bytes: usize,
     /// Upper bound on the time one call may take; the client's shorter
     /// `grpc-timeout` wins. On expiry the call ends with CANCELLED.
@@ -25,6 +30,15 @@ pub struct ServerConfig {
     /// A reference-data file (conversion bases) that replaces the built-in
     /// `data/conversion-bases.json`; `None` for the built-in data.
     pub reference_data: Option<PathBuf>,
+    /// The compute pool's caps: calculation calls in progress and queued,
+    /// process-wide (see [`super::compute`]).
+    pub compute: ComputeLimits,
+    /// Connections: how many, HTTP/2 streams and keepalive, idle and
+    /// handshake timeouts (see [`super::connections`]).
+    pub connections: ConnectionLimits,
+    /// Request bodies: the process-wide in-flight byte budget and the body
+    /// timeout (see [`super::request_limits`]).
+    pub requests: RequestLimits,
     /// A directory of settlement files (`<id>.json`, the format of
     /// `data/settlements/`) that replaces the built-in settlement library;
     /// `None` for the built-in library.
@@ -44,6 +58,9 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(30),
             concurrency_per_connection: 256,
             reference_data: None,
+            compute: ComputeLimits::default(),
+            connections: ConnectionLimits::default(),
+            requests: RequestLimits::default(),
             settlements: None,
             drain_timeout: Duration::from_secs(10),
             security: Default::default(),

@@ -2,9 +2,14 @@
 //! layers, and a lifecycle with graceful shutdown. `main` and the
 //! integration tests build the very same router from here.
 
+pub mod compute;
 pub mod config;
+pub mod connections;
+pub mod decode_errors;
 pub mod lifecycle;
+pub mod limit_args;
 pub mod ops_args;
+pub mod request_limits;
 pub mod security;
 pub mod telemetry;
 pub mod tls;
@@ -13,8 +18,9 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
-use tonic::transport::server::{Router, TcpIncoming};
+use tonic::transport::server::Router;
 use tonic::transport::Server;
+use tower::layer::util::{Identity, Stack};
 
 use crate::api::pb::debtcalc::v1::reconciliation_service_server::ReconciliationServiceServer;
 use crate::api::pb::debtcalc::v1::restructuring_service_server::RestructuringServiceServer;
@@ -23,7 +29,12 @@ use crate::api::settlement_library::SettlementLibrary;
 use crate::api::{pb, ReconciliationApi, RestructuringApi, SettlementApi};
 use crate::domain::reconciliation::ReferenceData;
 pub use config::ServerConfig;
+use connections::{ConnectionRegistry, LimitedIncoming};
+use request_limits::RequestLimitsLayer;
 use telemetry::observe;
+
+/// The router with debtcalc's layers.
+pub type ServerRouter = Router<Stack<RequestLimitsLayer, Identity>>;
 
 /// Errors of starting or running the server.
 pub type ServeError = Box<dyn std::error::Error + Send + Sync>;
@@ -74,13 +85,15 @@ pub fn check(config: &ServerConfig) -> Result<LoadedData, ServeError> {
 }
 
 /// Builds the router after loading the data the configuration names;
-/// health follows `drain`.
+/// health follows `drain`. `connections` is the registry of the connections
+/// the router will serve (see [`connections`]).
 pub async fn router(
     config: &ServerConfig,
     drain: lifecycle::DrainSignal,
-) -> Result<Router, ServeError> {
+    connections: &ConnectionRegistry,
+) -> Result<ServerRouter, ServeError> {
     let data = load_data(config)?;
-    router_with(config, data, drain).await
+    router_with(config, data, drain, connections).await
 }
 
 /// Builds the router: debtcalc's services, the standard health service
@@ -89,12 +102,14 @@ pub async fn router(
 /// v1alpha with the descriptors of debtcalc, health and the error details,
 /// so that grpcurl needs no .proto file. Every service is observed (log line
 /// and metrics per call); every service but health needs the token when
-/// tokens are configured.
+/// tokens are configured. Requests pass the request-limits layer, which
+/// tracks calls per connection in `connections`.
 pub async fn router_with(
     config: &ServerConfig,
     data: LoadedData,
     drain: lifecycle::DrainSignal,
-) -> Result<Router, ServeError> {
+    connections: &ConnectionRegistry,
+) -> Result<ServerRouter, ServeError> {
     let health_reporter = tonic_health::server::HealthReporter::new();
     let health_service =
         tonic_health::pb::health_server::HealthServer::new(lifecycle::DrainingHealth::new(
@@ -122,26 +137,40 @@ pub async fn router_with(
     let auth = security::TokenCheck::new(config.security.tokens.clone())
         .refusing_when_draining(drain.clone());
 
-    let restructuring = RestructuringServiceServer::new(RestructuringApi)
+    // One compute pool for every calculation, so its caps are process-wide.
+    let compute = compute::ComputePool::new(config.compute, Some(config.request_timeout));
+    let restructuring = RestructuringServiceServer::new(RestructuringApi::new(compute.clone()))
         .max_decoding_message_size(config.max_request_bytes);
     let LoadedData {
         reference,
         reference_source,
         settlements,
     } = data;
-    let settlement = SettlementServiceServer::new(SettlementApi::new(
-        settlements,
-        std::sync::Arc::new(reference.clone()),
-        reference_source.clone(),
-    ))
+    let settlement = SettlementServiceServer::new(
+        SettlementApi::new(
+            settlements,
+            std::sync::Arc::new(reference.clone()),
+            reference_source.clone(),
+        )
+        .with_compute(compute.clone()),
+    )
     .max_decoding_message_size(config.max_request_bytes);
-    let reconciliation =
-        ReconciliationServiceServer::new(ReconciliationApi::new(reference, reference_source))
-            .max_decoding_message_size(config.max_request_bytes);
+    let reconciliation = ReconciliationServiceServer::new(
+        ReconciliationApi::new(reference, reference_source).with_compute(compute),
+    )
+    .max_decoding_message_size(config.max_request_bytes);
 
     let mut router = Server::builder()
         .timeout(config.request_timeout)
         .concurrency_limit_per_connection(config.concurrency_per_connection)
+        .max_concurrent_streams(config.connections.max_concurrent_streams)
+        .http2_keepalive_interval(config.connections.keepalive_interval)
+        .http2_keepalive_timeout(Some(config.connections.keepalive_timeout))
+        .layer(RequestLimitsLayer::new(
+            config.requests,
+            config.max_request_bytes,
+            connections.clone(),
+        ))
         .add_service(observe(health_service))
         .add_service(observe(auth.wrap(restructuring)))
         .add_service(observe(auth.wrap(reconciliation)))
@@ -194,12 +223,11 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
     let drain = lifecycle::Drain::new();
-    let router = router_with(config, data, drain.signal()).await?;
-    // TCP_NODELAY on every accepted connection: without it Nagle's algorithm
-    // holds a response's trailers until the client's delayed ACK, about 40 ms
-    // a call. (Server::tcp_nodelay applies only to listeners tonic binds
-    // itself, not to an incoming stream like this one.)
-    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+    let connections = ConnectionRegistry::default();
+    let router = router_with(config, data, drain.signal(), &connections).await?;
+    // The accept loop caps and tracks connections, and sets TCP_NODELAY
+    // (see [`connections`]); TLS, when configured, handshakes on top of it.
+    let incoming = LimitedIncoming::new(listener, config.connections, connections);
     if let Some(settings) = &config.security.tls {
         let tls = tls::Reloadable::new(settings.clone())?;
         let watcher = tls.spawn_watcher();

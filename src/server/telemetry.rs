@@ -200,13 +200,27 @@ struct CallInfo {
     started: Instant,
 }
 
-fn peer(extensions: &http::Extensions) -> Option<SocketAddr> {
+/// The client's address of a request, over plain TCP or TLS.
+pub(crate) fn peer(extensions: &http::Extensions) -> Option<SocketAddr> {
     if let Some(info) = extensions.get::<TcpConnectInfo>() {
         return info.remote_addr();
     }
     extensions
         .get::<tonic::transport::server::TlsConnectInfo<TcpConnectInfo>>()
         .and_then(|info| info.get_ref().remote_addr())
+}
+
+/// Whether a response is the compute pool's refusal of an overloaded call
+/// (RESOURCE_EXHAUSTED with ErrorInfo reason `OVERLOADED`); tonic keeps the
+/// handler's status in the response's extensions.
+fn is_shed<B>(response: &http::Response<B>) -> bool {
+    use tonic_types::StatusExt;
+    response
+        .extensions()
+        .get::<tonic::Status>()
+        .filter(|status| status.code() == tonic::Code::ResourceExhausted)
+        .and_then(|status| status.get_details_error_info())
+        .is_some_and(|info| info.reason == "OVERLOADED")
 }
 
 fn grpc_code(headers: &http::HeaderMap) -> Option<tonic::Code> {
@@ -300,6 +314,9 @@ where
             let response = future.await?;
             if let Some(code) = grpc_code(response.headers()) {
                 // Trailers-only answer (an error): the call is over.
+                if let Some(info) = guard.0.as_ref().filter(|_| is_shed(&response)) {
+                    record_shed(&info.method);
+                }
                 guard.done(code);
                 return Ok(response.map(Body::new));
             }

@@ -120,3 +120,5 @@ pub fn money(currency: &str, amount: &str) -> debtcalc::api::pb::debtcalc::v1::M
         amount: amount.into(),
     }
 }
+pub mod heavy;
+pub mod raw;

@@ -150,17 +150,19 @@ pub(crate) fn attribute(
         });
     }
     // v(S), exactly.
+    // One coalition at a time, each a step the caller can cancel.
     let values: Vec<Fraction> = (0..1usize << n)
         .map(|mask| {
+            crate::domain::cancel::check()?;
             let switched: Vec<Dimension> = dimensions
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| mask & (1 << i) != 0)
                 .map(|(_, &d)| d)
                 .collect();
-            creditor.value_mixed(party, &switched, components)
+            Ok(creditor.value_mixed(party, &switched, components))
         })
-        .collect();
+        .collect::<Result<_, DomainError>>()?;
     // v(S) = N(S) / L over the least common denominator L.
     let common = values
         .iter()

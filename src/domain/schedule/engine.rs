@@ -110,6 +110,9 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
     let mut installments = Vec::with_capacity(periods as usize);
 
     for (index, (number, due_date)) in (1..=periods).zip(dates.iter().copied()).enumerate() {
+        // A period may re-solve the level payment: a step the caller can
+        // cancel.
+        crate::domain::cancel::check()?;
         let accrual_start = starts[index];
         let accrual_end = ends[index];
         let segments = terms.rate.segments(number, accrual_start, accrual_end);

@@ -594,3 +594,23 @@ fn a_level_payment_at_a_very_high_rate_does_not_run_away() {
         );
     }
 }
+
+#[test]
+fn a_stopped_computation_ends_the_schedule_with_its_reason() {
+    use crate::domain::cancel::{scope, Cancellation};
+    use crate::domain::error::DomainError;
+    let terms = sample_terms();
+    let flag = Cancellation::new();
+    assert!(scope(&flag, || build_schedule(&usd("1000"), &terms)).is_ok());
+    flag.expire();
+    assert_eq!(
+        scope(&flag, || build_schedule(&usd("1000"), &terms)),
+        Err(DomainError::DeadlineExceeded)
+    );
+    let flag = Cancellation::new();
+    flag.cancel();
+    assert_eq!(
+        scope(&flag, || build_schedule(&usd("1000"), &terms)),
+        Err(DomainError::Cancelled)
+    );
+}

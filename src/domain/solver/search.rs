@@ -96,6 +96,9 @@ where
     let mut last: Option<Side> = None;
     let mut bisect = false;
     loop {
+        // Each evaluation builds and values a schedule: a step the caller
+        // can cancel.
+        crate::domain::cancel::check()?;
         let width = (out.reach.x - out.short.x).abs();
         if width <= 1 || settled(out.short.x, out.reach.x)? {
             out.converged = true;
@@ -316,5 +319,31 @@ mod tests {
         .unwrap();
         assert!(out.converged && !out.exact);
         assert_eq!(out.evaluations, 1);
+    }
+
+    #[test]
+    fn a_stopped_search_ends_after_the_evaluation_in_progress() {
+        use crate::domain::cancel::{scope, Cancellation};
+        let flag = Cancellation::new();
+        let mut calls = 0;
+        let out = scope(&flag, || {
+            bracket(
+                point(0, steps),
+                point(1 << 40, steps),
+                Decimal::new(123_456_789, 12),
+                100,
+                1,
+                |x| {
+                    calls += 1;
+                    if calls == 3 {
+                        flag.expire();
+                    }
+                    Ok(steps(x))
+                },
+                |_, _| Ok(false),
+            )
+        });
+        assert_eq!(out, Err(DomainError::DeadlineExceeded));
+        assert_eq!(calls, 3);
     }
 }

@@ -199,6 +199,8 @@ fn flat_factors(
     let mut primary_powers = Powers::new(unit);
     let mut leap_powers = Powers::new(leap_unit);
     for (u, matters) in units.iter().zip(matters) {
+        // One factor of a long stream: a step the caller can cancel.
+        crate::domain::cancel::check()?;
         let years = u.primary as f64 / primary_per_year + u.leap as f64 / LEAP_YEAR_DAYS as f64;
         let exponent = -log_growth * years;
         if exponent < -LOG_LIMIT {

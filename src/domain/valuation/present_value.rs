@@ -79,6 +79,8 @@ pub fn present_value(
     let mut value = BigFloat::zero();
     let mut weighted_value = BigFloat::zero();
     for ((&i, u), factor) in order.iter().zip(&units).zip(&factors) {
+        // One flow of a long stream: a step the caller can cancel.
+        crate::domain::cancel::check()?;
         let amount = flows[i].amount;
         if amount.is_zero() {
             continue;

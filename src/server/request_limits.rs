@@ -1,0 +1,310 @@
+//! A layer over every call: counts it as in progress on its connection
+//! (for the idle timeout, see [`super::connections`]), bounds the memory of
+//! request bodies being received, and gives undecodable requests
+//! debtcalc's statuses (see [`super::decode_errors`]).
+//!
+//! # The in-flight byte budget
+//!
+//! tonic refuses one message over `max_request_bytes`, but nothing bounds
+//! the sum: a thousand clients each sending a 4 MiB message slowly hold
+//! 4 GiB. Every request body is wrapped so that the bytes it delivers are
+//! charged to one process-wide budget (`max_inflight_request_bytes`),
+//! released when tonic drops the body (after decoding a unary message).
+//! On the first chunk the whole message is reserved at once, from the
+//! length in its gRPC frame header (capped at the message limit), so the
+//! budget is handed out whole messages at a time and calls cannot each hold
+//! half of it waiting for the rest. A call that finds the budget spent fails
+//! at once with RESOURCE_EXHAUSTED (ErrorInfo reason
+//! `REQUEST_MEMORY_BUDGET`) rather than waiting, so no set of slow senders
+//! can deadlock the budget.
+//!
+//! Bytes hyper has received but the call has not read yet are bounded by
+//! HTTP/2 flow control: at most one connection window (hyper's default,
+//! 1 MiB) per connection, so the total is at most
+//! `max_inflight_request_bytes + max_connections x 1 MiB` plus decoded
+//! messages.
+//!
+//! # The body timeout
+//!
+//! A debtcalc call whose client stops sending in the middle of its request
+//! (or never ends the stream) fails with DEADLINE_EXCEEDED (reason
+//! `REQUEST_BODY_TIMEOUT`) after `request_body_timeout` without a frame,
+//! instead of holding its buffer until the request timeout. Streaming
+//! services (reflection, health) are not subject to it.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body::{Body as HttpBody, Frame, SizeHint};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Sleep;
+use tonic::body::Body;
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+use super::connections::{CallGuard, ConnectionRegistry};
+use crate::api::error::ERROR_DOMAIN;
+
+/// Limits on the requests being received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestLimits {
+    /// Total bytes of request bodies being received at once, process-wide.
+    pub max_inflight_request_bytes: usize,
+    /// Longest wait for the next frame of a debtcalc request's body.
+    pub request_body_timeout: Duration,
+}
+
+impl Default for RequestLimits {
+    fn default() -> Self {
+        Self {
+            max_inflight_request_bytes: 256 * 1024 * 1024,
+            request_body_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The layer; built once, so its budget is process-wide.
+#[derive(Debug, Clone)]
+pub struct RequestLimitsLayer {
+    registry: ConnectionRegistry,
+    budget: Arc<Semaphore>,
+    max_message: usize,
+    body_timeout: Duration,
+}
+
+impl RequestLimitsLayer {
+    pub fn new(limits: RequestLimits, max_message: usize, registry: ConnectionRegistry) -> Self {
+        Self {
+            registry,
+            budget: Arc::new(Semaphore::new(
+                limits
+                    .max_inflight_request_bytes
+                    .min(Semaphore::MAX_PERMITS),
+            )),
+            max_message,
+            body_timeout: limits.request_body_timeout,
+        }
+    }
+}
+
+impl<S> tower::Layer<S> for RequestLimitsLayer {
+    type Service = RequestLimitsService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RequestLimitsService {
+            inner,
+            layer: self.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestLimitsService<S> {
+    inner: S,
+    layer: RequestLimitsLayer,
+}
+
+type BoxFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
+
+impl<S> tower::Service<http::Request<Body>> for RequestLimitsService<S>
+where
+    S: tower::Service<http::Request<Body>, Response = http::Response<Body>>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = http::Response<Body>;
+    type Error = S::Error;
+    type Future = BoxFuture<Self::Response, Self::Error>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<Body>) -> Self::Future {
+        // The peer over plain TCP or TLS (TlsConnectInfo wraps the TCP one).
+        let guard = super::telemetry::peer(request.extensions())
+            .and_then(|peer| self.layer.registry.start_call(peer));
+        let timed = request.uri().path().starts_with("/debtcalc.");
+        let layer = self.layer.clone();
+        let request = request.map(|body| {
+            Body::new(BudgetedBody {
+                inner: body,
+                budget: layer.budget,
+                held: None,
+                received: 0,
+                reserved: 0,
+                max_message: layer.max_message,
+                timeout: timed.then_some(layer.body_timeout),
+                timer: None,
+                failed: false,
+            })
+        });
+        // The clone that was made ready is the one called.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let response = inner.call(request);
+        Box::pin(async move {
+            let response = super::decode_errors::rewrite(response.await?);
+            Ok(response.map(|body| {
+                Body::new(GuardedBody {
+                    inner: body,
+                    _guard: guard,
+                })
+            }))
+        })
+    }
+}
+
+/// A response body that keeps its call counted until it is finished.
+struct GuardedBody {
+    inner: Body,
+    _guard: Option<CallGuard>,
+}
+
+impl HttpBody for GuardedBody {
+    type Data = Bytes;
+    type Error = Status;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Status>>> {
+        Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// A request body charged to the byte budget (see the module
+/// documentation).
+struct BudgetedBody {
+    inner: Body,
+    budget: Arc<Semaphore>,
+    held: Option<OwnedSemaphorePermit>,
+    received: usize,
+    reserved: usize,
+    max_message: usize,
+    timeout: Option<Duration>,
+    timer: Option<Pin<Box<Sleep>>>,
+    failed: bool,
+}
+
+/// The gRPC frame header: 1 byte of flags, 4 of length.
+const FRAME_HEADER: usize = 5;
+
+impl BudgetedBody {
+    /// Charges `chunk` (the next bytes of the body) to the budget.
+    fn charge(&mut self, chunk: &[u8]) -> Result<(), Status> {
+        let first = self.received == 0;
+        self.received = self.received.saturating_add(chunk.len());
+        let mut wanted = self.received;
+        if first && chunk.len() >= FRAME_HEADER {
+            let declared = u32::from_be_bytes([chunk[1], chunk[2], chunk[3], chunk[4]]) as usize;
+            wanted = wanted.max(FRAME_HEADER + declared.min(self.max_message));
+        }
+        if wanted <= self.reserved {
+            return Ok(());
+        }
+        let more = u32::try_from(wanted - self.reserved).map_err(|_| over_budget())?;
+        let permit = self
+            .budget
+            .clone()
+            .try_acquire_many_owned(more)
+            .map_err(|_| over_budget())?;
+        match &mut self.held {
+            Some(held) => held.merge(permit),
+            None => self.held = Some(permit),
+        }
+        self.reserved = wanted;
+        Ok(())
+    }
+}
+
+impl HttpBody for BudgetedBody {
+    type Data = Bytes;
+    type Error = Status;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Status>>> {
+        let this = self.get_mut();
+        if this.failed {
+            return Poll::Ready(None);
+        }
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    if let Err(status) = this.charge(data) {
+                        this.failed = true;
+                        this.held = None;
+                        return Poll::Ready(Some(Err(status)));
+                    }
+                }
+                this.timer = None;
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Pending => {
+                let Some(timeout) = this.timeout else {
+                    return Poll::Pending;
+                };
+                let timer = this
+                    .timer
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+                if timer.as_mut().poll(cx).is_ready() {
+                    this.failed = true;
+                    this.held = None;
+                    return Poll::Ready(Some(Err(body_timeout(timeout))));
+                }
+                Poll::Pending
+            }
+            other => other,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.failed || self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+fn over_budget() -> Status {
+    let mut details = ErrorDetails::new();
+    details.set_error_info("REQUEST_MEMORY_BUDGET", ERROR_DOMAIN, HashMap::new());
+    details.set_retry_info(Some(Duration::from_millis(100)));
+    Status::with_error_details(
+        Code::ResourceExhausted,
+        "the server is receiving as many request bytes as it allows at once; retry later",
+        details,
+    )
+}
+
+fn body_timeout(timeout: Duration) -> Status {
+    let mut details = ErrorDetails::new();
+    details.set_error_info(
+        "REQUEST_BODY_TIMEOUT",
+        ERROR_DOMAIN,
+        HashMap::from([("timeout_ms".to_string(), timeout.as_millis().to_string())]),
+    );
+    Status::with_error_details(
+        Code::DeadlineExceeded,
+        "the request body stopped arriving before it was complete",
+        details,
+    )
+}
