@@ -182,9 +182,11 @@ impl ComputePool {
         let mut task = tokio::task::spawn_blocking(move || {
             let _permits = (worker, admitted);
             // A call abandoned while its task waited for a thread costs
-            // nothing.
-            flag.check()
-                .map_err(|e| Status::from(ApiError::from_domain(e, &[])))?;
+            // nothing (and counts as stopped).
+            if let Err(e) = flag.check() {
+                stopped.fetch_add(1, Ordering::Relaxed);
+                return Err(Status::from(ApiError::from_domain(e, &[])));
+            }
             let result = cancel::scope(&flag, work);
             if flag.is_stopped() {
                 stopped.fetch_add(1, Ordering::Relaxed);

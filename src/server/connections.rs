@@ -200,7 +200,13 @@ pub struct LimitedIncoming {
     permits: Arc<Semaphore>,
     limits: ConnectionLimits,
     registry: ConnectionRegistry,
+    /// After an accept error (out of file descriptors, say), a pause before
+    /// the next accept, so the loop does not spin.
+    backoff: Option<Pin<Box<Sleep>>>,
 }
+
+/// The pause after an accept error.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 
 impl LimitedIncoming {
     pub fn new(
@@ -213,6 +219,7 @@ impl LimitedIncoming {
             permits: Arc::new(Semaphore::new(limits.max_connections.max(1))),
             limits,
             registry,
+            backoff: None,
         }
     }
 }
@@ -222,10 +229,19 @@ impl tokio_stream::Stream for LimitedIncoming {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
+        if let Some(backoff) = &mut this.backoff {
+            if backoff.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            this.backoff = None;
+        }
         loop {
             let (stream, peer) = match this.listener.poll_accept(cx) {
                 Poll::Ready(Ok(accepted)) => accepted,
-                Poll::Ready(Err(e)) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(Err(e)) => {
+                    this.backoff = Some(Box::pin(tokio::time::sleep(ACCEPT_BACKOFF)));
+                    return Poll::Ready(Some(Err(e)));
+                }
                 Poll::Pending => return Poll::Pending,
             };
             let Ok(permit) = this.permits.clone().try_acquire_owned() else {

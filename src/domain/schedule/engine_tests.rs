@@ -529,6 +529,7 @@ proptest! {
             let g = terms.grace_periods as usize;
             let level = minor(&s.installments[g].payment);
             prop_assert!(s.installments[g..n - 1].iter().all(|i| minor(&i.payment) == level
+                || minor(&i.outstanding_after) == zero
                 || minor(&s.installments[i.number as usize - 2].outstanding_after) == zero));
         }
         // Equal principal: all instalments but the last are equal.
@@ -613,4 +614,30 @@ fn a_stopped_computation_ends_the_schedule_with_its_reason() {
         scope(&flag, || build_schedule(&usd("1000"), &terms)),
         Err(DomainError::Cancelled)
     );
+}
+
+/// Rounding a level payment up on a tiny principal repays it early: the
+/// payment that exhausts the outstanding is smaller than the level one and
+/// later ones are zero. 9.86 USD at 14.12%, ACT/365F, 11 grace periods then
+/// 40 annual level payments rounded up: 1.41 until the 47th period pays the
+/// last 1.33 (a shrunk case of `schedules_conserve_principal`, whose level
+/// check did not allow the exhausting payment).
+#[test]
+fn a_level_payment_rounded_up_can_exhaust_the_loan_early() {
+    let mut terms = sample_terms();
+    terms.first_payment_date = d("1990-01-01");
+    terms.accrual_start = None;
+    terms.frequency = Frequency::Annual;
+    terms.installment_count = 40;
+    terms.grace_periods = 11;
+    terms.amortization = Amortization::LevelPayment;
+    terms.rate = InterestRate::fixed(dec("0.1412"));
+    terms.day_count = DayCount::Act365Fixed;
+    terms.rounding = RoundingMode::Up;
+    let s = build_schedule(&usd("9.86"), &terms).unwrap();
+    let payments = column(&s, |i| &i.payment);
+    assert!(payments[11..46].iter().all(|p| p == "1.41"), "{payments:?}");
+    assert_eq!(payments[46], "1.33");
+    assert!(payments[47..].iter().all(|p| p == "0.00"), "{payments:?}");
+    assert_eq!(text(&s.total_principal), "9.86");
 }
