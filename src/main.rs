@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use debtcalc::server::{self, ServerConfig};
 
 #[derive(Parser)]
@@ -14,9 +14,15 @@ use debtcalc::server::{self, ServerConfig};
     about = "Exact arithmetic of sovereign-debt restructuring, served over gRPC"
 )]
 struct Cli {
-    /// Address to listen on; port 0 picks a free port.
+    /// A TOML file of settings, keyed by the long flag names without `--`
+    /// (`max-connections = 100`); flags and environment variables beat it.
+    #[arg(long, global = true, env = "DEBTCALC_CONFIG")]
+    config: Option<std::path::PathBuf>,
+
+    /// Address to listen on (`host:port`; a host name is resolved and the
+    /// first address used); port 0 picks a free port.
     #[arg(long, global = true, env = "DEBTCALC_LISTEN", default_value = server::config::DEFAULT_LISTEN)]
-    listen: SocketAddr,
+    listen: String,
 
     /// A conversion-bases file that replaces the built-in reference data
     /// (same format as data/conversion-bases.json).
@@ -44,16 +50,57 @@ enum Command {
     Serve,
 }
 
+/// The command line, with the config file's settings where neither a flag
+/// nor an environment variable gives them; `Err` for an unusable file.
+fn parse() -> Result<Cli, String> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let matches = Cli::command().get_matches_from(&args);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let Some(path) = cli.config else {
+        return Ok(cli);
+    };
+    let args = server::config_file::args_with_file(&Cli::command(), &matches, &path, args)?;
+    Cli::try_parse_from(args).map_err(|e| format!("config file {}: {e}", path.display()))
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            eprintln!("debtcalc: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let _log = server::telemetry::init_logging(cli.ops.log_format);
-    let admin_listen = cli.ops.admin_listen;
+    let resolved = server::config_file::resolve("--listen", &cli.listen).and_then(|listen| {
+        let admin = cli
+            .ops
+            .admin_listen
+            .as_deref()
+            .map(|text| server::config_file::resolve("--admin-listen", text))
+            .transpose()?;
+        Ok((listen, admin))
+    });
+    let ((listen, listen_note), admin) = match resolved {
+        Ok(resolved) => resolved,
+        Err(e) => {
+            eprintln!("debtcalc: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for note in [&listen_note, &admin.as_ref().and_then(|a| a.1.clone())]
+        .into_iter()
+        .flatten()
+    {
+        tracing::info!("{note}");
+    }
+    let admin_listen = admin.map(|(addr, _)| addr);
 
     // No command means `serve`.
     match cli.command {
         Some(Command::Serve) | None => {
             let mut config = cli.limits.apply(ServerConfig {
-                listen: cli.listen,
+                listen,
                 reference_data: cli.reference_data,
                 settlements: cli.settlements,
                 ..ServerConfig::default()
@@ -62,6 +109,15 @@ fn main() -> ExitCode {
                 eprintln!("debtcalc: {e}");
                 return ExitCode::FAILURE;
             }
+            // The effective configuration (tokens are redacted by their
+            // Debug); the log format is the one this line is written in.
+            tracing::info!(
+                "debtcalc configuration: config file {:?}; log format {:?}; admin listen {:?}; {:?}",
+                cli.config,
+                cli.ops.log_format,
+                admin_listen,
+                config
+            );
             serve(config, admin_listen)
         }
     }

@@ -4,6 +4,7 @@
 
 pub mod compute;
 pub mod config;
+pub mod config_file;
 pub mod connections;
 pub mod decode_errors;
 pub mod lifecycle;

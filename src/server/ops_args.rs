@@ -2,7 +2,6 @@
 //! lifecycle, security and observability, flattened into `debtcalc`'s
 //! command line by `main`.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -69,10 +68,11 @@ pub struct OpsArgs {
     )]
     pub log_format: LogFormat,
 
-    /// Address of the admin listener serving Prometheus metrics at
-    /// `/metrics` (off unless given; keep it off the public network).
+    /// Address (`host:port`; a host name is resolved, the first address
+    /// used) of the admin listener serving Prometheus metrics at `/metrics`
+    /// (off unless given; keep it off the public network).
     #[arg(long, global = true, env = "DEBTCALC_ADMIN_LISTEN")]
-    pub admin_listen: Option<SocketAddr>,
+    pub admin_listen: Option<String>,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
