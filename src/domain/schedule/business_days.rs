@@ -4,7 +4,7 @@
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use std::fmt;
 
-use super::dates::{MAX_DATE, MIN_DATE};
+use super::calendar::{MAX_DATE, MIN_DATE};
 use crate::domain::error::DomainError;
 
 /// The most holidays a schedule may list.

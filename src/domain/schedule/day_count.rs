@@ -11,9 +11,8 @@ use num_bigint::BigInt;
 use rust_decimal::Decimal;
 use std::fmt;
 
-use super::dates::add_months;
+use super::calendar::is_leap_year;
 use super::frequency::Frequency;
-use super::terms::LoanTerms;
 use crate::domain::error::DomainError;
 use crate::domain::rounding::{div_round, pow10, RoundingMode};
 use crate::domain::time::{NotionalPeriods, Thirty360};
@@ -81,24 +80,6 @@ pub struct ScheduleContext {
 }
 
 impl ScheduleContext {
-    /// The context of the schedule of `terms`: anchored at the first payment
-    /// date, maturing at the last due date.
-    pub fn of(terms: &LoanTerms) -> Result<Self, DomainError> {
-        let periods = terms.period_count()?;
-        let maturity = add_months(
-            terms.first_payment_date,
-            i64::from(periods - 1) * i64::from(terms.frequency.months_per_period()),
-            terms.end_of_month,
-            "payment date",
-        )?;
-        Ok(Self {
-            frequency: terms.frequency,
-            anchor: terms.first_payment_date,
-            end_of_month: terms.end_of_month,
-            maturity: Some(maturity),
-        })
-    }
-
     /// The regular and notional periods of the schedule.
     pub fn notional_periods(&self) -> NotionalPeriods {
         NotionalPeriods::new(
@@ -118,19 +99,6 @@ impl ScheduleContext {
             maturity: None,
         }
     }
-}
-
-/// The exact year fraction of `start..end` (an accrual period, or part of
-/// one) of the schedule of `terms`, under its day count: what the engine
-/// multiplies the outstanding and the rate by.
-pub fn accrual_fraction(
-    terms: &LoanTerms,
-    start: NaiveDate,
-    end: NaiveDate,
-) -> Result<(i64, i64), DomainError> {
-    terms
-        .day_count
-        .year_fraction_ratio(start, end, &ScheduleContext::of(terms)?)
 }
 
 impl DayCount {
@@ -237,11 +205,6 @@ fn ratio_to_decimal(numerator: i64, denominator: i64) -> Decimal {
 /// Calendar days from `start` to `end` (negative if `end` is earlier).
 fn actual_days(start: NaiveDate, end: NaiveDate) -> i64 {
     i64::from(end.num_days_from_ce()) - i64::from(start.num_days_from_ce())
-}
-
-/// Whether `year` is a leap year of the proleptic Gregorian calendar.
-pub(crate) fn is_leap_year(year: i64) -> bool {
-    year.rem_euclid(4) == 0 && (year.rem_euclid(100) != 0 || year.rem_euclid(400) == 0)
 }
 
 /// The day number (as `NaiveDate::num_days_from_ce`) of January 1 of `year`.

@@ -6,10 +6,11 @@ use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
 use rust_decimal::Decimal;
 
+use super::accrual::accrual_fraction;
 use super::annuity::{fraction_estimates, level_payment_on_fractions, Growth};
 use super::business_days::AccrualDates;
 use super::dates::{first_accrual_start, payment_dates};
-use super::day_count::{accrual_fraction, DayCount};
+use super::day_count::DayCount;
 use super::terms::{Amortization, GraceInterest, LoanTerms, RateSegment};
 use crate::domain::currency::Currency;
 use crate::domain::error::DomainError;

@@ -46,7 +46,7 @@ fn level_payment_is_level_under_actual_day_counts() {
         let mut bound = 0.0f64;
         for i in s.installments.iter().rev() {
             let (n, den) =
-                super::super::day_count::accrual_fraction(&terms, i.accrual_start, i.due_date)
+                super::super::accrual::accrual_fraction(&terms, i.accrual_start, i.due_date)
                     .unwrap();
             bound = 1.0 + bound * (1.0 + 0.06 * n as f64 / den as f64);
         }

@@ -64,8 +64,10 @@
 //! The engine assumes validated input (see [`LoanTerms::check`], which it
 //! runs); anything else is a `DomainError`, never a panic.
 
+pub mod accrual;
 pub mod annuity;
 pub mod business_days;
+pub mod calendar;
 pub mod dates;
 pub mod day_count;
 pub mod engine;

@@ -17,9 +17,8 @@ pub mod solve;
 #[cfg(test)]
 mod proptests;
 
-pub use presets::{
-    all_presets, find_preset, preset_terms, PresetOption, PresetRate, TermPreset, Treatment,
-};
+pub use preset_table::{all_presets, find_preset};
+pub use presets::{preset_terms, PresetOption, PresetRate, TermPreset, Treatment};
 pub use solve::{
     principal_after_write_off, solve_terms, Bound, BoundSide, SolveInput, SolveOutcome, Unknown,
     ValuePoint, WriteOffBase, MAX_ITERATIONS, MAX_RATE_BOUND, TOLERANCE, VALUE_DECIMALS,

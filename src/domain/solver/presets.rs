@@ -81,7 +81,6 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::fmt;
 
-use super::preset_table::PRESETS;
 use super::solve::Unknown;
 use crate::domain::grace::GraceConvention;
 use crate::domain::rounding::RoundingMode;
@@ -268,16 +267,6 @@ impl TermPreset {
     }
 }
 
-/// Every preset, in the order listed (by treatment, then option).
-pub fn all_presets() -> &'static [TermPreset] {
-    &PRESETS
-}
-
-/// The preset with this id (exact, case-sensitive), if any.
-pub fn find_preset(id: &str) -> Option<&'static TermPreset> {
-    PRESETS.iter().find(|p| p.id == id)
-}
-
 /// The loan terms of a preset: its frequency and profile, `2 x grace_years`
 /// grace periods (semi-annual) with interest paid, `2 x (maturity_years -
 /// grace_years)` instalments, a fixed `annual_rate` on the 30/360 day
@@ -302,174 +291,5 @@ pub fn preset_terms(
         end_of_month: false,
         rounding,
         business_days: Default::default(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::schedule::add_months;
-    use crate::domain::schedule::build_schedule;
-    use crate::domain::{currency::find, money::Money};
-    use std::collections::HashSet;
-    use std::str::FromStr;
-
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
-
-    fn date(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    #[test]
-    fn ids_are_unique_and_found() {
-        let ids: HashSet<&str> = all_presets().iter().map(|p| p.id).collect();
-        assert_eq!(ids.len(), all_presets().len());
-        for preset in all_presets() {
-            assert_eq!(find_preset(preset.id), Some(preset));
-            assert!(preset.grace_years < preset.maturity_years, "{}", preset.id);
-            assert!(preset.cancellation_share >= Decimal::ZERO);
-            assert!(preset.cancellation_share < Decimal::ONE);
-            assert_eq!(preset.frequency, Frequency::SemiAnnual);
-            assert_eq!(preset.amortization, Amortization::EqualPrincipal);
-            assert!(!preset.source.is_empty());
-        }
-        assert_eq!(find_preset("Naples-DR"), None);
-        assert_eq!(find_preset("classic"), None);
-    }
-
-    #[test]
-    fn the_table() {
-        let row = |id: &str| {
-            let p = find_preset(id).unwrap();
-            (
-                p.cancellation_share,
-                p.maturity_years,
-                p.grace_years,
-                p.target_npv_reduction,
-            )
-        };
-        assert_eq!(row("naples-dr"), (d("0.67"), 23, 6, Some(d("0.67"))));
-        assert_eq!(row("naples-dsr"), (d("0"), 33, 0, Some(d("0.67"))));
-        assert_eq!(row("cologne-dr"), (d("0.9"), 23, 6, Some(d("0.9"))));
-        assert_eq!(row("london-dr"), (d("0.5"), 23, 6, Some(d("0.5"))));
-        let third = d("0.3333333333333333333333333333");
-        assert_eq!(row("toronto-dr"), (third, 14, 8, Some(third)));
-        assert_eq!(row("houston"), (d("0"), 15, 2, None));
-        assert_eq!(row("houston-oda"), (d("0"), 20, 10, None));
-        assert_eq!(row("toronto-oda"), (d("0"), 25, 14, None));
-        assert_eq!(row("london-oda"), (d("0"), 30, 12, None));
-        assert_eq!(row("naples-oda"), (d("0"), 40, 16, None));
-        assert_eq!(row("cologne-oda"), (d("0"), 40, 16, None));
-        // The options added for issue 9 (clubdeparis.org terms pages).
-        assert_eq!(row("lyon-dr"), (d("0.8"), 23, 6, Some(d("0.8"))));
-        assert_eq!(row("lyon-oda"), (d("0"), 40, 16, None));
-        assert_eq!(row("naples50-dr"), (d("0.5"), 23, 6, Some(d("0.5"))));
-        assert_eq!(row("toronto-dsr"), (d("0"), 14, 8, Some(third)));
-        assert_eq!(row("toronto-commercial"), (d("0"), 25, 14, None));
-        assert_eq!(row("london-dsr"), (d("0"), 23, 0, Some(d("0.5"))));
-        assert_eq!(row("london-mic"), (d("0"), 23, 6, Some(d("0.5"))));
-        assert_eq!(row("london-commercial"), (d("0"), 25, 14, None));
-        assert_eq!(find_preset("lyon-dr").unwrap().treatment.year(), 1996);
-        let mic = find_preset("london-mic").unwrap();
-        assert_eq!(mic.grace_interest, GraceInterest::Capitalized);
-        assert_eq!(mic.option, PresetOption::MoratoriumInterestCapitalisation);
-        assert_eq!(mic.solve_unknown(), Some(Unknown::InterestRate));
-        for id in ["toronto-commercial", "london-commercial"] {
-            let p = find_preset(id).unwrap();
-            assert_eq!(
-                (p.option, p.rate),
-                (PresetOption::Commercial, PresetRate::Market)
-            );
-            assert_eq!(p.solve_unknown(), None);
-        }
-        assert_eq!(
-            find_preset("toronto-dsr").unwrap().solve_unknown(),
-            Some(Unknown::InterestRate)
-        );
-        for p in all_presets() {
-            let paid = p.id != "london-mic";
-            assert_eq!(p.grace_interest == GraceInterest::Paid, paid, "{}", p.id);
-            assert!(
-                p.source.contains("not verified against a minute"),
-                "{}",
-                p.id
-            );
-        }
-        assert_eq!(
-            find_preset("naples-dsr").unwrap().rate,
-            PresetRate::SolvedForTarget
-        );
-        assert_eq!(
-            find_preset("naples-dr").unwrap().option,
-            PresetOption::DebtReduction
-        );
-        assert_eq!(find_preset("cologne-oda").unwrap().treatment.year(), 1999);
-        let unknown = |id| find_preset(id).unwrap().solve_unknown();
-        assert_eq!(unknown("naples-dr"), Some(Unknown::WriteOffShare));
-        assert_eq!(unknown("naples-dsr"), Some(Unknown::InterestRate));
-        assert_eq!(unknown("houston"), None);
-        assert_eq!(unknown("london-oda"), None);
-    }
-
-    #[test]
-    fn preset_counts_follow_their_reading_of_grace() {
-        use crate::domain::grace::periods_from_years;
-        for p in all_presets() {
-            let periods = periods_from_years(
-                Decimal::from(p.maturity_years),
-                Decimal::from(p.grace_years),
-                p.frequency,
-                p.grace_convention,
-            )
-            .unwrap();
-            assert_eq!(p.grace_convention, GraceConvention::InterestOnlyYears);
-            assert_eq!(
-                (p.grace_periods(), p.installment_count()),
-                (periods.interest_only_periods, periods.repayment_count),
-                "{}",
-                p.id
-            );
-        }
-    }
-
-    #[test]
-    fn naples_dr_terms_are_twelve_grace_periods_and_thirty_four_instalments() {
-        let preset = find_preset("naples-dr").unwrap();
-        let first = date(2025, 7, 15);
-        let terms = preset_terms(preset, first, d("0.04"), RoundingMode::HalfEven);
-        assert_eq!(terms.grace_periods, 12);
-        assert_eq!(terms.installment_count, 34);
-        assert_eq!(terms.frequency, Frequency::SemiAnnual);
-        assert_eq!(terms.amortization, Amortization::EqualPrincipal);
-        assert_eq!(terms.rate, InterestRate::fixed(d("0.04")));
-        // Consolidated on 2025-01-15: the last instalment 23 years later,
-        // the first principal after 6 years of grace.
-        let usd = find("USD").unwrap();
-        let principal = Money {
-            currency: usd,
-            amount: d("330000.00"),
-        };
-        let s = build_schedule(&principal, &terms).unwrap();
-        assert_eq!(s.installments.len(), 46);
-        assert_eq!(s.installments[45].due_date, date(2048, 1, 15));
-        assert!(s.installments[11].principal.amount.is_zero());
-        assert_eq!(s.installments[12].due_date, date(2031, 7, 15));
-        assert!(!s.installments[12].principal.amount.is_zero());
-        assert_eq!(s.total_principal.amount, d("330000.00"));
-
-        let dsr = preset_terms(
-            find_preset("naples-dsr").unwrap(),
-            add_months(date(2025, 1, 15), 6, false, "first payment").unwrap(),
-            Decimal::ZERO,
-            RoundingMode::HalfEven,
-        );
-        assert_eq!((dsr.grace_periods, dsr.installment_count), (0, 66));
-        let toronto = find_preset("toronto-dr").unwrap();
-        assert_eq!(
-            (toronto.grace_periods(), toronto.installment_count()),
-            (16, 12)
-        );
     }
 }

@@ -6,7 +6,8 @@ use crate::domain::currency::find;
 use crate::domain::schedule::{
     add_months, Amortization, DayCount, Frequency, GraceInterest, RateStart, RateStep,
 };
-use crate::domain::solver::presets::{find_preset, preset_terms};
+use crate::domain::solver::preset_table::find_preset;
+use crate::domain::solver::presets::preset_terms;
 use crate::domain::valuation::{Compounding, TimeBasis};
 use std::str::FromStr;
 

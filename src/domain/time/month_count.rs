@@ -27,7 +27,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::thirty_360::Thirty360;
-use crate::domain::schedule::dates::is_month_end;
+use crate::domain::schedule::calendar::is_month_end;
 
 /// Whether `a` and `b` are a whole number of calendar months apart in the
 /// sense of the module documentation.

@@ -525,4 +525,88 @@ mod tests {
             })
         ));
     }
+
+    #[test]
+    fn curve_rules_against_python_decimal() {
+        use crate::domain::valuation::curve::{CurveExtrapolation as E, CurveInterpolation as I};
+        let points = vec![
+            (d("1"), d("0.02")),
+            (d("2"), d("0.03")),
+            (d("5"), d("0.045")),
+        ];
+        let v = date(2020, 3, 10);
+        let check = |interpolation, extrapolation, compounding, when, want: &str| {
+            let curve = ZeroCurve::new(points.clone())
+                .unwrap()
+                .with_rules(interpolation, extrapolation);
+            let discounting = Discounting::Curve {
+                curve,
+                compounding,
+                basis: TimeBasis::Thirty360,
+            };
+            let df = discount_factor(v, when, &discounting).unwrap();
+            let want = decimal_reference(want);
+            assert!(
+                (df - want).abs() <= d("1e-28"),
+                "{interpolation:?} {extrapolation:?} {when}: {df} vs {want}"
+            );
+        };
+        let annual = Compounding::AnnualEffective;
+        // python3: L_i = Decimal(1 + r_i).ln(); t = 3.5: L = (L_2 + L_5) / 2,
+        //   (-L * Decimal("3.5")).exp()
+        check(
+            I::LinearContinuousZeroRate,
+            E::FlatZero,
+            annual,
+            date(2023, 9, 10),
+            "0.879187183547211221550847713204238974547873897935399590453114",
+        );
+        // t = 30: f = L_5 + 5 (L_5 - L_2) / 3, (-(5 L_5 + 25 f)).exp()
+        check(
+            I::LinearContinuousZeroRate,
+            E::FlatForward,
+            annual,
+            date(2050, 3, 10),
+            "0.146178515567970255153703890502627015807745347797003773015204",
+        );
+        // Linear in the given rates: f = L_5 + 5 (0.015 / 3) / 1.045.
+        check(
+            I::LinearZeroRate,
+            E::FlatForward,
+            annual,
+            date(2050, 3, 10),
+            "0.146813429275835834811379378338972618614441597388015506291074",
+        );
+        // Semi-annual: L(r) = 2 ln(1 + r/2), dL/dr = 1 / (1 + r/2); t = 10.
+        check(
+            I::LinearZeroRate,
+            E::FlatForward,
+            Compounding::Periodic {
+                periods_per_year: 2,
+            },
+            date(2030, 3, 10),
+            "0.567076214347184151545333849897020791671133665897727179593558",
+        );
+        // Before the first tenor every rule is the flat first zero rate.
+        for (interpolation, extrapolation) in [
+            (I::LinearZeroRate, E::FlatZero),
+            (I::LinearContinuousZeroRate, E::FlatForward),
+        ] {
+            check(
+                interpolation,
+                extrapolation,
+                annual,
+                date(2020, 9, 10),
+                "0.990147542976674309153273129124470657902343035733295386456179",
+            );
+        }
+        // The default is the original rule: flat zero beyond the last tenor.
+        check(
+            I::default(),
+            E::default(),
+            annual,
+            date(2050, 3, 10),
+            "0.267000015507002062569726733845420807677405766770149180698923",
+        );
+    }
 }

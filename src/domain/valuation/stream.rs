@@ -48,7 +48,7 @@ use super::Discounting;
 use crate::domain::currency::Currency;
 use crate::domain::error::DomainError;
 use crate::domain::money::Money;
-use crate::domain::schedule::day_count::accrual_fraction;
+use crate::domain::schedule::accrual::accrual_fraction;
 use crate::domain::schedule::engine::part_fraction;
 use crate::domain::schedule::{
     build_schedule, Growth, Installment, LoanTerms, RateSegment, Schedule,
