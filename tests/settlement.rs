@@ -209,7 +209,7 @@ async fn dprk_2014_by_id() {
     }
     let totals: Vec<_> = fund.programs.iter().map(|p| amount(&p.total)).collect();
     assert_eq!(totals, ["365333333.34", "365333333.33", "365333333.33"]);
-    assert_eq!(fund.allocation_method, "CUMULATIVE_LARGEST_REMAINDER");
+    assert_eq!(fund.allocation_method, "CUMULATIVE_QUOTA_ORDER");
     // With all of each instalment in the fund, the programmes' present values
     // add up to the new debt's (up to the last of 28 digits).
     for (i, valuation) in r.valuations.iter().enumerate() {

@@ -19,7 +19,7 @@ use crate::domain::share::Share;
 use crate::domain::split::{common_scale_integers, ProgramWeight};
 
 /// What `allocation_method` reports.
-pub const ALLOCATION_METHOD: &str = "CUMULATIVE_LARGEST_REMAINDER";
+pub const ALLOCATION_METHOD: &str = "CUMULATIVE_QUOTA_ORDER";
 
 fn date_of(value: Option<&super::pb::google::r#type::Date>) -> Option<NaiveDate> {
     let d = value?;
