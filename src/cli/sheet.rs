@@ -142,6 +142,39 @@ fn is_leaf_message(full_name: &str) -> bool {
     matches!(full_name, "debtcalc.v1.Money" | "google.type.Date")
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_keep_whole_trailing_segments_and_stay_unique() {
+        let mut used = vec!["Summary".to_string()];
+        assert_eq!(
+            sheet_name("schedule.installments", &mut used),
+            "schedule.installments"
+        );
+        assert_eq!(
+            sheet_name("effectiveRequest.reinvestment.programs", &mut used),
+            "reinvestment.programs"
+        );
+        assert_eq!(
+            sheet_name("reinvestment.programs", &mut used),
+            "reinvestment.programs~2"
+        );
+        assert_eq!(sheet_name("Summary", &mut used), "Summary~2");
+        assert!(used.iter().all(|n| n.chars().count() <= 31));
+    }
+
+    #[test]
+    fn decimals_are_recognised() {
+        assert!(is_decimal("10960000000.00"));
+        assert!(is_decimal("-0.5"));
+        assert!(!is_decimal("1e3"));
+        assert!(!is_decimal("dprk-2014"));
+        assert!(!is_decimal("1."));
+    }
+}
+
 impl Builder {
     /// The figures of `message` as key-value rows (of `Summary`, or of
     /// `Conventions` once inside a conventions message), its lists of
@@ -194,21 +227,25 @@ impl Builder {
     /// path, so the elements of nested lists share one part).
     fn table(&mut self, path: &str, items: &[Value]) {
         let part_path = strip_indices(path);
-        let mut rows = Vec::new();
-        for (index, item) in items.iter().enumerate() {
-            let element = format!("{path}[{index}]");
+        // The part is placed before the parts of lists nested in its
+        // elements.
+        let index = match self.tables.iter().position(|t| t.path == part_path) {
+            Some(index) => index,
+            None => {
+                self.tables.push(Part {
+                    path: part_path,
+                    rows: Vec::new(),
+                });
+                self.tables.len() - 1
+            }
+        };
+        for (position, item) in items.iter().enumerate() {
+            let element = format!("{path}[{position}]");
             let mut row = vec![("path".to_string(), Cell::Text(element.clone()))];
             if let Value::Message(message) = item {
                 self.row(message, &element, "", &mut row);
             }
-            rows.push(row);
-        }
-        match self.tables.iter_mut().find(|t| t.path == part_path) {
-            Some(part) => part.rows.extend(rows),
-            None => self.tables.push(Part {
-                path: part_path,
-                rows,
-            }),
+            self.tables[index].rows.push(row);
         }
     }
 
@@ -364,34 +401,29 @@ fn string_field(message: &DynamicMessage, name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A sheet name Excel accepts (at most 31 characters, none of `[]:*?/\`),
-/// unique among `used`.
+/// A sheet name Excel accepts (at most 31 characters, none of `[]:*?/\\`),
+/// unique among `used`: the path's last segments that fit, then `~2`,
+/// `~3`... when taken.
 fn sheet_name(path: &str, used: &mut Vec<String>) -> String {
     let clean: String = path
         .chars()
         .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
         .collect();
-    let mut name: String = clean
-        .chars()
-        .rev()
-        .take(31)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let fit = |limit: usize| -> String {
+        let mut rest = clean.as_str();
+        while rest.chars().count() > limit {
+            match rest.split_once('.') {
+                Some((_, tail)) => rest = tail,
+                None => return rest.chars().take(limit).collect(),
+            }
+        }
+        rest.to_string()
+    };
+    let mut name = fit(31);
     let mut n = 2;
     while used.contains(&name) {
         let suffix = format!("~{n}");
-        let keep = 31 - suffix.len();
-        name = clean
-            .chars()
-            .rev()
-            .take(keep)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect::<String>()
-            + &suffix;
+        name = fit(31 - suffix.len()) + &suffix;
         n += 1;
     }
     used.push(name.clone());
