@@ -142,39 +142,6 @@ fn is_leaf_message(full_name: &str) -> bool {
     matches!(full_name, "debtcalc.v1.Money" | "google.type.Date")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sheet_names_keep_whole_trailing_segments_and_stay_unique() {
-        let mut used = vec!["Summary".to_string()];
-        assert_eq!(
-            sheet_name("schedule.installments", &mut used),
-            "schedule.installments"
-        );
-        assert_eq!(
-            sheet_name("effectiveRequest.reinvestment.programs", &mut used),
-            "reinvestment.programs"
-        );
-        assert_eq!(
-            sheet_name("reinvestment.programs", &mut used),
-            "reinvestment.programs~2"
-        );
-        assert_eq!(sheet_name("Summary", &mut used), "Summary~2");
-        assert!(used.iter().all(|n| n.chars().count() <= 31));
-    }
-
-    #[test]
-    fn decimals_are_recognised() {
-        assert!(is_decimal("10960000000.00"));
-        assert!(is_decimal("-0.5"));
-        assert!(!is_decimal("1e3"));
-        assert!(!is_decimal("dprk-2014"));
-        assert!(!is_decimal("1."));
-    }
-}
-
 impl Builder {
     /// The figures of `message` as key-value rows (of `Summary`, or of
     /// `Conventions` once inside a conventions message), its lists of
@@ -495,5 +462,38 @@ fn table_sheet(name: String, part: &Part) -> Sheet {
         path: part.path.clone(),
         columns: titles,
         rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_keep_whole_trailing_segments_and_stay_unique() {
+        let mut used = vec!["Summary".to_string()];
+        assert_eq!(
+            sheet_name("schedule.installments", &mut used),
+            "schedule.installments"
+        );
+        assert_eq!(
+            sheet_name("effectiveRequest.reinvestment.programs", &mut used),
+            "reinvestment.programs"
+        );
+        assert_eq!(
+            sheet_name("reinvestment.programs", &mut used),
+            "reinvestment.programs~2"
+        );
+        assert_eq!(sheet_name("Summary", &mut used), "Summary~2");
+        assert!(used.iter().all(|n| n.chars().count() <= 31));
+    }
+
+    #[test]
+    fn decimals_are_recognised() {
+        assert!(is_decimal("10960000000.00"));
+        assert!(is_decimal("-0.5"));
+        assert!(!is_decimal("1e3"));
+        assert!(!is_decimal("dprk-2014"));
+        assert!(!is_decimal("1."));
     }
 }
