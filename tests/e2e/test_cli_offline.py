@@ -6,6 +6,7 @@ command lines fail clearly with their documented exit codes."""
 
 import json
 import re
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -247,3 +248,24 @@ def test_help_has_examples(command):
     assert result.returncode == 0
     assert "Examples:" in result.stdout.decode()
     assert "Examples:" in run_cli("--help").stdout.decode()
+
+
+CLI_BLOCK = re.compile(
+    r"```sh\n(?P<cmd>(?:debtcalc|cargo run --release --) (?:(?!```).)*?)```\n\n```text\n(?P<out>.*?)```", re.S
+)
+
+
+def readme_cli_examples():
+    found = [(m.group("cmd"), m.group("out")) for m in CLI_BLOCK.finditer(README.read_text())]
+    assert found, "the README shows a debtcalc command with its output"
+    return found
+
+
+@pytest.mark.parametrize("example", readme_cli_examples(), ids=lambda e: e[0].split()[3])
+def test_readme_cli_example_prints_what_it_shows(example):
+    command, expected = example
+    words = shlex.split(command.replace("\\\n", " "))
+    args = words[1:] if words[0] == "debtcalc" else words[4:]
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode() == expected, "run scripts/update-readme and review the diff"
