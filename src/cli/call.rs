@@ -159,6 +159,21 @@ pub fn run(
     }
 }
 
+/// Writes `text` to standard output; a reader that stopped reading (`| head`)
+/// is no error.
+pub fn stdout(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::new(
+            exit::IO,
+            format!("cannot write the answer: {e}"),
+        )),
+    }
+}
+
 /// Writes an answer as `output` asks; `Err` when a file cannot be written.
 pub fn write_answer(answer: &DynamicMessage, output: &OutputArgs) -> Result<(), Failure> {
     let write = |path: &Path, bytes: &[u8]| {
@@ -170,20 +185,14 @@ pub fn write_answer(answer: &DynamicMessage, output: &OutputArgs) -> Result<(), 
             let text = json::print(answer, output.emit_defaults) + "\n";
             match &output.output {
                 Some(path) => write(path, text.as_bytes()),
-                None => {
-                    print!("{text}");
-                    Ok(())
-                }
+                None => stdout(&text),
             }
         }
         Format::Table => {
             let text = table::render(&sheet::workbook(answer));
             match &output.output {
                 Some(path) => write(path, text.as_bytes()),
-                None => {
-                    print!("{text}");
-                    Ok(())
-                }
+                None => stdout(&text),
             }
         }
         Format::Csv => {
@@ -198,10 +207,7 @@ pub fn write_answer(answer: &DynamicMessage, output: &OutputArgs) -> Result<(), 
                     }
                     Ok(())
                 }
-                None => {
-                    print!("{}", table::csv_all(&book));
-                    Ok(())
-                }
+                None => stdout(&table::csv_all(&book)),
             }
         }
         Format::Xlsx => {

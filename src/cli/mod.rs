@@ -150,7 +150,7 @@ fn execute(
         let message = json::parse(descriptor.input(), &request)
             .map_err(|e| Failure::new(exit::BAD_REQUEST, e))?;
         eprintln!("# the request of {method} (for debtcalc call -d @- or grpcurl -d @):");
-        println!("{}", json::print(&message, false));
+        call::stdout(&(json::print(&message, false) + "\n"))?;
         return Ok(exit::OK);
     }
     let services = services(reference_data, settlements)?;

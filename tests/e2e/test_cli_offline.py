@@ -269,3 +269,15 @@ def test_readme_cli_example_prints_what_it_shows(example):
     result = run_cli(*args)
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode() == expected, "run scripts/update-readme and review the diff"
+
+
+def test_a_reader_that_stops_early_is_no_error():
+    from cli_support import debtcalc_bin
+
+    result = subprocess.run(
+        ["bash", "-c", f'set -o pipefail; "{debtcalc_bin()}" settlement dprk-2014 | head -1'],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.stdout == "{\n"
+    assert result.returncode == 0, result.stderr
+    assert "panicked" not in result.stderr
