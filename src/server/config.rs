@@ -23,9 +23,9 @@ pub struct ServerConfig {
     /// before decoding.
     pub max_request_bytes: usize,
     /// Upper bound on the time one call may take; the client's shorter
-    /// `grpc-timeout` wins. On expiry a calculation is stopped and ends with
-    /// DEADLINE_EXCEEDED (see [`super::compute`]); other calls, or a
-    /// calculation whose tonic timer fires first, end with CANCELLED.
+    /// `grpc-timeout` wins. On expiry the call is answered DEADLINE_EXCEEDED
+    /// and a calculation is stopped (see [`super::request_limits`] and
+    /// [`super::compute`]).
     pub request_timeout: Duration,
     /// Concurrent requests served per connection.
     pub concurrency_per_connection: usize,

@@ -32,10 +32,11 @@ use crate::domain::reconciliation::ReferenceData;
 pub use config::ServerConfig;
 use connections::{ConnectionRegistry, LimitedIncoming};
 use request_limits::RequestLimitsLayer;
-use telemetry::observe;
+use telemetry::ObserveLayer;
 
-/// The router with debtcalc's layers.
-pub type ServerRouter = Router<Stack<RequestLimitsLayer, Identity>>;
+/// The router with debtcalc's layers (outermost first: observation, then
+/// the request limits).
+pub type ServerRouter = Router<Stack<RequestLimitsLayer, Stack<ObserveLayer, Identity>>>;
 
 /// Errors of starting or running the server.
 pub type ServeError = Box<dyn std::error::Error + Send + Sync>;
@@ -101,10 +102,10 @@ pub async fn router(
 /// (SERVING for "" and each debtcalc service; NOT_SERVING and Watch streams
 /// ended once `drain` starts) and, unless switched off, reflection v1 and
 /// v1alpha with the descriptors of debtcalc, health and the error details,
-/// so that grpcurl needs no .proto file. Every service is observed (log line
-/// and metrics per call); every service but health needs the token when
-/// tokens are configured. Requests pass the request-limits layer, which
-/// tracks calls per connection in `connections`.
+/// so that grpcurl needs no .proto file. Every call is observed (log line
+/// and metrics), routed or not; every service but health needs the token
+/// when tokens are configured. Requests pass the request-limits layer, which
+/// tracks calls per connection in `connections` and enforces deadlines.
 pub async fn router_with(
     config: &ServerConfig,
     data: LoadedData,
@@ -162,26 +163,44 @@ pub async fn router_with(
     .max_decoding_message_size(config.max_request_bytes);
 
     let mut router = Server::builder()
-        .timeout(config.request_timeout)
         .concurrency_limit_per_connection(config.concurrency_per_connection)
         .max_concurrent_streams(config.connections.max_concurrent_streams)
         .http2_keepalive_interval(config.connections.keepalive_interval)
         .http2_keepalive_timeout(Some(config.connections.keepalive_timeout))
+        .layer(ObserveLayer::new(served_methods(
+            config.security.reflection,
+        )))
         .layer(RequestLimitsLayer::new(
             config.requests,
             config.max_request_bytes,
+            Some(config.request_timeout),
             connections.clone(),
         ))
-        .add_service(observe(health_service))
-        .add_service(observe(auth.wrap(restructuring)))
-        .add_service(observe(auth.wrap(reconciliation)))
-        .add_service(observe(auth.wrap(settlement)));
+        .add_service(health_service)
+        .add_service(auth.wrap(restructuring))
+        .add_service(auth.wrap(reconciliation))
+        .add_service(auth.wrap(settlement));
     if config.security.reflection {
         router = router
-            .add_service(observe(auth.wrap(reflection().build_v1()?)))
-            .add_service(observe(auth.wrap(reflection().build_v1alpha()?)));
+            .add_service(auth.wrap(reflection().build_v1()?))
+            .add_service(auth.wrap(reflection().build_v1alpha()?));
     }
     Ok(router)
+}
+
+/// The gRPC paths the router serves: debtcalc's and health's methods, and
+/// reflection's when it is on (the labels of the per-call metrics).
+pub fn served_methods(reflection: bool) -> Vec<String> {
+    let mut methods = telemetry::methods_of(pb::FILE_DESCRIPTOR_SET);
+    methods.extend(telemetry::methods_of(tonic_health::pb::FILE_DESCRIPTOR_SET));
+    if reflection {
+        for version in ["v1", "v1alpha"] {
+            methods.push(format!(
+                "/grpc.reflection.{version}.ServerReflection/ServerReflectionInfo"
+            ));
+        }
+    }
+    methods
 }
 
 /// The reference data the server answers from: the operator's file when
@@ -226,6 +245,14 @@ pub async fn serve_with(
     let drain = lifecycle::Drain::new();
     let connections = ConnectionRegistry::default();
     let router = router_with(config, data, drain.signal(), &connections).await?;
+    // Tokens from a file are read again on SIGHUP and when it changes.
+    let _tokens_watcher = AbortOnDrop(
+        config
+            .security
+            .tokens
+            .as_ref()
+            .and_then(security::Tokens::spawn_watcher),
+    );
     // The accept loop caps and tracks connections, and sets TCP_NODELAY
     // (see [`connections`]); TLS, when configured, handshakes on top of it.
     let incoming = LimitedIncoming::new(listener, config.connections, connections);
@@ -252,6 +279,17 @@ pub async fn serve_with(
     )
     .await?;
     Ok(())
+}
+
+/// Aborts a background task when dropped.
+struct AbortOnDrop(Option<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(task) = &self.0 {
+            task.abort();
+        }
+    }
 }
 
 /// Installs the signal handling now; the future completes on the first

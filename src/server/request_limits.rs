@@ -24,6 +24,20 @@
 //! `max_inflight_request_bytes + max_connections x 1 MiB` plus decoded
 //! messages.
 //!
+//! # The call's deadline
+//!
+//! A call's deadline is the earlier of the client's `grpc-timeout` and the
+//! server's request timeout. When it passes before the handler has
+//! answered, the handler's future is dropped (which stops a calculation,
+//! see [`super::compute`]) and the call is answered DEADLINE_EXCEEDED with
+//! an ErrorInfo (reason `DEADLINE_EXCEEDED`), the same status the compute
+//! pool gives. tonic runs a timer of its own on `grpc-timeout`, outside every
+//! layer, which would answer CANCELLED "Timeout expired": this layer's timer
+//! is started before tonic's and, for a client deadline, 1 ms shorter, so it
+//! always fires first. (tonic's server-side request timeout is not used.)
+//! As with tonic's, the deadline bounds the wait for the response's headers:
+//! a streaming response (Health/Watch, reflection) is not cut.
+//!
 //! # The body timeout
 //!
 //! A debtcalc call whose client stops sending in the middle of its request
@@ -75,10 +89,17 @@ pub struct RequestLimitsLayer {
     budget: Arc<Semaphore>,
     max_message: usize,
     body_timeout: Duration,
+    request_timeout: Option<Duration>,
 }
 
 impl RequestLimitsLayer {
-    pub fn new(limits: RequestLimits, max_message: usize, registry: ConnectionRegistry) -> Self {
+    /// `request_timeout`: the server's bound on every call's deadline.
+    pub fn new(
+        limits: RequestLimits,
+        max_message: usize,
+        request_timeout: Option<Duration>,
+        registry: ConnectionRegistry,
+    ) -> Self {
         Self {
             registry,
             budget: Arc::new(Semaphore::new(
@@ -88,6 +109,7 @@ impl RequestLimitsLayer {
             )),
             max_message,
             body_timeout: limits.request_body_timeout,
+            request_timeout,
         }
     }
 }
@@ -131,6 +153,7 @@ where
         // The peer over plain TCP or TLS (TlsConnectInfo wraps the TCP one).
         let guard = super::telemetry::peer(request.extensions())
             .and_then(|peer| self.layer.registry.start_call(peer));
+        let deadline = call_deadline(request.headers(), self.layer.request_timeout);
         let timed = request.uri().path().starts_with("/debtcalc.");
         let layer = self.layer.clone();
         let request = request.map(|body| {
@@ -151,7 +174,13 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let response = inner.call(request);
         Box::pin(async move {
-            let response = super::decode_errors::rewrite(response.await?);
+            let response = match deadline {
+                Some(deadline) => match tokio::time::timeout_at(deadline, response).await {
+                    Ok(response) => super::decode_errors::rewrite(response?),
+                    Err(_) => super::compute::deadline_exceeded().into_http(),
+                },
+                None => super::decode_errors::rewrite(response.await?),
+            };
             Ok(response.map(|body| {
                 Body::new(GuardedBody {
                     inner: body,
@@ -160,6 +189,28 @@ where
             }))
         })
     }
+}
+
+/// The margin by which a client's deadline is enforced early, so that this
+/// layer's timer fires before tonic's (see the module documentation).
+const CLIENT_DEADLINE_MARGIN: Duration = Duration::from_millis(1);
+
+/// When a call arriving now must be answered: the earlier of its
+/// `grpc-timeout` (less [`CLIENT_DEADLINE_MARGIN`]) and `request_timeout`.
+fn call_deadline(
+    headers: &http::HeaderMap,
+    request_timeout: Option<Duration>,
+) -> Option<tokio::time::Instant> {
+    let client = headers
+        .get("grpc-timeout")
+        .and_then(|v| v.to_str().ok())
+        .and_then(super::compute::parse_grpc_timeout)
+        .map(|t| t.saturating_sub(CLIENT_DEADLINE_MARGIN));
+    let timeout = match (client, request_timeout) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    timeout.and_then(|t| tokio::time::Instant::now().checked_add(t))
 }
 
 /// A response body that keeps its call counted until it is finished.
