@@ -50,6 +50,9 @@ pub struct ServerConfig {
     pub drain_timeout: Duration,
     /// TLS, tokens and reflection.
     pub security: super::security::SecurityConfig,
+    /// A plaintext listener serving only the health service (for probes
+    /// that cannot speak TLS); `None` for none.
+    pub health_listen: Option<SocketAddr>,
 }
 
 impl Default for ServerConfig {
@@ -66,6 +69,7 @@ impl Default for ServerConfig {
             settlements: None,
             drain_timeout: Duration::from_secs(10),
             security: Default::default(),
+            health_listen: None,
         }
     }
 }

@@ -112,6 +112,19 @@ pub async fn router_with(
     drain: lifecycle::DrainSignal,
     connections: &ConnectionRegistry,
 ) -> Result<ServerRouter, ServeError> {
+    Ok(router_and_health(config, data, drain, connections).await?.0)
+}
+
+/// The health service as the router serves it (the same statuses).
+type HealthServer = tonic_health::pb::health_server::HealthServer<lifecycle::DrainingHealth>;
+
+/// [`router_with`], and its health service, for the health-only listener.
+async fn router_and_health(
+    config: &ServerConfig,
+    data: LoadedData,
+    drain: lifecycle::DrainSignal,
+    connections: &ConnectionRegistry,
+) -> Result<(ServerRouter, HealthServer), ServeError> {
     let health_reporter = tonic_health::server::HealthReporter::new();
     let health_service =
         tonic_health::pb::health_server::HealthServer::new(lifecycle::DrainingHealth::new(
@@ -134,10 +147,8 @@ pub async fn router_with(
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
     };
-    // Every service but health is refused once the drain starts, and needs
-    // the token when tokens are configured.
-    let auth = security::TokenCheck::new(config.security.tokens.clone())
-        .refusing_when_draining(drain.clone());
+    // Every service but health needs the token when tokens are configured.
+    let auth = security::TokenCheck::new(config.security.tokens.clone());
 
     // One compute pool for every calculation, so its caps are process-wide.
     let compute = compute::ComputePool::new(config.compute, Some(config.request_timeout));
@@ -170,13 +181,16 @@ pub async fn router_with(
         .layer(ObserveLayer::new(served_methods(
             config.security.reflection,
         )))
-        .layer(RequestLimitsLayer::new(
-            config.requests,
-            config.max_request_bytes,
-            Some(config.request_timeout),
-            connections.clone(),
-        ))
-        .add_service(health_service)
+        .layer(
+            RequestLimitsLayer::new(
+                config.requests,
+                config.max_request_bytes,
+                Some(config.request_timeout),
+                connections.clone(),
+            )
+            .refusing_when_draining(drain.clone()),
+        )
+        .add_service(health_service.clone())
         .add_service(auth.wrap(restructuring))
         .add_service(auth.wrap(reconciliation))
         .add_service(auth.wrap(settlement));
@@ -185,7 +199,7 @@ pub async fn router_with(
             .add_service(auth.wrap(reflection().build_v1()?))
             .add_service(auth.wrap(reflection().build_v1alpha()?));
     }
-    Ok(router)
+    Ok((router, health_service))
 }
 
 /// The gRPC paths the router serves: debtcalc's and health's methods, and
@@ -244,7 +258,11 @@ pub async fn serve_with(
 ) -> Result<(), ServeError> {
     let drain = lifecycle::Drain::new();
     let connections = ConnectionRegistry::default();
-    let router = router_with(config, data, drain.signal(), &connections).await?;
+    let (router, health) = router_and_health(config, data, drain.signal(), &connections).await?;
+    let _health_listener = AbortOnDrop(match config.health_listen {
+        Some(addr) => Some(serve_health(addr, health).await?),
+        None => None,
+    });
     // Tokens from a file are read again on SIGHUP and when it changes.
     let _tokens_watcher = AbortOnDrop(
         config
@@ -279,6 +297,30 @@ pub async fn serve_with(
     )
     .await?;
     Ok(())
+}
+
+/// Binds `addr` and serves only `health` on it, in plaintext, until the
+/// returned task is aborted (after the main server has drained, so probes
+/// see NOT_SERVING during the drain).
+async fn serve_health(
+    addr: SocketAddr,
+    health: HealthServer,
+) -> Result<tokio::task::JoinHandle<()>, ServeError> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr} (health): {e}"))?;
+    let bound = listener.local_addr()?;
+    tracing::info!("health-only listener (plaintext grpc.health.v1) on {bound}");
+    let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
+    Ok(tokio::spawn(async move {
+        let served = Server::builder()
+            .add_service(health)
+            .serve_with_incoming(incoming)
+            .await;
+        if let Err(e) = served {
+            tracing::warn!("health listener stopped: {e}");
+        }
+    }))
 }
 
 /// Aborts a background task when dropped.

@@ -224,27 +224,17 @@ impl Tokens {
     }
 }
 
-/// Checks every call of the service it wraps: refused with UNAVAILABLE
-/// once the server drains (before the GOAWAY reaches the client), and the
-/// `authorization: Bearer <token>` header when tokens are configured.
+/// Checks the `authorization: Bearer <token>` header of every call of the
+/// service it wraps, when tokens are configured. (Calls arriving while the
+/// server drains are refused before this, by the request-limits layer.)
 #[derive(Clone, Debug)]
 pub struct TokenCheck {
     tokens: Option<Tokens>,
-    drain: Option<super::lifecycle::DrainSignal>,
 }
 
 impl TokenCheck {
     pub fn new(tokens: Option<Tokens>) -> Self {
-        Self {
-            tokens,
-            drain: None,
-        }
-    }
-
-    /// Also refuses calls (UNAVAILABLE) once `drain` has started.
-    pub fn refusing_when_draining(mut self, drain: super::lifecycle::DrainSignal) -> Self {
-        self.drain = Some(drain);
-        self
+        Self { tokens }
     }
 
     /// Wraps a service so that its calls need a token.
@@ -266,11 +256,6 @@ fn unauthenticated(reason: &str, message: &str) -> Status {
 
 impl Interceptor for TokenCheck {
     fn call(&mut self, request: Request<()>) -> Result<Request<()>, Status> {
-        if self.drain.as_ref().is_some_and(|d| d.is_draining()) {
-            return Err(Status::unavailable(
-                "the server is shutting down; retry on another instance",
-            ));
-        }
         let Some(tokens) = &self.tokens else {
             return Ok(request);
         };

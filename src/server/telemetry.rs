@@ -389,7 +389,10 @@ where
             let response = match future.await {
                 Ok(response) => response,
                 Err(e) => {
-                    guard.done(tonic::Code::Internal);
+                    // The call's stream is reset (the request-limits layer
+                    // refuses calls so while draining): clients see
+                    // UNAVAILABLE.
+                    guard.done(tonic::Code::Unavailable);
                     return Err(e);
                 }
             };
