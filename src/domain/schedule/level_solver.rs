@@ -38,6 +38,9 @@
 //!
 //! A rate that alternates between two values is thus as cheap as a fixed
 //! one; a new rate at every period costs the distinct nodes of every tail.
+//! A schedule that solves once (a fixed rate) builds no tree: its one solve
+//! composes the periods one by one from the last ([`estimate_once`]), one
+//! more bracketing that the bound below covers.
 //!
 //! # Precision
 //!
@@ -81,6 +84,7 @@
 //! estimate is then refused (the exact stage decides).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
@@ -94,6 +98,45 @@ pub const MEMOISED_RATES: usize = 4;
 
 const TINY: f64 = 1e-290;
 const HUGE: f64 = 1e290;
+
+/// A multiply-rotate hash (as rustc's FxHash) for the interning maps: keys
+/// are small integers, at most a few thousand of them.
+type Fast = BuildHasherDefault<FastHasher>;
+
+#[derive(Default)]
+struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write_u64(u64::from(*byte));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_u32(&mut self, word: u32) {
+        self.write_u64(u64::from(word));
+    }
+
+    fn write_i64(&mut self, word: i64) {
+        self.write_u64(word as u64);
+    }
+
+    fn write_usize(&mut self, word: usize) {
+        self.write_u64(word as u64);
+    }
+
+    fn write_isize(&mut self, word: isize) {
+        self.write_u64(word as u64);
+    }
+}
 
 /// A node of the tree of runs: one period (by its year fraction's index in
 /// the distinct fractions) or two adjacent runs.
@@ -145,10 +188,10 @@ impl AnnuityTree {
     /// The tree of the periods with year fractions `fractions`
     /// (`(numerator, denominator)`, denominator positive), in order.
     pub fn new(fractions: &[(i64, i64)]) -> Self {
-        let mut distinct: HashMap<(i64, i64), u32> = HashMap::new();
+        let mut distinct: HashMap<(i64, i64), u32, Fast> = HashMap::default();
         let mut values = Vec::new();
         let mut nodes = Vec::new();
-        let mut interned: HashMap<Node, u32> = HashMap::new();
+        let mut interned: HashMap<Node, u32, Fast> = HashMap::default();
         let mut intern = |node: Node, nodes: &mut Vec<Node>| {
             *interned.entry(node).or_insert_with(|| {
                 nodes.push(node);
@@ -226,21 +269,7 @@ impl AnnuityTree {
         } else {
             self.tail(held_rate, from).0
         };
-        let growth = current.estimate()?;
-        let first = 1.0 + growth;
-        let outstanding = outstanding.to_f64()?;
-        let denominator = 1.0 + alpha;
-        let numerator = outstanding * first;
-        let payment = numerator / denominator;
-        let valid = growth >= -0.49
-            && (later == 0 || in_range(alpha))
-            && in_range(first)
-            && in_range(outstanding)
-            && in_range(numerator)
-            && in_range(denominator)
-            && in_range(payment)
-            && payment < (1u64 << 50) as f64;
-        valid.then(|| (payment, estimate_bound(later + 1)))
+        payment_estimate(outstanding, current, alpha, later)
     }
 
     /// `(alpha, beta)` of the periods `from..` (at least one) at `rate`.
@@ -289,9 +318,9 @@ impl AnnuityTree {
         self.generation += 1;
         let memo = RateMemo {
             rate,
-            rate_estimate: rate.mantissa() as f64 / 10i128.pow(rate.scale()) as f64,
-            stamps: Vec::new(),
-            values: Vec::new(),
+            rate_estimate: rate_estimate(rate),
+            stamps: vec![0; self.nodes.len()],
+            values: vec![(0.0, 0.0); self.nodes.len()],
             generation: self.generation,
             last_used: clock,
         };
@@ -312,6 +341,60 @@ impl AnnuityTree {
     }
 }
 
+/// The estimate of [`AnnuityTree::estimate`] without a tree: the periods
+/// `later` composed one by one from the last (one bracketing among those
+/// the bound covers), for a schedule that solves only once.
+pub fn estimate_once(
+    outstanding: &BigInt,
+    current: &Growth,
+    held_rate: Decimal,
+    later: &[(i64, i64)],
+) -> Option<(f64, f64)> {
+    let rate = rate_estimate(held_rate);
+    let fraction = |&(numerator, denominator): &(i64, i64)| numerator as f64 / denominator as f64;
+    let alpha = match later.split_last() {
+        None => 0.0,
+        Some((last, rest)) => {
+            let mut acc = leaf(rate, fraction(last));
+            for period in rest.iter().rev() {
+                acc = compose(leaf(rate, fraction(period)), acc);
+            }
+            acc.0
+        }
+    };
+    payment_estimate(outstanding, current, alpha, later.len())
+}
+
+/// `P~ = O f / (1 + alpha)` and its bound, `alpha` the annuity factor of
+/// the `later` periods (0 for none).
+fn payment_estimate(
+    outstanding: &BigInt,
+    current: &Growth,
+    alpha: f64,
+    later: usize,
+) -> Option<(f64, f64)> {
+    let growth = current.estimate()?;
+    let first = 1.0 + growth;
+    let outstanding = outstanding.to_f64()?;
+    let denominator = 1.0 + alpha;
+    let numerator = outstanding * first;
+    let payment = numerator / denominator;
+    let valid = growth >= -0.49
+        && (later == 0 || in_range(alpha))
+        && in_range(first)
+        && in_range(outstanding)
+        && in_range(numerator)
+        && in_range(denominator)
+        && in_range(payment)
+        && payment < (1u64 << 50) as f64;
+    valid.then(|| (payment, estimate_bound(later + 1)))
+}
+
+/// The rate as an `f64`: `fl(mantissa) / fl(10^scale)`.
+fn rate_estimate(rate: Decimal) -> f64 {
+    rate.mantissa() as f64 / 10i128.pow(rate.scale()) as f64
+}
+
 /// Evaluates nodes at one rate, through its memo.
 struct Evaluator<'a> {
     nodes: &'a [Node],
@@ -323,10 +406,6 @@ struct Evaluator<'a> {
 impl Evaluator<'_> {
     fn value(&mut self, id: u32) -> (f64, f64) {
         let index = id as usize;
-        if self.memo.stamps.len() < self.nodes.len() {
-            self.memo.stamps.resize(self.nodes.len(), 0);
-            self.memo.values.resize(self.nodes.len(), (0.0, 0.0));
-        }
         if self.memo.stamps[index] == self.memo.generation {
             return self.memo.values[index];
         }
