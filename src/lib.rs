@@ -6,7 +6,10 @@
 //!   paths, handlers, and the mapping of errors to `tonic::Status`.
 //! - [`server`]: configuration, the layer stack, health, reflection and the
 //!   serving lifecycle.
+//! - [`cli`]: the offline commands (`debtcalc call`, `split`, `schedule`,
+//!   `settlement`, `reconcile`) over the same handlers, without a network.
 
 pub mod api;
+pub mod cli;
 pub mod domain;
 pub mod server;

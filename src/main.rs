@@ -11,7 +11,16 @@ use debtcalc::server::{self, ServerConfig};
 #[command(
     name = "debtcalc",
     version,
-    about = "Exact arithmetic of sovereign-debt restructuring, served over gRPC"
+    about = "Exact arithmetic of sovereign-debt restructuring, served over gRPC",
+    after_help = "\
+Examples:
+  debtcalc serve --listen 127.0.0.1:50051
+  debtcalc split --claim \"10960000000 USD\" --write-off 0.9 \\
+    --program energy --program education --program health
+  debtcalc settlement dprk-2014 --format table
+  debtcalc call SplitClaim -d @request.json
+
+`debtcalc COMMAND --help` shows each command's flags and examples."
 )]
 struct Cli {
     /// A TOML file of settings, keyed by the long flag names without `--`
@@ -48,6 +57,8 @@ struct Cli {
 enum Command {
     /// Serve the gRPC API (the default when no command is given).
     Serve,
+    #[command(flatten)]
+    Offline(Box<debtcalc::cli::Command>),
 }
 
 /// The command line, with the config file's settings where neither a flag
@@ -70,6 +81,18 @@ fn main() -> ExitCode {
             eprintln!("debtcalc: {e}");
             return ExitCode::FAILURE;
         }
+    };
+    // The offline commands answer without a server (no logging, no
+    // listener); they read the same data files.
+    let command = match cli.command {
+        Some(Command::Offline(command)) => {
+            return ExitCode::from(debtcalc::cli::run(
+                *command,
+                cli.reference_data,
+                cli.settlements,
+            ))
+        }
+        other => other,
     };
     let _log = server::telemetry::init_logging(cli.ops.log_format);
     let resolved = server::config_file::resolve("--listen", &cli.listen).and_then(|listen| {
@@ -97,7 +120,9 @@ fn main() -> ExitCode {
     let admin_listen = admin.map(|(addr, _)| addr);
 
     // No command means `serve`.
-    match cli.command {
+    match command {
+        // Answered above.
+        Some(Command::Offline(_)) => ExitCode::FAILURE,
         Some(Command::Serve) | None => {
             let mut config = cli.limits.apply(ServerConfig {
                 listen,

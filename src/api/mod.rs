@@ -5,6 +5,7 @@
 pub mod concessionality;
 pub mod convert;
 pub mod debt_stream;
+pub mod dispatch;
 pub mod error;
 mod loan_conventions;
 pub mod loan_terms;

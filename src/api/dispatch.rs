@@ -1,0 +1,148 @@
+//! Transport-agnostic dispatch: any debtcalc RPC by its full method name
+//! (`debtcalc.v1.RestructuringService/SplitClaim`), on encoded protobuf
+//! messages, through the very handlers the server serves (the generated
+//! service traits implemented by [`RestructuringApi`], [`ReconciliationApi`]
+//! and [`SettlementApi`]). No network: the offline CLI (`debtcalc call`)
+//! runs on it, so its answers are the server's by construction.
+
+use std::sync::Arc;
+
+use prost::Message;
+use tonic::{Request, Status};
+
+use super::pb::debtcalc::v1 as pb;
+use super::pb::debtcalc::v1::reconciliation_service_server::ReconciliationService;
+use super::pb::debtcalc::v1::restructuring_service_server::RestructuringService;
+use super::pb::debtcalc::v1::settlement_service_server::SettlementService;
+use super::settlement_library::SettlementLibrary;
+use super::{ReconciliationApi, RestructuringApi, SettlementApi};
+use crate::domain::reconciliation::ReferenceData;
+
+/// The debtcalc services, callable by method name.
+#[derive(Debug, Clone)]
+pub struct Services {
+    restructuring: RestructuringApi,
+    reconciliation: ReconciliationApi,
+    settlement: SettlementApi,
+}
+
+/// One arm per RPC: decode the request, call the handler, encode the
+/// response. `$list` receives every full method name, in the order given.
+macro_rules! methods {
+    ($( $service:literal / $method:literal => $field:ident . $handler:ident ($request:ty) ),* $(,)?) => {
+        /// Every RPC [`Services::call`] serves, by full method name
+        /// (`package.Service/Method`).
+        pub const METHODS: &[&str] = &[$(concat!($service, "/", $method)),*];
+
+        impl Services {
+            /// Runs the RPC `method` (a full name of [`METHODS`]) on the
+            /// encoded request; the encoded response, or the status the
+            /// server would answer. UNIMPLEMENTED for an unknown method, as
+            /// a gRPC server answers.
+            pub async fn call(&self, method: &str, request: &[u8]) -> Result<Vec<u8>, Status> {
+                $(
+                    if method == concat!($service, "/", $method) {
+                        let request = <$request>::decode(request).map_err(|e| {
+                            Status::invalid_argument(format!("cannot decode the request: {e}"))
+                        })?;
+                        let response = self.$field.$handler(Request::new(request)).await?;
+                        return Ok(response.into_inner().encode_to_vec());
+                    }
+                )*
+                Err(Status::unimplemented(format!("unknown method {method}")))
+            }
+        }
+    };
+}
+
+methods! {
+    "debtcalc.v1.RestructuringService" / "SplitClaim" => restructuring.split_claim(pb::SplitClaimRequest),
+    "debtcalc.v1.RestructuringService" / "BuildSchedule" => restructuring.build_schedule(pb::BuildScheduleRequest),
+    "debtcalc.v1.RestructuringService" / "ValueRestructuring" => restructuring.value_restructuring(pb::ValueRestructuringRequest),
+    "debtcalc.v1.RestructuringService" / "AssessConcessionality" => restructuring.assess_concessionality(pb::AssessConcessionalityRequest),
+    "debtcalc.v1.RestructuringService" / "SolveTerms" => restructuring.solve_terms(pb::SolveTermsRequest),
+    "debtcalc.v1.RestructuringService" / "ListTermPresets" => restructuring.list_term_presets(pb::ListTermPresetsRequest),
+    "debtcalc.v1.ReconciliationService" / "ListConversionBases" => reconciliation.list_conversion_bases(pb::ListConversionBasesRequest),
+    "debtcalc.v1.ReconciliationService" / "ConvertClaim" => reconciliation.convert_claim(pb::ConvertClaimRequest),
+    "debtcalc.v1.ReconciliationService" / "ReconcileValuations" => reconciliation.reconcile_valuations(pb::ReconcileValuationsRequest),
+    "debtcalc.v1.SettlementService" / "AnalyzeSettlement" => settlement.analyze_settlement(pb::AnalyzeSettlementRequest),
+    "debtcalc.v1.SettlementService" / "ListSettlements" => settlement.list_settlements(pb::ListSettlementsRequest),
+    "debtcalc.v1.SettlementService" / "GetSettlement" => settlement.get_settlement(pb::GetSettlementRequest),
+}
+
+impl Services {
+    /// The services over `reference` data (labelled `reference_source` in
+    /// responses, as the server labels it) and the settlement `library`,
+    /// computing on a default compute pool.
+    pub fn new(
+        reference: ReferenceData,
+        reference_source: &str,
+        library: SettlementLibrary,
+    ) -> Self {
+        let reference = Arc::new(reference);
+        Self {
+            restructuring: RestructuringApi::default(),
+            reconciliation: ReconciliationApi::new((*reference).clone(), reference_source),
+            settlement: SettlementApi::new(library, reference, reference_source),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every RPC of every debtcalc service in the descriptors is served by
+    /// [`Services::call`], and nothing else: a new RPC does not go unnoticed.
+    #[test]
+    fn methods_are_every_rpc_of_the_descriptors() {
+        let pool = prost_reflect::DescriptorPool::decode(super::super::pb::FILE_DESCRIPTOR_SET)
+            .expect("descriptors decode");
+        let mut declared: Vec<String> = pool
+            .services()
+            .filter(|s| s.package_name() == "debtcalc.v1")
+            .flat_map(|s| {
+                s.methods()
+                    .map(|m| format!("{}/{}", s.full_name(), m.name()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        declared.sort();
+        let mut served: Vec<String> = METHODS.iter().map(|m| m.to_string()).collect();
+        served.sort();
+        assert_eq!(served, declared);
+    }
+
+    #[test]
+    fn calls_a_handler_and_refuses_an_unknown_method() {
+        let data = ReferenceData::builtin().expect("built-in data");
+        let library = SettlementLibrary::builtin(&data, "builtin").expect("library");
+        let services = Services::new(data, "builtin", library);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let request = pb::SplitClaimRequest {
+            claim: Some(pb::Money {
+                currency_code: "USD".into(),
+                amount: "100".into(),
+            }),
+            write_off: Some(pb::split_claim_request::WriteOff::WriteOffShare(
+                "0.9".into(),
+            )),
+            ..Default::default()
+        };
+        let bytes = runtime
+            .block_on(services.call(
+                "debtcalc.v1.RestructuringService/SplitClaim",
+                &request.encode_to_vec(),
+            ))
+            .expect("split");
+        let response = pb::SplitClaimResponse::decode(bytes.as_slice()).expect("decodes");
+        assert_eq!(response.remaining.expect("remaining").amount, "10.00");
+        let unknown = runtime
+            .block_on(services.call("debtcalc.v1.RestructuringService/Nope", &[]))
+            .expect_err("unknown");
+        assert_eq!(unknown.code(), tonic::Code::Unimplemented);
+    }
+}

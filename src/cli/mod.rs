@@ -1,0 +1,167 @@
+//! The offline command line: `debtcalc call` runs any RPC without a server,
+//! through the same handlers ([`crate::api::dispatch`]), with the request
+//! and the response in the proto3 JSON mapping grpcurl uses; the shortcuts
+//! (`split`, `schedule`, `settlement`, `reconcile`) build the everyday
+//! requests from flags. Answers print as grpcurl's JSON, a table, CSV or an
+//! XLSX workbook.
+//!
+//! Exit codes (see [`exit`]): 0 answered; 2 bad command line; 3 unknown
+//! method; 4 the request is not the method's message in the JSON mapping;
+//! 5 a file could not be read or written; 6 the data files do not load;
+//! 64 + the gRPC status code when the RPC answers an error (as grpcurl:
+//! 67 INVALID_ARGUMENT, 69 NOT_FOUND, 75 OUT_OF_RANGE).
+
+pub mod call;
+pub mod json;
+pub mod sheet;
+pub mod shortcuts;
+pub mod table;
+pub mod xlsx;
+
+use std::path::PathBuf;
+
+use crate::api::dispatch::Services;
+use crate::server::{self, ServerConfig};
+
+/// The process exit codes of the offline commands.
+pub mod exit {
+    /// The RPC answered.
+    pub const OK: u8 = 0;
+    /// The command line is wrong (clap's own code).
+    pub const USAGE: u8 = 2;
+    /// No RPC of that name.
+    pub const UNKNOWN_METHOD: u8 = 3;
+    /// The request is not valid JSON, or not the method's request message
+    /// (an unknown field, a value of the wrong type, an unknown enum name).
+    pub const BAD_REQUEST: u8 = 4;
+    /// A file (`-d @file`, `--output`) could not be read or written.
+    pub const IO: u8 = 5;
+    /// The reference data or the settlement library does not load.
+    pub const DATA: u8 = 6;
+    /// The RPC answered an error: this plus its gRPC status code, as
+    /// grpcurl exits.
+    pub const STATUS_BASE: u8 = 64;
+}
+
+/// A failure of an offline command: what to print and the exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(code: u8, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// The data the offline commands answer from: the built-in data, or the
+/// files `--reference-data` and `--settlements` name, loaded and checked as
+/// the server loads them.
+pub fn services(
+    reference_data: Option<PathBuf>,
+    settlements: Option<PathBuf>,
+) -> Result<Services, Failure> {
+    let config = ServerConfig {
+        reference_data,
+        settlements,
+        ..ServerConfig::default()
+    };
+    let data = server::load_data(&config).map_err(|e| Failure::new(exit::DATA, e.to_string()))?;
+    Ok(Services::new(
+        data.reference,
+        &data.reference_source,
+        data.settlements,
+    ))
+}
+
+/// The offline commands (subcommands of `debtcalc`).
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Run any RPC offline: the request as grpcurl's JSON, the answer as
+    /// grpcurl prints it.
+    Call(call::CallArgs),
+    /// Write off part of a claim and share the rest among programmes
+    /// (SplitClaim).
+    Split(shortcuts::SplitArgs),
+    /// A repayment schedule from everyday loan terms (BuildSchedule).
+    Schedule(shortcuts::ScheduleArgs),
+    /// A settlement of the library, analysed whole (AnalyzeSettlement), or
+    /// the list of them.
+    Settlement(shortcuts::SettlementArgs),
+    /// Two parties' valuations of one claim and the gap between them
+    /// (ReconcileValuations).
+    Reconcile(shortcuts::ReconcileArgs),
+}
+
+/// Runs an offline command; the process exit code (see [`exit`]).
+pub fn run(command: Command, reference_data: Option<PathBuf>, settlements: Option<PathBuf>) -> u8 {
+    match execute(command, reference_data, settlements) {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("debtcalc: {}", failure.message);
+            failure.code
+        }
+    }
+}
+
+fn execute(
+    command: Command,
+    reference_data: Option<PathBuf>,
+    settlements: Option<PathBuf>,
+) -> Result<u8, Failure> {
+    let (method, request, output, show) = match command {
+        Command::Call(args) => {
+            let method = call::resolve(&args.method)?;
+            let text = call::request_text(args.data.as_deref())?;
+            (method, text, args.output, false)
+        }
+        Command::Split(args) => (
+            "debtcalc.v1.RestructuringService/SplitClaim",
+            shortcuts::split_request(&args)?.to_string(),
+            args.output,
+            args.show_request,
+        ),
+        Command::Schedule(args) => (
+            "debtcalc.v1.RestructuringService/BuildSchedule",
+            shortcuts::schedule_request(&args)?.to_string(),
+            args.output,
+            args.show_request,
+        ),
+        Command::Settlement(args) => {
+            let (method, request) = shortcuts::settlement_request(&args)?;
+            (method, request.to_string(), args.output, args.show_request)
+        }
+        Command::Reconcile(args) => (
+            "debtcalc.v1.ReconciliationService/ReconcileValuations",
+            shortcuts::reconcile_request(&args)?.to_string(),
+            args.output,
+            args.show_request,
+        ),
+    };
+    let descriptor = call::descriptor(method)?;
+    if show {
+        // The request as grpcurl's -d takes it (checked against the
+        // method's message first).
+        let message = json::parse(descriptor.input(), &request)
+            .map_err(|e| Failure::new(exit::BAD_REQUEST, e))?;
+        eprintln!("# the request of {method} (for debtcalc call -d @- or grpcurl -d @):");
+        call::stdout(&(json::print(&message, false) + "\n"))?;
+        return Ok(exit::OK);
+    }
+    let services = services(reference_data, settlements)?;
+    match call::run(&services, &descriptor, &request)? {
+        call::Outcome::Answer(answer) => {
+            call::write_answer(&answer, &output)?;
+            Ok(exit::OK)
+        }
+        call::Outcome::Error(status) => {
+            eprint!("{}", call::status_text(&status, output.format_error));
+            Ok(call::status_exit_code(&status))
+        }
+    }
+}
