@@ -16,7 +16,7 @@ fn semi_annual(first: Option<Date>, count: u32) -> pb::LoanTerms {
     pb::LoanTerms {
         first_payment_date: first,
         frequency: pb::Frequency::SemiAnnual as i32,
-        installment_count: count,
+        installment_count: Some(count),
         ..Default::default()
     }
 }
@@ -35,7 +35,7 @@ async fn dprk_forty_equal_semi_annual_instalments() {
         .into_inner();
     assert_eq!(response.installments.len(), 40);
     for (k, installment) in response.installments.iter().enumerate() {
-        assert_eq!(installment.number as usize, k + 1);
+        assert_eq!(installment.number.unwrap() as usize, k + 1);
         assert_eq!(installment.principal, Some(money("USD", "27250000.00")));
         assert_eq!(installment.interest, Some(money("USD", "0.00")));
         assert_eq!(installment.payment, Some(money("USD", "27250000.00")));
@@ -60,7 +60,7 @@ async fn dprk_forty_equal_semi_annual_instalments() {
     let conventions = response.conventions.expect("conventions echoed");
     assert_eq!(conventions.business_day_adjustment, "UNADJUSTED");
     assert_eq!(conventions.principal_residue, "LAST_INSTALLMENT");
-    assert_eq!(conventions.max_periods, 1200);
+    assert_eq!(conventions.max_periods, Some(1200));
     assert_eq!(
         conventions.irregular_periods,
         "PRORATED_AGAINST_NOTIONAL_REGULAR_PERIODS"
@@ -173,7 +173,7 @@ async fn laos_like_stepped_rate_and_grace_are_echoed_and_applied() {
     let server = TestServer::start().await;
     let mut client = server.restructuring().await;
     let terms = pb::LoanTerms {
-        grace_periods: 2,
+        grace_periods: Some(2),
         annual_rate: "0.0225".into(),
         rate_steps: vec![pb::RateStep {
             start: Some(pb::rate_step::Start::StartPeriod(3)),
@@ -237,7 +237,7 @@ async fn bad_terms_name_every_field() {
             terms: Some(pb::LoanTerms {
                 first_payment_date: date(2023, 2, 30),
                 frequency: 0,
-                installment_count: 0,
+                installment_count: Some(0),
                 annual_rate: "-1".into(),
                 day_count: 42,
                 amortization: pb::Amortization::CustomShares as i32,
@@ -275,7 +275,7 @@ async fn limits_and_share_sums_are_enforced() {
         .build_schedule(pb::BuildScheduleRequest {
             principal: Some(money("USD", "1")),
             terms: Some(pb::LoanTerms {
-                grace_periods: 1000,
+                grace_periods: Some(1000),
                 ..semi_annual(date(2020, 1, 1), 201)
             }),
         })

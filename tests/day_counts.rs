@@ -43,8 +43,8 @@ fn month_ends(first: Option<Date>, count: u32, day_count: pb::DayCount) -> pb::L
     pb::LoanTerms {
         first_payment_date: first,
         frequency: pb::Frequency::SemiAnnual as i32,
-        installment_count: count,
-        end_of_month: true,
+        installment_count: Some(count),
+        end_of_month: Some(true),
         day_count: day_count as i32,
         ..Default::default()
     }
@@ -161,7 +161,7 @@ fn irregular_first(accrual_start: Option<Date>, day_count: pb::DayCount) -> pb::
         first_payment_date: date(2025, 7, 15),
         accrual_start_date: accrual_start,
         frequency: pb::Frequency::SemiAnnual as i32,
-        installment_count: 2,
+        installment_count: Some(2),
         day_count: day_count as i32,
         ..Default::default()
     }

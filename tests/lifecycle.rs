@@ -38,7 +38,7 @@ fn heavy_schedule() -> pb::BuildScheduleRequest {
                 day: 15,
             }),
             frequency: pb::Frequency::Monthly as i32,
-            installment_count: 1200,
+            installment_count: Some(1200),
             amortization: pb::Amortization::LevelPayment as i32,
             annual_rate: "0.06".into(),
             rate_steps,

@@ -28,7 +28,7 @@ fn small_schedule() -> pb::BuildScheduleRequest {
                 day: 30,
             }),
             frequency: pb::Frequency::SemiAnnual as i32,
-            installment_count: 4,
+            installment_count: Some(4),
             ..Default::default()
         }),
     }

@@ -78,7 +78,7 @@ async fn the_one_to_five_thousand_gap() {
     );
     assert_eq!(gap.amount, Some(money("USD", "10957808000.00")));
     assert_eq!(gap.ratio, "5000");
-    assert!(gap.ratio_exact);
+    assert_eq!(gap.ratio_exact, Some(true));
     // ln 5000, Python: Decimal(5000).ln() = 8.5171931914162374266...
     assert!((dec(&gap.log_ratio) - dec("8.51719319141623742665")).abs() < dec("1e-20"));
     assert_eq!(gap.contributions.len(), 1);
@@ -133,15 +133,15 @@ async fn components_and_offsets_are_attributed_exactly() {
     let components = vec![
         pb::ClaimComponent {
             kind: pb::ComponentKind::Principal as i32,
-            amount: "4000000000".into(),
+            amount: Some(money("SUR", "4000000000")),
         },
         pb::ClaimComponent {
             kind: pb::ComponentKind::ContractualInterest as i32,
-            amount: "1500000000".into(),
+            amount: Some(money("SUR", "1500000000")),
         },
         pb::ClaimComponent {
             kind: pb::ComponentKind::PenaltyInterest as i32,
-            amount: "1076000000".into(),
+            amount: Some(money("SUR", "1076000000")),
         },
     ];
     let debtor = pb::PartyMethod {
@@ -269,7 +269,7 @@ async fn convert_claim_shows_each_step() {
     assert_eq!(response.steps[0].output.clone().unwrap().value, "6576000");
     // 6,576,000 RUB / 30.3727 RUB per USD = 216,510.2213...
     assert_eq!(response.result, Some(money("USD", "216510.22")));
-    assert!(!response.exact_result.unwrap().exact);
+    assert_eq!(response.exact_result.unwrap().exact, Some(false));
 
     let gdr = client
         .convert_claim(pb::ConvertClaimRequest {
@@ -315,7 +315,10 @@ async fn reference_data_lists_sourced_bases() {
         .redenominations
         .iter()
         .any(|r| r.id == "rub-1998" && r.old_per_new == "1000"));
-    assert!(all.units.iter().any(|u| u.code == "XTR" && !u.iso_4217));
+    assert!(all
+        .units
+        .iter()
+        .any(|u| u.code == "XTR" && u.iso_4217 == Some(false)));
     assert_eq!(all.data_source, "builtin");
 
     let year_ends: Vec<_> = all
@@ -373,7 +376,7 @@ async fn bad_reconciliations_name_every_field() {
             claim: Some(money("SUR", "100")),
             components: vec![pb::ClaimComponent {
                 kind: 1,
-                amount: "60".into(),
+                amount: Some(money("SUR", "60")),
             }],
             target_currency: "USD".into(),
             parties: vec![
@@ -398,6 +401,60 @@ async fn bad_reconciliations_name_every_field() {
             "parties[3].conversion",
         ]
     );
+}
+
+/// A component is a Money in the claim's currency (issue 12: it was a bare
+/// decimal string); another currency, a negative amount or too many
+/// decimals is named at its field path.
+#[tokio::test]
+async fn components_are_money_in_the_claims_currency() {
+    let server = TestServer::start().await;
+    let mut client = server.reconciliation().await;
+    let component = |kind: pb::ComponentKind, currency: &str, amount: &str| pb::ClaimComponent {
+        kind: kind as i32,
+        amount: Some(money(currency, amount)),
+    };
+    let request = |components| pb::ReconcileValuationsRequest {
+        claim: Some(money("SUR", "100")),
+        components,
+        target_currency: "USD".into(),
+        parties: vec![
+            party("Creditor", basis("gosbank-settlement-rate")),
+            party("Debtor", rate("3000", "SUR", "USD")),
+        ],
+        rounding_mode: 0,
+    };
+    let status = client
+        .reconcile_valuations(request(vec![
+            component(pb::ComponentKind::Principal, "USD", "60"),
+            component(pb::ComponentKind::ContractualInterest, "SUR", "-40"),
+            component(pb::ComponentKind::PenaltyInterest, "SUR", "0.001"),
+            pb::ClaimComponent {
+                kind: pb::ComponentKind::Arrears as i32,
+                amount: None,
+            },
+        ]))
+        .await
+        .expect_err("bad components");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert_eq!(
+        violation_fields(&status),
+        [
+            "components[0].amount.currency_code",
+            "components[1].amount.amount",
+            "components[2].amount.amount",
+            "components[3].amount",
+        ]
+    );
+    let response = client
+        .reconcile_valuations(request(vec![
+            component(pb::ComponentKind::Principal, "SUR", "60"),
+            component(pb::ComponentKind::ContractualInterest, "SUR", "40.00"),
+        ]))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(response.parties[0].recognised, Some(money("SUR", "100.00")));
 }
 
 #[tokio::test]
@@ -560,7 +617,7 @@ async fn ratios_and_rates_come_from_exact_figures() {
     // python3 (decimal, prec 60): (D(5000000) / 3) / (D(10000000) / D(466666667))
     //   = 77777777.8333333333333333333333...
     assert_eq!(gap.ratio, "77777777.83333333333333333333");
-    assert!(!gap.ratio_exact);
+    assert_eq!(gap.ratio_exact, Some(false));
     assert_eq!(gap.amount, Some(money("USD", "1666666.65")));
     let rounded: Decimal = gap
         .contributions

@@ -82,7 +82,10 @@ fn request(
             .enumerate()
             .map(|(i, cents)| pb::ClaimComponent {
                 kind: i as i32 + 1,
-                amount: Decimal::new(*cents as i64, 2).to_string(),
+                amount: Some(pb::Money {
+                    currency_code: "SUR".into(),
+                    amount: Decimal::new(*cents as i64, 2).to_string(),
+                }),
             })
             .collect(),
         target_currency: "USD".into(),
@@ -171,7 +174,7 @@ proptest! {
         };
         let request = pb::ReconcileValuationsRequest {
             claim: Some(pb::Money { currency_code: unit.clone(), amount: amount.clone() }),
-            components: kinds.iter().map(|k| pb::ClaimComponent { kind: *k, amount: amount.clone() }).collect(),
+            components: kinds.iter().map(|k| pb::ClaimComponent { kind: *k, amount: Some(pb::Money { currency_code: unit.clone(), amount: amount.clone() }) }).collect(),
             target_currency: target.clone(),
             parties: (0..parties).map(|i| party(&format!("p{i}"))).collect(),
             rounding_mode: 0,

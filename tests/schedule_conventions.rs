@@ -20,7 +20,7 @@ fn stepped_inside_a_period(timing: pb::RateStepTiming) -> pb::BuildScheduleReque
         terms: Some(pb::LoanTerms {
             first_payment_date: date(2025, 7, 15),
             frequency: pb::Frequency::SemiAnnual as i32,
-            installment_count: 2,
+            installment_count: Some(2),
             amortization: pb::Amortization::Bullet as i32,
             annual_rate: "0.04".into(),
             rate_steps: vec![pb::RateStep {
@@ -100,7 +100,7 @@ fn adjusted(
             // A Saturday.
             first_payment_date: date(2025, 5, 31),
             frequency: pb::Frequency::Monthly as i32,
-            installment_count: 3,
+            installment_count: Some(3),
             business_day_convention: convention as i32,
             holidays,
             ..Default::default()
@@ -188,7 +188,7 @@ fn floating(fixings: Vec<(Option<Date>, &str)>, margin: &str) -> pb::BuildSchedu
         terms: Some(pb::LoanTerms {
             first_payment_date: date(2025, 4, 15),
             frequency: pb::Frequency::Quarterly as i32,
-            installment_count: 4,
+            installment_count: Some(4),
             amortization: pb::Amortization::Bullet as i32,
             day_count: pb::DayCount::Act360 as i32,
             floating_rate: Some(pb::FloatingRate {

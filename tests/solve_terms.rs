@@ -22,7 +22,7 @@ async fn write_off_at_the_discount_rate_equals_the_target() {
     let terms = pb::LoanTerms {
         first_payment_date: date(2026, 1, 15),
         frequency: pb::Frequency::Annual as i32,
-        installment_count: 1,
+        installment_count: Some(1),
         annual_rate: "0.05".into(),
         day_count: pb::DayCount::Thirty360 as i32,
         ..Default::default()
@@ -38,13 +38,14 @@ async fn write_off_at_the_discount_rate_equals_the_target() {
         .await
         .unwrap()
         .into_inner();
-    assert!(response.feasible);
+    assert_eq!(response.feasible, Some(true));
     assert_eq!(response.solved_value, "0.6");
     assert_eq!(response.new_principal, Some(money("USD", "400000000.00")));
     assert_eq!(response.achieved_reduction, "0.6");
     assert_eq!(revalue(&server, &request, &response).await, dec("0.6"));
     let solver = response.solver.unwrap();
-    assert!(solver.converged && solver.iterations <= solver.max_iterations);
+    assert_eq!(solver.converged, Some(true));
+    assert!(solver.iterations.unwrap() <= solver.max_iterations.unwrap());
 }
 
 #[tokio::test]
@@ -54,7 +55,7 @@ async fn zero_percent_over_33_years_cannot_reach_67_percent_at_5() {
     let terms = pb::LoanTerms {
         first_payment_date: date(2025, 7, 15),
         frequency: pb::Frequency::SemiAnnual as i32,
-        installment_count: 66,
+        installment_count: Some(66),
         ..Default::default()
     };
     let response = client
@@ -67,7 +68,7 @@ async fn zero_percent_over_33_years_cannot_reach_67_percent_at_5() {
         .await
         .unwrap()
         .into_inner();
-    assert!(!response.feasible);
+    assert_eq!(response.feasible, Some(false));
     let best = dec(&response.best_reachable_reduction);
     assert!(
         (best - dec("0.509")).abs() < dec("0.001"),
@@ -94,7 +95,7 @@ async fn a_target_already_exceeded_is_met_at_the_bound() {
     let terms = pb::LoanTerms {
         first_payment_date: date(2025, 7, 15),
         frequency: pb::Frequency::SemiAnnual as i32,
-        installment_count: 40,
+        installment_count: Some(40),
         annual_rate: "0.03".into(),
         ..Default::default()
     };
@@ -108,7 +109,7 @@ async fn a_target_already_exceeded_is_met_at_the_bound() {
         .await
         .unwrap()
         .into_inner();
-    assert!(response.feasible);
+    assert_eq!(response.feasible, Some(true));
     assert_eq!(response.solved_value, "0");
     assert!(dec(&response.achieved_reduction) > dec("0.2"));
     assert_eq!(response.best_reachable_reduction, "");
@@ -130,7 +131,7 @@ async fn a_target_already_exceeded_is_met_at_the_bound() {
         )
     };
     let response = client.solve_terms(request).await.unwrap().into_inner();
-    assert!(response.feasible);
+    assert_eq!(response.feasible, Some(true));
     assert_eq!(response.solved_value, "0.02");
     assert_eq!(response.binding_bound.unwrap().side(), pb::BoundSide::Upper);
 }
@@ -157,7 +158,7 @@ async fn naples_dsr_rate_at_ten_percent_reproduces_the_target() {
         .await
         .unwrap()
         .into_inner();
-    assert!(response.feasible);
+    assert_eq!(response.feasible, Some(true));
     assert_eq!(
         response.unknown(),
         pb::Unknown::InterestRate,
@@ -165,7 +166,10 @@ async fn naples_dsr_rate_at_ten_percent_reproduces_the_target() {
     );
     assert_eq!(response.target_reduction, "0.67", "the preset's own target");
     let terms = response.new_terms.clone().unwrap();
-    assert_eq!((terms.installment_count, terms.grace_periods), (66, 0));
+    assert_eq!(
+        (terms.installment_count, terms.grace_periods),
+        (Some(66), Some(0))
+    );
     assert_eq!(
         terms.first_payment_date,
         date(2025, 7, 15),
@@ -203,7 +207,7 @@ async fn naples_dr_preset_solves_the_write_off() {
         .await
         .unwrap()
         .into_inner();
-    assert!(response.feasible);
+    assert_eq!(response.feasible, Some(true));
     assert_eq!(response.unknown(), pb::Unknown::WriteOffShare);
     // Issue 9, finding 8: the preset's semi-annual schedule is discounted
     // with its own periodicity (the compounding was not given), so the
@@ -218,7 +222,7 @@ async fn naples_dr_preset_solves_the_write_off() {
     );
     let applied = response.discounting.clone().unwrap();
     assert_eq!(applied.compounding(), pb::Compounding::Periodic);
-    assert_eq!(applied.compounding_frequency, 2);
+    assert_eq!(applied.compounding_frequency, Some(2));
     let valuation = response.valuation.clone().unwrap();
     assert_eq!(valuation.nominal_haircut, "0.67");
     let preset = response.preset.clone().unwrap();
@@ -231,7 +235,10 @@ async fn naples_dr_preset_solves_the_write_off() {
     let achieved = dec(&response.achieved_reduction);
     assert!(achieved >= dec("0.67") && achieved < dec("0.67000000001"));
     let terms = response.new_terms.clone().unwrap();
-    assert_eq!((terms.grace_periods, terms.installment_count), (12, 34));
+    assert_eq!(
+        (terms.grace_periods, terms.installment_count),
+        (Some(12), Some(34))
+    );
     assert_eq!(
         revalue(&server, &request, &response).await,
         dec(&response.achieved_reduction)
@@ -276,8 +283,14 @@ async fn presets_are_listed_and_usable_in_value_restructuring() {
     }
     let naples = presets.iter().find(|p| p.id == "naples-dr").unwrap();
     assert_eq!(naples.cancellation_share, "0.67");
-    assert_eq!((naples.maturity_years, naples.grace_years), (23, 6));
-    assert_eq!((naples.grace_periods, naples.installment_count), (12, 34));
+    assert_eq!(
+        (naples.maturity_years, naples.grace_years),
+        (Some(23), Some(6))
+    );
+    assert_eq!(
+        (naples.grace_periods, naples.installment_count),
+        (Some(12), Some(34))
+    );
     assert!(presets.iter().all(|p| !p.source.is_empty()));
 
     let valued = client
@@ -306,7 +319,7 @@ async fn presets_are_listed_and_usable_in_value_restructuring() {
         Some(money("USD", "100000000.00")),
         "90% cancelled"
     );
-    assert_eq!(new.resolved_terms.unwrap().installment_count, 34);
+    assert_eq!(new.resolved_terms.unwrap().installment_count, Some(34));
     assert_eq!(valued.nominal_haircut, "0.9");
 }
 
@@ -347,7 +360,7 @@ async fn bad_solves_name_every_field() {
             new_terms: Some(NewTerms::Terms(pb::LoanTerms {
                 first_payment_date: date(2026, 1, 15),
                 frequency: 1,
-                installment_count: 3,
+                installment_count: Some(3),
                 rate_steps: vec![pb::RateStep {
                     start: Some(pb::rate_step::Start::StartPeriod(2)),
                     annual_rate: "0.01".into(),
@@ -392,8 +405,9 @@ async fn presets_run_from_the_valuation_date_even_at_a_month_end() {
         .unwrap();
     assert_eq!(terms.accrual_start_date, date(2025, 8, 31));
     assert_eq!(terms.first_payment_date, date(2026, 2, 28));
-    assert!(
+    assert_eq!(
         terms.end_of_month,
+        Some(true),
         "due dates stay at month ends: Aug 31, Feb 28"
     );
     assert_eq!(terms.day_count(), pb::DayCount::Thirty360);
@@ -406,7 +420,7 @@ async fn rate_bounds_have_at_most_twelve_decimals_and_an_unknown_preset_is_one_e
     let terms = pb::LoanTerms {
         first_payment_date: date(2025, 7, 15),
         frequency: pb::Frequency::SemiAnnual as i32,
-        installment_count: 66,
+        installment_count: Some(66),
         ..Default::default()
     };
     let request = pb::SolveTermsRequest {

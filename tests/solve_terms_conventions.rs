@@ -23,7 +23,7 @@ async fn the_write_off_base_includes_past_due_interest() {
     let terms = pb::LoanTerms {
         first_payment_date: date(2026, 1, 15),
         frequency: pb::Frequency::Annual as i32,
-        installment_count: 1,
+        installment_count: Some(1),
         annual_rate: "0.05".into(),
         day_count: pb::DayCount::Thirty360 as i32,
         ..Default::default()
@@ -113,7 +113,7 @@ async fn the_added_paris_club_options_solve() {
             .await
             .unwrap()
             .into_inner();
-        assert!(response.feasible, "{id}");
+        assert_eq!(response.feasible, Some(true), "{id}");
         assert_eq!(response.unknown(), pb::Unknown::InterestRate, "{id}");
         assert_eq!(response.target_reduction, target, "{id}");
         let terms = response.new_terms.clone().unwrap();
@@ -162,7 +162,7 @@ async fn compounding_defaults_are_echoed() {
     let terms = NewTerms::Terms(pb::LoanTerms {
         first_payment_date: date(2026, 1, 15),
         frequency: pb::Frequency::SemiAnnual as i32,
-        installment_count: 4,
+        installment_count: Some(4),
         annual_rate: "0.05".into(),
         ..Default::default()
     });
@@ -236,7 +236,7 @@ async fn past_due_interest_counts_once_in_the_write_off_base() {
     let terms = NewTerms::Terms(pb::LoanTerms {
         first_payment_date: date(2026, 1, 15),
         frequency: pb::Frequency::Annual as i32,
-        installment_count: 1,
+        installment_count: Some(1),
         annual_rate: "0.05".into(),
         ..Default::default()
     });

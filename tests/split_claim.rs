@@ -42,7 +42,7 @@ async fn dprk_split_over_grpc() {
     assert_eq!(response.written_off, Some(money("USD", "9864000000.00")));
     assert_eq!(response.remaining, Some(money("USD", "1096000000.00")));
     assert_eq!(response.write_off_share, "0.9");
-    assert!(response.write_off_share_exact);
+    assert_eq!(response.write_off_share_exact, Some(true));
     let amounts: Vec<_> = response
         .allocations
         .iter()
@@ -58,12 +58,12 @@ async fn dprk_split_over_grpc() {
 
     let conventions = response.conventions.expect("conventions are echoed");
     assert_eq!(conventions.rounding_mode(), pb::RoundingMode::HalfEven);
-    assert_eq!(conventions.currency_minor_units, 2);
+    assert_eq!(conventions.currency_minor_units, Some(2));
     assert_eq!(
         conventions.allocation_method(),
         pb::AllocationMethod::LargestRemainder
     );
-    assert_eq!(conventions.share_decimals, 20);
+    assert_eq!(conventions.share_decimals, Some(20));
     assert_eq!(conventions.write_off_given_as, "write_off_share");
     server.shutdown().await;
 }
@@ -84,7 +84,7 @@ async fn reported_remainder_and_minor_units_of_other_currencies() {
         .into_inner();
     assert_eq!(response.written_off, Some(money("USD", "9870000000.00")));
     assert_eq!(response.write_off_share, "0.90054744525547445255");
-    assert!(!response.write_off_share_exact);
+    assert_eq!(response.write_off_share_exact, Some(false));
     assert_eq!(
         response.conventions.unwrap().write_off_given_as,
         "remaining"

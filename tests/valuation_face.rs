@@ -165,7 +165,7 @@ fn past_due_loan() -> Option<pb::DebtStream> {
             terms: Some(pb::LoanTerms {
                 first_payment_date: date(2019, 1, 15),
                 frequency: pb::Frequency::Annual as i32,
-                installment_count: 4,
+                installment_count: Some(4),
                 amortization: pb::Amortization::EqualPrincipal as i32,
                 annual_rate: "0.08".into(),
                 ..Default::default()
@@ -284,7 +284,7 @@ fn bullet_loan(day_count: pb::DayCount) -> Option<pb::DebtStream> {
             terms: Some(pb::LoanTerms {
                 first_payment_date: date(2025, 1, 15),
                 frequency: pb::Frequency::Annual as i32,
-                installment_count: 3,
+                installment_count: Some(3),
                 amortization: pb::Amortization::Bullet as i32,
                 annual_rate: "0.05".into(),
                 day_count: day_count as i32,

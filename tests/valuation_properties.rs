@@ -42,8 +42,8 @@ fn terms_strategy() -> impl Strategy<Value = pb::LoanTerms> {
                 pb::LoanTerms {
                     first_payment_date: Some(first),
                     frequency,
-                    installment_count: count,
-                    grace_periods: grace,
+                    installment_count: Some(count),
+                    grace_periods: Some(grace),
                     grace_interest: if capitalize { 2 } else { 1 },
                     amortization: if amortization == 4 { 1 } else { amortization },
                     annual_rate: Decimal::new(rate_bp as i64, 4).to_string(),
@@ -93,7 +93,7 @@ fn discounting(rate: String, compounding: i32, basis: i32) -> Option<pb::Discoun
     Some(pb::Discounting {
         rate: Some(Rate::FlatRate(rate)),
         compounding,
-        compounding_frequency: if compounding == 2 { 2 } else { 0 },
+        compounding_frequency: if compounding == 2 { Some(2) } else { Some(0) },
         time_basis: basis,
     })
 }

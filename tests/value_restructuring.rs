@@ -25,7 +25,7 @@ fn dprk_remainder() -> pb::DebtStream {
             terms: Some(pb::LoanTerms {
                 first_payment_date: date(2014, 11, 5),
                 frequency: pb::Frequency::SemiAnnual as i32,
-                installment_count: 40,
+                installment_count: Some(40),
                 ..Default::default()
             }),
         })),
@@ -73,7 +73,7 @@ async fn dprk_remainder_against_the_claim_at_five_percent() {
     assert_eq!(new.present_value, Some(money("USD", "687576793.93")));
     assert_eq!(new.face_value, Some(money("USD", "1090000000.00")));
     assert_eq!(new.average_life_years, "10.25");
-    assert_eq!(new.flow_count, 40);
+    assert_eq!(new.flow_count, Some(40));
     // About 36.92% and 93.73%, as the issue states; exactly 1 - PV / face.
     let ge = dec(&response.grant_element_at_discount_rate);
     assert!((ge - (Decimal::ONE - dec(DPRK_PV_AT_5) / dec("1090000000"))).abs() < dec("1e-18"));
@@ -95,7 +95,7 @@ async fn dprk_remainder_against_the_claim_at_five_percent() {
     assert_eq!(discounting.compounding(), pb::Compounding::AnnualEffective);
     assert_eq!(discounting.time_basis(), pb::TimeBasis::Months);
     assert_eq!(conventions.past_flows, "DUE_AT_VALUATION_DATE");
-    assert_eq!(conventions.share_decimals, 20);
+    assert_eq!(conventions.share_decimals, Some(20));
 }
 
 #[tokio::test]
@@ -156,7 +156,7 @@ async fn a_loan_at_the_discount_rate_has_no_grant_element() {
                 terms: Some(pb::LoanTerms {
                     first_payment_date: date(2021, 1, 1),
                     frequency: pb::Frequency::Annual as i32,
-                    installment_count: 10,
+                    installment_count: Some(10),
                     annual_rate: "0.05".into(),
                     amortization: amortization as i32,
                     ..Default::default()
@@ -170,7 +170,7 @@ async fn a_loan_at_the_discount_rate_has_no_grant_element() {
         // Rounding interest to cents moves the PV by far less than a cent.
         let ge = dec(&response.grant_element);
         assert!(ge.abs() < dec("0.00001"), "{amortization:?}: {ge}");
-        assert!(!response.concessional);
+        assert_eq!(response.concessional, Some(false));
         assert_eq!(response.threshold, "0.35");
         assert_eq!(response.discount_rate, "0.05");
         assert_eq!(
@@ -186,8 +186,8 @@ async fn a_loan_at_the_discount_rate_has_no_grant_element() {
             terms: Some(pb::LoanTerms {
                 first_payment_date: date(2021, 1, 1),
                 frequency: pb::Frequency::Annual as i32,
-                installment_count: 1,
-                grace_periods: 9,
+                installment_count: Some(1),
+                grace_periods: Some(9),
                 annual_rate: "0.05".into(),
                 ..Default::default()
             }),
@@ -210,7 +210,7 @@ async fn dac_2018_and_custom_conventions() {
             terms: Some(pb::LoanTerms {
                 first_payment_date: date(2014, 11, 5),
                 frequency: pb::Frequency::SemiAnnual as i32,
-                installment_count: 40,
+                installment_count: Some(40),
                 ..Default::default()
             }),
             convention: convention as i32,
@@ -228,8 +228,9 @@ async fn dac_2018_and_custom_conventions() {
         (ldc.discount_rate.as_str(), ldc.threshold.as_str()),
         ("0.09", "0.45")
     );
-    assert!(
+    assert_eq!(
         ldc.concessional,
+        Some(true),
         "a 0% loan over 20 years at 9%: {}",
         ldc.grant_element
     );
@@ -238,7 +239,7 @@ async fn dac_2018_and_custom_conventions() {
         .await
         .unwrap()
         .into_inner();
-    assert!(!custom.concessional, "36.9% < 40%");
+    assert_eq!(custom.concessional, Some(false), "36.9% < 40%");
     let missing = client
         .assess_concessionality(loan(pb::ConcessionalityConvention::Custom, "", ""))
         .await
@@ -269,7 +270,7 @@ async fn bad_valuations_name_every_field() {
             discounting: Some(pb::Discounting {
                 rate: Some(Rate::FlatRate("-1.5".into())),
                 compounding: pb::Compounding::Periodic as i32,
-                compounding_frequency: 3,
+                compounding_frequency: Some(3),
                 time_basis: 0,
             }),
         })
@@ -411,7 +412,7 @@ async fn concessionality_is_valued_at_disbursement() {
             terms: Some(pb::LoanTerms {
                 first_payment_date: date(2021, 1, 1),
                 frequency: pb::Frequency::Annual as i32,
-                installment_count: 10,
+                installment_count: Some(10),
                 ..Default::default()
             }),
             convention: pb::ConcessionalityConvention::ImfWorldBank as i32,
@@ -448,7 +449,7 @@ async fn the_restructuring_grant_element_is_at_the_discount_rate_not_the_imf_fig
             terms: Some(pb::LoanTerms {
                 first_payment_date: date(2014, 11, 5),
                 frequency: pb::Frequency::SemiAnnual as i32,
-                installment_count: 40,
+                installment_count: Some(40),
                 ..Default::default()
             }),
             convention: pb::ConcessionalityConvention::ImfWorldBank as i32,

@@ -48,7 +48,7 @@ fn dprk_loan(rate: &str) -> Option<pb::DebtStream> {
             terms: Some(pb::LoanTerms {
                 first_payment_date: date(2014, 11, 5),
                 frequency: pb::Frequency::SemiAnnual as i32,
-                installment_count: 40,
+                installment_count: Some(40),
                 annual_rate: rate.into(),
                 ..Default::default()
             }),
@@ -210,7 +210,7 @@ fn terms(rate: &str) -> pb::LoanTerms {
     pb::LoanTerms {
         first_payment_date: date(2026, 1, 15),
         frequency: pb::Frequency::Annual as i32,
-        installment_count: 10,
+        installment_count: Some(10),
         annual_rate: rate.into(),
         ..Default::default()
     }
@@ -285,7 +285,7 @@ async fn solve_terms_warnings() {
     // New terms that end before the valuation date.
     let mut early = terms("0.03");
     early.first_payment_date = date(2010, 1, 15);
-    early.installment_count = 2;
+    early.installment_count = Some(2);
     let response = client
         .solve_terms(solve(NewTerms::Terms(early), write_off, "0.07"))
         .await

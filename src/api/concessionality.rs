@@ -238,8 +238,8 @@ pub fn years_to_pb(years: &YearsResolution) -> pb::TermsInYearsResolution {
         grace_convention: grace_convention_to_pb(years.convention) as i32,
         maturity_years: years.maturity_years.normalize().to_string(),
         grace_years: years.grace_years.normalize().to_string(),
-        interest_only_periods: years.periods.interest_only_periods,
-        repayment_count: years.periods.repayment_count,
+        interest_only_periods: Some(years.periods.interest_only_periods),
+        repayment_count: Some(years.periods.repayment_count),
         first_repayment_years: years.periods.first_repayment_years.normalize().to_string(),
     }
 }

@@ -62,8 +62,10 @@ pub fn parse(v: &mut Violations, field: &str, terms: Option<&pb::LoanTerms>) -> 
     }
     let frequency = frequency(v, &at("frequency"), terms.frequency);
 
-    let periods = u64::from(terms.installment_count) + u64::from(terms.grace_periods);
-    let counts_valid = if terms.installment_count == 0 {
+    let installment_count = terms.installment_count.unwrap_or(0);
+    let grace_periods = terms.grace_periods.unwrap_or(0);
+    let periods = u64::from(installment_count) + u64::from(grace_periods);
+    let counts_valid = if installment_count == 0 {
         v.add(
             at("installment_count"),
             "MISSING_FIELD",
@@ -115,13 +117,13 @@ pub fn parse(v: &mut Violations, field: &str, terms: Option<&pb::LoanTerms>) -> 
         first_payment_date: first_payment_date?,
         accrual_start: accrual_start?,
         frequency: frequency?,
-        installment_count: counts_valid.then_some(terms.installment_count)?,
-        grace_periods: terms.grace_periods,
+        installment_count: counts_valid.then_some(installment_count)?,
+        grace_periods,
         grace_interest: grace_interest?,
         amortization: amortization?,
         rate: rate?,
         day_count: day_count?,
-        end_of_month: terms.end_of_month,
+        end_of_month: terms.end_of_month.unwrap_or(false),
         rounding: rounding?,
         business_days: business_days?,
     };
@@ -189,14 +191,16 @@ fn amortization(
                 );
                 return None;
             }
-            if counts_valid && terms.custom_shares.len() != terms.installment_count as usize {
+            if counts_valid
+                && terms.custom_shares.len() != terms.installment_count.unwrap_or(0) as usize
+            {
                 v.add(
                     &shares_field,
                     "SHARE_COUNT_MISMATCH",
                     format!(
                         "needs one share per instalment: {} shares for {} instalments",
                         terms.custom_shares.len(),
-                        terms.installment_count
+                        terms.installment_count.unwrap_or(0)
                     ),
                 );
                 return None;
@@ -329,8 +333,8 @@ pub fn to_pb(terms: &LoanTerms, accrual_start: chrono::NaiveDate) -> pb::LoanTer
         first_payment_date: Some(convert::date_to_pb(terms.first_payment_date)),
         accrual_start_date: Some(convert::date_to_pb(accrual_start)),
         frequency: frequency_to_pb(terms.frequency) as i32,
-        installment_count: terms.installment_count,
-        grace_periods: terms.grace_periods,
+        installment_count: Some(terms.installment_count),
+        grace_periods: Some(terms.grace_periods),
         grace_interest: match terms.grace_interest {
             GraceInterest::Paid => pb::GraceInterest::Paid,
             GraceInterest::Capitalized => pb::GraceInterest::Capitalized,
@@ -376,7 +380,7 @@ pub fn to_pb(terms: &LoanTerms, accrual_start: chrono::NaiveDate) -> pb::LoanTer
             })
             .collect(),
         day_count: day_count_to_pb(terms.day_count) as i32,
-        end_of_month: terms.end_of_month,
+        end_of_month: Some(terms.end_of_month),
         rounding_mode: convert::rounding_mode_to_pb(terms.rounding) as i32,
         business_day_convention: match terms.business_days.convention {
             BusinessDayConvention::Unadjusted => pb::BusinessDayConvention::Unadjusted,

@@ -9,7 +9,7 @@ use super::convert::{self, Sign};
 use super::error::{ApiError, Violations};
 use super::pb::debtcalc::v1 as pb;
 use crate::domain::currency::Currency;
-use crate::domain::money::{scaled_integer, Money};
+use crate::domain::money::Money;
 use crate::domain::reconciliation::units::taken_at_par;
 use crate::domain::reconciliation::{
     CandidateKind, Claim, Component, ComponentKind, Contribution, Conversion, ConversionBasis,
@@ -301,24 +301,27 @@ pub(crate) fn claim(v: &mut Violations, request: &pb::ReconcileValuationsRequest
             }
         }
         let amount_field = format!("components[{i}].amount");
-        let amount = convert::decimal(v, &amount_field, &component.amount);
-        if let (Some(amount), Some(total)) = (amount, &total) {
-            if amount.is_sign_negative() && !amount.is_zero() {
+        let amount = convert::money(
+            v,
+            &amount_field,
+            component.amount.as_ref(),
+            Sign::NonNegative,
+        );
+        let amount = match (amount, &total) {
+            (Some(amount), Some(total)) if amount.currency != total.currency => {
                 v.add(
-                    &amount_field,
-                    "NEGATIVE_AMOUNT",
-                    format!("must not be negative, got {amount}"),
+                    format!("{amount_field}.currency_code"),
+                    "CURRENCY_MISMATCH",
+                    format!(
+                        "a component is in the claim's currency {}, got {}",
+                        total.currency, amount.currency
+                    ),
                 );
                 valid = false;
-            } else if scaled_integer(amount, total.currency.minor_units).is_none() {
-                v.add(
-                    &amount_field,
-                    "TOO_MANY_DECIMALS",
-                    format!("{amount} has more decimals than {} allows", total.currency),
-                );
-                valid = false;
+                None
             }
-        }
+            (amount, _) => amount.map(|a| a.amount),
+        };
         match (kind, amount) {
             (Some(kind), Some(amount)) => components.push(Component { kind, amount }),
             _ => valid = false,
@@ -509,7 +512,7 @@ pub fn parse_reconcile(
 fn exact_to_pb(value: &ExactValue) -> pb::ExactValue {
     pb::ExactValue {
         value: value.text.clone(),
-        exact: value.exact,
+        exact: Some(value.exact),
         numerator: value.fraction.numerator().to_string(),
         denominator: value.fraction.denominator().to_string(),
     }
@@ -568,7 +571,7 @@ fn basis_to_pb(basis: &ConversionBasis) -> pb::ConversionBasis {
         rate: Some(rate_to_pb(&basis.rate)),
         valid_from: date_opt(basis.valid_from),
         valid_to: date_opt(basis.valid_to),
-        weak: basis.weak,
+        weak: Some(basis.weak),
         source: basis.source.clone(),
     }
 }
@@ -621,7 +624,7 @@ pub fn list_bases(
             .map(|u| pb::LegacyUnit {
                 code: u.currency.code.into(),
                 name: u.name.clone(),
-                iso_4217: u.iso_4217,
+                iso_4217: Some(u.iso_4217),
                 note: u.note.clone(),
             })
             .collect(),
@@ -681,7 +684,7 @@ fn candidate_to_pb(c: &SettlementCandidate) -> pb::SettlementCandidate {
         } as i32,
         value: Some(convert::money_to_pb(&c.value)),
         unrounded: c.unrounded.clone(),
-        unrounded_exact: c.unrounded_exact,
+        unrounded_exact: Some(c.unrounded_exact),
         write_off_share: c
             .write_off_share
             .map(|s| s.value.to_string())
@@ -695,7 +698,7 @@ fn gap_to_pb(gap: &Gap) -> pb::Gap {
         party: gap.party.clone(),
         amount: Some(convert::money_to_pb(&gap.amount)),
         ratio: gap.ratio.map(|s| s.value.to_string()).unwrap_or_default(),
-        ratio_exact: gap.ratio.is_some_and(|s| s.exact),
+        ratio_exact: gap.ratio.map(|s| s.exact),
         ratio_fraction: gap
             .ratio_exact
             .as_ref()
@@ -727,7 +730,7 @@ pub fn render_reconcile(
             rounding_mode: convert::rounding_mode_to_pb(result.rounding) as i32,
             attribution_method: "SHAPLEY".into(),
             attribution_note: crate::domain::reconciliation::attribution::ATTRIBUTION_NOTE.into(),
-            share_decimals: SHARE_DECIMALS,
+            share_decimals: Some(SHARE_DECIMALS),
             data_source: data_source.into(),
         }),
     }

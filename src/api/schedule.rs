@@ -70,7 +70,7 @@ pub fn conventions(terms: &LoanTerms) -> pb::ScheduleConventions {
         },
         principal_residue: "LAST_INSTALLMENT".into(),
         level_payment_rate: "ANNUAL_RATE_TIMES_PERIOD_YEAR_FRACTION".into(),
-        max_periods: MAX_PERIODS,
+        max_periods: Some(MAX_PERIODS),
         level_payment_method: LEVEL_PAYMENT_METHOD.into(),
         irregular_periods: match terms.day_count {
             DayCount::Periodic | DayCount::ActActIcma => {
@@ -84,7 +84,7 @@ pub fn conventions(terms: &LoanTerms) -> pb::ScheduleConventions {
 
 fn installment_to_pb(installment: &Installment) -> pb::Installment {
     pb::Installment {
-        number: installment.number,
+        number: Some(installment.number),
         due_date: Some(convert::date_to_pb(installment.due_date)),
         accrual_start_date: Some(convert::date_to_pb(installment.accrual_start)),
         accrual_end_date: Some(convert::date_to_pb(installment.accrual_end)),

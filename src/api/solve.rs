@@ -35,7 +35,8 @@ fn preset_compounding(
     preset: Option<&TermPreset>,
 ) -> (Discounting, pb::CompoundingSource) {
     let given = request.is_some_and(|d| {
-        d.compounding != pb::Compounding::Unspecified as i32 || d.compounding_frequency != 0
+        d.compounding != pb::Compounding::Unspecified as i32
+            || d.compounding_frequency.unwrap_or(0) != 0
     });
     match (discounting, preset) {
         (d, _) if given => (d, pb::CompoundingSource::Request),
@@ -275,7 +276,7 @@ pub fn render_solve(
         .map_or(outcome.new_terms.first_payment_date, |i| i.accrual_start);
     Ok(pb::SolveTermsResponse {
         unknown: unknown_to_pb(outcome.unknown) as i32,
-        feasible: outcome.feasible,
+        feasible: Some(outcome.feasible),
         solved_value: outcome.solved_value.normalize().to_string(),
         target_reduction: input.target_reduction.normalize().to_string(),
         achieved_reduction: convert::reported_decimal(outcome.achieved_reduction),
@@ -305,11 +306,11 @@ pub fn render_solve(
         )?),
         solver: Some(pb::SolverConventions {
             method: "REGULA_FALSI_ILLINOIS_WITH_BISECTION".into(),
-            value_decimals: VALUE_DECIMALS,
+            value_decimals: Some(VALUE_DECIMALS),
             tolerance: "achieved >= target; the next grid value (1e-12), or one minor unit of principal, falls short".into(),
-            max_iterations: MAX_ITERATIONS,
-            iterations: outcome.iterations,
-            converged: outcome.converged,
+            max_iterations: Some(MAX_ITERATIONS),
+            iterations: Some(outcome.iterations),
+            converged: Some(outcome.converged),
             reduction_measure: "STURZENEGGER_ZETTELMEYER".into(),
         }),
     })
@@ -327,7 +328,7 @@ fn preset_to_pb(preset: &TermPreset) -> pb::TermPreset {
         id: preset.id.into(),
         name: preset.name.into(),
         treatment: preset.treatment.to_string(),
-        year: preset.treatment.year(),
+        year: Some(preset.treatment.year()),
         option: match preset.option {
             PresetOption::DebtReduction => pb::PresetOption::DebtReduction,
             PresetOption::DebtServiceReduction => pb::PresetOption::DebtServiceReduction,
@@ -339,11 +340,11 @@ fn preset_to_pb(preset: &TermPreset) -> pb::TermPreset {
             }
         } as i32,
         cancellation_share: preset.cancellation_share.normalize().to_string(),
-        maturity_years: preset.maturity_years,
-        grace_years: preset.grace_years,
+        maturity_years: Some(preset.maturity_years),
+        grace_years: Some(preset.grace_years),
         frequency: loan_terms::frequency_to_pb(preset.frequency) as i32,
-        grace_periods: preset.grace_periods(),
-        installment_count: preset.installment_count(),
+        grace_periods: Some(preset.grace_periods()),
+        installment_count: Some(preset.installment_count()),
         amortization: loan_terms::amortization_to_pb(&preset.amortization) as i32,
         rate: match preset.rate {
             PresetRate::Market => pb::PresetRate::Market,

@@ -146,7 +146,7 @@ pub fn render_response(
         written_off: Some(convert::money_to_pb(&split.written_off)),
         remaining: Some(convert::money_to_pb(&split.remaining)),
         write_off_share: split.write_off_share.value.to_string(),
-        write_off_share_exact: split.write_off_share.exact,
+        write_off_share_exact: Some(split.write_off_share.exact),
         allocations: split
             .allocations
             .iter()
@@ -159,9 +159,9 @@ pub fn render_response(
             .collect(),
         conventions: Some(pb::SplitConventions {
             rounding_mode: convert::rounding_mode_to_pb(input.rounding) as i32,
-            currency_minor_units: split.claim.currency.minor_units,
+            currency_minor_units: Some(split.claim.currency.minor_units),
             allocation_method: pb::AllocationMethod::LargestRemainder as i32,
-            share_decimals: SHARE_DECIMALS,
+            share_decimals: Some(SHARE_DECIMALS),
             write_off_given_as: match request.write_off {
                 Some(pb::split_claim_request::WriteOff::Remaining(_)) => "remaining",
                 _ => "write_off_share",

@@ -73,10 +73,8 @@ pub fn discounting(
 fn compounding(v: &mut Violations, field: &str, value: &pb::Discounting) -> Option<Compounding> {
     let frequency_field = format!("{field}.compounding_frequency");
     match pb::Compounding::try_from(value.compounding) {
-        Ok(pb::Compounding::Periodic) => match value.compounding_frequency {
-            1 | 2 | 4 | 12 => Some(Compounding::Periodic {
-                periods_per_year: value.compounding_frequency,
-            }),
+        Ok(pb::Compounding::Periodic) => match value.compounding_frequency.unwrap_or(0) {
+            periods_per_year @ (1 | 2 | 4 | 12) => Some(Compounding::Periodic { periods_per_year }),
             other => {
                 v.add(
                     frequency_field,
@@ -87,7 +85,7 @@ fn compounding(v: &mut Violations, field: &str, value: &pb::Discounting) -> Opti
             }
         },
         Ok(kind) => {
-            if value.compounding_frequency != 0 {
+            if value.compounding_frequency.unwrap_or(0) != 0 {
                 v.add(
                     frequency_field,
                     "UNEXPECTED_FIELD",
@@ -256,7 +254,7 @@ pub fn stream_to_pb(
         macaulay_duration_years: convert::reported_decimal(
             value.present_value.macaulay_duration_years,
         ),
-        flow_count: value.flow_count as u32,
+        flow_count: Some(value.flow_count as u32),
         resolved_terms: match (terms, &stream.schedule) {
             (Some(terms), Some(schedule)) => Some(loan_terms::to_pb(
                 terms,
@@ -300,11 +298,11 @@ pub fn discounting_to_pb(discounting: &Discounting) -> pb::Discounting {
         ),
     };
     let (compounding, compounding_frequency) = match compounding {
-        Compounding::AnnualEffective => (pb::Compounding::AnnualEffective, 0),
+        Compounding::AnnualEffective => (pb::Compounding::AnnualEffective, None),
         Compounding::Periodic { periods_per_year } => {
-            (pb::Compounding::Periodic, *periods_per_year)
+            (pb::Compounding::Periodic, Some(*periods_per_year))
         }
-        Compounding::Continuous => (pb::Compounding::Continuous, 0),
+        Compounding::Continuous => (pb::Compounding::Continuous, None),
     };
     pb::Discounting {
         rate: Some(rate),
@@ -332,7 +330,7 @@ pub fn conventions(
     pb::ValuationConventions {
         valuation_date: Some(convert::date_to_pb(valuation_date)),
         discounting: Some(discounting_to_pb(discounting)),
-        share_decimals: convert::REPORTED_DECIMALS,
+        share_decimals: Some(convert::REPORTED_DECIMALS),
         precision: PRECISION.into(),
         past_flows: PAST_FLOWS.into(),
         face_value: String::new(),
@@ -534,7 +532,7 @@ pub fn render_concessionality(
         face_value: Some(convert::money_to_pb(&input.principal)),
         discount_rate: result.discount_rate.normalize().to_string(),
         threshold: result.threshold.normalize().to_string(),
-        concessional: result.concessional,
+        concessional: Some(result.concessional),
         convention: input.convention_pb as i32,
         conventions: Some(conventions(valuation_date, &discounting)),
         terms_in_years: input

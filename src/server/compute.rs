@@ -269,7 +269,9 @@ fn overloaded(capacity: usize) -> Status {
     )
 }
 
-fn deadline_exceeded() -> Status {
+/// The status of a call whose deadline passed (ErrorInfo reason
+/// `DEADLINE_EXCEEDED`).
+pub(crate) fn deadline_exceeded() -> Status {
     Status::from(ApiError::from_domain(
         crate::domain::error::DomainError::DeadlineExceeded,
         &[],

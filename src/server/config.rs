@@ -23,9 +23,9 @@ pub struct ServerConfig {
     /// before decoding.
     pub max_request_bytes: usize,
     /// Upper bound on the time one call may take; the client's shorter
-    /// `grpc-timeout` wins. On expiry a calculation is stopped and ends with
-    /// DEADLINE_EXCEEDED (see [`super::compute`]); other calls, or a
-    /// calculation whose tonic timer fires first, end with CANCELLED.
+    /// `grpc-timeout` wins. On expiry the call is answered DEADLINE_EXCEEDED
+    /// and a calculation is stopped (see [`super::request_limits`] and
+    /// [`super::compute`]).
     pub request_timeout: Duration,
     /// Concurrent requests served per connection.
     pub concurrency_per_connection: usize,
@@ -50,6 +50,9 @@ pub struct ServerConfig {
     pub drain_timeout: Duration,
     /// TLS, tokens and reflection.
     pub security: super::security::SecurityConfig,
+    /// A plaintext listener serving only the health service (for probes
+    /// that cannot speak TLS); `None` for none.
+    pub health_listen: Option<SocketAddr>,
 }
 
 impl Default for ServerConfig {
@@ -66,6 +69,7 @@ impl Default for ServerConfig {
             settlements: None,
             drain_timeout: Duration::from_secs(10),
             security: Default::default(),
+            health_listen: None,
         }
     }
 }

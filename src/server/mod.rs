@@ -32,10 +32,11 @@ use crate::domain::reconciliation::ReferenceData;
 pub use config::ServerConfig;
 use connections::{ConnectionRegistry, LimitedIncoming};
 use request_limits::RequestLimitsLayer;
-use telemetry::observe;
+use telemetry::ObserveLayer;
 
-/// The router with debtcalc's layers.
-pub type ServerRouter = Router<Stack<RequestLimitsLayer, Identity>>;
+/// The router with debtcalc's layers (outermost first: observation, then
+/// the request limits).
+pub type ServerRouter = Router<Stack<RequestLimitsLayer, Stack<ObserveLayer, Identity>>>;
 
 /// Errors of starting or running the server.
 pub type ServeError = Box<dyn std::error::Error + Send + Sync>;
@@ -101,16 +102,29 @@ pub async fn router(
 /// (SERVING for "" and each debtcalc service; NOT_SERVING and Watch streams
 /// ended once `drain` starts) and, unless switched off, reflection v1 and
 /// v1alpha with the descriptors of debtcalc, health and the error details,
-/// so that grpcurl needs no .proto file. Every service is observed (log line
-/// and metrics per call); every service but health needs the token when
-/// tokens are configured. Requests pass the request-limits layer, which
-/// tracks calls per connection in `connections`.
+/// so that grpcurl needs no .proto file. Every call is observed (log line
+/// and metrics), routed or not; every service but health needs the token
+/// when tokens are configured. Requests pass the request-limits layer, which
+/// tracks calls per connection in `connections` and enforces deadlines.
 pub async fn router_with(
     config: &ServerConfig,
     data: LoadedData,
     drain: lifecycle::DrainSignal,
     connections: &ConnectionRegistry,
 ) -> Result<ServerRouter, ServeError> {
+    Ok(router_and_health(config, data, drain, connections).await?.0)
+}
+
+/// The health service as the router serves it (the same statuses).
+type HealthServer = tonic_health::pb::health_server::HealthServer<lifecycle::DrainingHealth>;
+
+/// [`router_with`], and its health service, for the health-only listener.
+async fn router_and_health(
+    config: &ServerConfig,
+    data: LoadedData,
+    drain: lifecycle::DrainSignal,
+    connections: &ConnectionRegistry,
+) -> Result<(ServerRouter, HealthServer), ServeError> {
     let health_reporter = tonic_health::server::HealthReporter::new();
     let health_service =
         tonic_health::pb::health_server::HealthServer::new(lifecycle::DrainingHealth::new(
@@ -133,10 +147,8 @@ pub async fn router_with(
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
     };
-    // Every service but health is refused once the drain starts, and needs
-    // the token when tokens are configured.
-    let auth = security::TokenCheck::new(config.security.tokens.clone())
-        .refusing_when_draining(drain.clone());
+    // Every service but health needs the token when tokens are configured.
+    let auth = security::TokenCheck::new(config.security.tokens.clone());
 
     // One compute pool for every calculation, so its caps are process-wide.
     let compute = compute::ComputePool::new(config.compute, Some(config.request_timeout));
@@ -162,26 +174,47 @@ pub async fn router_with(
     .max_decoding_message_size(config.max_request_bytes);
 
     let mut router = Server::builder()
-        .timeout(config.request_timeout)
         .concurrency_limit_per_connection(config.concurrency_per_connection)
         .max_concurrent_streams(config.connections.max_concurrent_streams)
         .http2_keepalive_interval(config.connections.keepalive_interval)
         .http2_keepalive_timeout(Some(config.connections.keepalive_timeout))
-        .layer(RequestLimitsLayer::new(
-            config.requests,
-            config.max_request_bytes,
-            connections.clone(),
-        ))
-        .add_service(observe(health_service))
-        .add_service(observe(auth.wrap(restructuring)))
-        .add_service(observe(auth.wrap(reconciliation)))
-        .add_service(observe(auth.wrap(settlement)));
+        .layer(ObserveLayer::new(served_methods(
+            config.security.reflection,
+        )))
+        .layer(
+            RequestLimitsLayer::new(
+                config.requests,
+                config.max_request_bytes,
+                Some(config.request_timeout),
+                connections.clone(),
+            )
+            .refusing_when_draining(drain.clone()),
+        )
+        .add_service(health_service.clone())
+        .add_service(auth.wrap(restructuring))
+        .add_service(auth.wrap(reconciliation))
+        .add_service(auth.wrap(settlement));
     if config.security.reflection {
         router = router
-            .add_service(observe(auth.wrap(reflection().build_v1()?)))
-            .add_service(observe(auth.wrap(reflection().build_v1alpha()?)));
+            .add_service(auth.wrap(reflection().build_v1()?))
+            .add_service(auth.wrap(reflection().build_v1alpha()?));
     }
-    Ok(router)
+    Ok((router, health_service))
+}
+
+/// The gRPC paths the router serves: debtcalc's and health's methods, and
+/// reflection's when it is on (the labels of the per-call metrics).
+pub fn served_methods(reflection: bool) -> Vec<String> {
+    let mut methods = telemetry::methods_of(pb::FILE_DESCRIPTOR_SET);
+    methods.extend(telemetry::methods_of(tonic_health::pb::FILE_DESCRIPTOR_SET));
+    if reflection {
+        for version in ["v1", "v1alpha"] {
+            methods.push(format!(
+                "/grpc.reflection.{version}.ServerReflection/ServerReflectionInfo"
+            ));
+        }
+    }
+    methods
 }
 
 /// The reference data the server answers from: the operator's file when
@@ -225,7 +258,19 @@ pub async fn serve_with(
 ) -> Result<(), ServeError> {
     let drain = lifecycle::Drain::new();
     let connections = ConnectionRegistry::default();
-    let router = router_with(config, data, drain.signal(), &connections).await?;
+    let (router, health) = router_and_health(config, data, drain.signal(), &connections).await?;
+    let _health_listener = AbortOnDrop(match config.health_listen {
+        Some(addr) => Some(serve_health(addr, health).await?),
+        None => None,
+    });
+    // Tokens from a file are read again on SIGHUP and when it changes.
+    let _tokens_watcher = AbortOnDrop(
+        config
+            .security
+            .tokens
+            .as_ref()
+            .and_then(security::Tokens::spawn_watcher),
+    );
     // The accept loop caps and tracks connections, and sets TCP_NODELAY
     // (see [`connections`]); TLS, when configured, handshakes on top of it.
     let incoming = LimitedIncoming::new(listener, config.connections, connections);
@@ -252,6 +297,41 @@ pub async fn serve_with(
     )
     .await?;
     Ok(())
+}
+
+/// Binds `addr` and serves only `health` on it, in plaintext, until the
+/// returned task is aborted (after the main server has drained, so probes
+/// see NOT_SERVING during the drain).
+async fn serve_health(
+    addr: SocketAddr,
+    health: HealthServer,
+) -> Result<tokio::task::JoinHandle<()>, ServeError> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr} (health): {e}"))?;
+    let bound = listener.local_addr()?;
+    tracing::info!("health-only listener (plaintext grpc.health.v1) on {bound}");
+    let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
+    Ok(tokio::spawn(async move {
+        let served = Server::builder()
+            .add_service(health)
+            .serve_with_incoming(incoming)
+            .await;
+        if let Err(e) = served {
+            tracing::warn!("health listener stopped: {e}");
+        }
+    }))
+}
+
+/// Aborts a background task when dropped.
+struct AbortOnDrop(Option<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(task) = &self.0 {
+            task.abort();
+        }
+    }
 }
 
 /// Installs the signal handling now; the future completes on the first

@@ -73,6 +73,13 @@ pub struct OpsArgs {
     /// (off unless given; keep it off the public network).
     #[arg(long, global = true, env = "DEBTCALC_ADMIN_LISTEN")]
     pub admin_listen: Option<String>,
+
+    /// Address (`host:port`) of a plaintext listener serving only
+    /// grpc.health.v1 (no token, no TLS, no log line per call): for
+    /// Kubernetes' native gRPC probes, which cannot speak TLS (off unless
+    /// given).
+    #[arg(long, global = true, env = "DEBTCALC_HEALTH_LISTEN")]
+    pub health_listen: Option<String>,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
@@ -103,6 +110,10 @@ impl OpsArgs {
             (None, None) => None,
         };
         config.security.reflection = self.reflection;
+        config.health_listen = match &self.health_listen {
+            Some(text) => Some(super::config_file::resolve("--health-listen", text)?.0),
+            None => None,
+        };
         Ok(())
     }
 }

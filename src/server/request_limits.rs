@@ -24,6 +24,31 @@
 //! `max_inflight_request_bytes + max_connections x 1 MiB` plus decoded
 //! messages.
 //!
+//! # The call's deadline
+//!
+//! A call's deadline is the earlier of the client's `grpc-timeout` and the
+//! server's request timeout. When it passes before the handler has
+//! answered, the handler's future is dropped (which stops a calculation,
+//! see [`super::compute`]) and the call is answered DEADLINE_EXCEEDED with
+//! an ErrorInfo (reason `DEADLINE_EXCEEDED`), the same status the compute
+//! pool gives. tonic runs a timer of its own on `grpc-timeout`, outside every
+//! layer, which would answer CANCELLED "Timeout expired": this layer's timer
+//! is started before tonic's and, for a client deadline, 1 ms shorter, so it
+//! always fires first. (tonic's server-side request timeout is not used.)
+//! As with tonic's, the deadline bounds the wait for the response's headers:
+//! a streaming response (Health/Watch, reflection) is not cut.
+//!
+//! # Calls arriving while the server drains
+//!
+//! Once the drain has started (SIGTERM), a call that still arrives (on a
+//! connection whose client has not yet seen the GOAWAY) is refused, health
+//! excepted, by resetting its stream with REFUSED_STREAM: HTTP/2's way of
+//! saying the request was not processed, so any client or proxy may send it
+//! again elsewhere (gRPC clients retry it transparently, tonic reports
+//! UNAVAILABLE, nginx, HAProxy and Envoy retry it on another replica). A
+//! gRPC status in a response (UNAVAILABLE) would reach the caller through a
+//! proxy as a failed call.
+//!
 //! # The body timeout
 //!
 //! A debtcalc call whose client stops sending in the middle of its request
@@ -75,10 +100,18 @@ pub struct RequestLimitsLayer {
     budget: Arc<Semaphore>,
     max_message: usize,
     body_timeout: Duration,
+    request_timeout: Option<Duration>,
+    drain: Option<super::lifecycle::DrainSignal>,
 }
 
 impl RequestLimitsLayer {
-    pub fn new(limits: RequestLimits, max_message: usize, registry: ConnectionRegistry) -> Self {
+    /// `request_timeout`: the server's bound on every call's deadline.
+    pub fn new(
+        limits: RequestLimits,
+        max_message: usize,
+        request_timeout: Option<Duration>,
+        registry: ConnectionRegistry,
+    ) -> Self {
         Self {
             registry,
             budget: Arc::new(Semaphore::new(
@@ -88,9 +121,45 @@ impl RequestLimitsLayer {
             )),
             max_message,
             body_timeout: limits.request_body_timeout,
+            request_timeout,
+            drain: None,
         }
     }
+
+    /// Refuses calls other than health's (REFUSED_STREAM) once `drain` has
+    /// started (see the module documentation).
+    pub fn refusing_when_draining(mut self, drain: super::lifecycle::DrainSignal) -> Self {
+        self.drain = Some(drain);
+        self
+    }
 }
+
+/// The error that makes hyper reset a call's stream with REFUSED_STREAM
+/// (hyper takes the reset reason from an `h2::Error` in the source chain;
+/// tonic passes errors of this type through as they are).
+#[derive(Debug)]
+pub struct RefusedWhileDraining(h2::Error);
+
+impl RefusedWhileDraining {
+    fn new() -> Self {
+        Self(h2::Error::from(h2::Reason::REFUSED_STREAM))
+    }
+}
+
+impl std::fmt::Display for RefusedWhileDraining {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the server is draining: call refused with REFUSED_STREAM")
+    }
+}
+
+impl std::error::Error for RefusedWhileDraining {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+/// Errors of the layer's service.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 impl<S> tower::Layer<S> for RequestLimitsLayer {
     type Service = RequestLimitsService<S>;
@@ -118,19 +187,25 @@ where
         + Send
         + 'static,
     S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
 {
     type Response = http::Response<Body>;
-    type Error = S::Error;
+    type Error = BoxError;
     type Future = BoxFuture<Self::Response, Self::Error>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
+        self.inner.poll_ready(cx).map_err(Into::into)
     }
 
     fn call(&mut self, request: http::Request<Body>) -> Self::Future {
+        let draining = self.layer.drain.as_ref().is_some_and(|d| d.is_draining());
+        if draining && !request.uri().path().starts_with("/grpc.health.v1.Health/") {
+            return Box::pin(async { Err(RefusedWhileDraining::new().into()) });
+        }
         // The peer over plain TCP or TLS (TlsConnectInfo wraps the TCP one).
         let guard = super::telemetry::peer(request.extensions())
             .and_then(|peer| self.layer.registry.start_call(peer));
+        let deadline = call_deadline(request.headers(), self.layer.request_timeout);
         let timed = request.uri().path().starts_with("/debtcalc.");
         let layer = self.layer.clone();
         let request = request.map(|body| {
@@ -151,7 +226,13 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let response = inner.call(request);
         Box::pin(async move {
-            let response = super::decode_errors::rewrite(response.await?);
+            let response = match deadline {
+                Some(deadline) => match tokio::time::timeout_at(deadline, response).await {
+                    Ok(response) => super::decode_errors::rewrite(response.map_err(Into::into)?),
+                    Err(_) => super::compute::deadline_exceeded().into_http(),
+                },
+                None => super::decode_errors::rewrite(response.await.map_err(Into::into)?),
+            };
             Ok(response.map(|body| {
                 Body::new(GuardedBody {
                     inner: body,
@@ -160,6 +241,28 @@ where
             }))
         })
     }
+}
+
+/// The margin by which a client's deadline is enforced early, so that this
+/// layer's timer fires before tonic's (see the module documentation).
+const CLIENT_DEADLINE_MARGIN: Duration = Duration::from_millis(1);
+
+/// When a call arriving now must be answered: the earlier of its
+/// `grpc-timeout` (less [`CLIENT_DEADLINE_MARGIN`]) and `request_timeout`.
+fn call_deadline(
+    headers: &http::HeaderMap,
+    request_timeout: Option<Duration>,
+) -> Option<tokio::time::Instant> {
+    let client = headers
+        .get("grpc-timeout")
+        .and_then(|v| v.to_str().ok())
+        .and_then(super::compute::parse_grpc_timeout)
+        .map(|t| t.saturating_sub(CLIENT_DEADLINE_MARGIN));
+    let timeout = match (client, request_timeout) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    timeout.and_then(|t| tokio::time::Instant::now().checked_add(t))
 }
 
 /// A response body that keeps its call counted until it is finished.
@@ -307,4 +410,68 @@ fn body_timeout(timeout: Duration) -> Status {
         "the request body stopped arriving before it was complete",
         details,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::convert::Infallible;
+
+    /// Answers every call OK.
+    #[derive(Clone)]
+    struct Ok200;
+
+    impl tower::Service<http::Request<Body>> for Ok200 {
+        type Response = http::Response<Body>;
+        type Error = Infallible;
+        type Future = std::future::Ready<Result<http::Response<Body>, Infallible>>;
+
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, _: http::Request<Body>) -> Self::Future {
+            std::future::ready(Ok(tonic::Status::ok("").into_http()))
+        }
+    }
+
+    fn request(path: &str) -> http::Request<Body> {
+        http::Request::post(path).body(Body::empty()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn calls_arriving_while_draining_are_refused_with_refused_stream() {
+        use tower::{Layer, Service};
+        let drain = crate::server::lifecycle::Drain::new();
+        let layer = RequestLimitsLayer::new(
+            RequestLimits::default(),
+            1024,
+            None,
+            ConnectionRegistry::default(),
+        )
+        .refusing_when_draining(drain.signal());
+        let mut service = layer.layer(Ok200);
+        let path = "/debtcalc.v1.RestructuringService/SplitClaim";
+        assert!(service.call(request(path)).await.is_ok());
+        drain.start();
+        let error = service.call(request(path)).await.unwrap_err();
+        // hyper resets the stream with the reason of the h2::Error it finds
+        // in the source chain.
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error.as_ref());
+        let mut reason = None;
+        while let Some(error) = source {
+            if let Some(h2) = error.downcast_ref::<h2::Error>() {
+                reason = h2.reason();
+            }
+            source = error.source();
+        }
+        assert_eq!(reason, Some(h2::Reason::REFUSED_STREAM));
+        // tonic passes it through to hyper rather than making it a status.
+        assert!(tonic::Status::try_from_error(error).is_err());
+        // Health still answers, so that probes see NOT_SERVING.
+        assert!(service
+            .call(request("/grpc.health.v1.Health/Check"))
+            .await
+            .is_ok());
+    }
 }

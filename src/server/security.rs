@@ -5,11 +5,18 @@
 //! token; a missing or wrong token is UNAUTHENTICATED with an ErrorInfo
 //! (reason MISSING_TOKEN or INVALID_TOKEN). Health is never wrapped, so load
 //! balancers and Kubernetes probes need no credentials.
+//!
+//! Tokens read from a file are read again on SIGHUP and when the file's
+//! modification time changes (a Kubernetes Secret mounted as a volume is
+//! updated that way), so tokens rotate without a restart; a file that no
+//! longer reads as tokens keeps the previous ones (and the reason is
+//! logged). See [`Tokens::spawn_watcher`].
 
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime};
 
 use subtle::ConstantTimeEq;
 use tonic::service::interceptor::InterceptedService;
@@ -72,15 +79,22 @@ pub struct TlsSettings {
     pub client_ca: Option<PathBuf>,
 }
 
-/// The accepted bearer tokens. Never printed.
+/// The accepted bearer tokens (clones share them, so a reload reaches
+/// every clone), and the file they were read from. Never printed.
 #[derive(Clone)]
-pub struct Tokens(Arc<Vec<Vec<u8>>>);
+pub struct Tokens {
+    current: Arc<RwLock<Arc<Vec<Vec<u8>>>>>,
+    file: Option<PathBuf>,
+}
 
 impl fmt::Debug for Tokens {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Tokens({} redacted)", self.0.len())
+        write!(f, "Tokens({} redacted)", self.snapshot().len())
     }
 }
+
+/// How often a tokens file is checked for changes.
+const POLL_INTERVAL: Duration = Duration::from_secs(2);
 
 impl Tokens {
     /// Tokens from text: one per line or comma-separated; blank lines and
@@ -101,54 +115,137 @@ impl Tokens {
         if tokens.iter().any(|t| t.len() < 16) {
             return Err("every token must be at least 16 characters".into());
         }
-        Ok(Self(Arc::new(tokens)))
+        Ok(Self {
+            current: Arc::new(RwLock::new(Arc::new(tokens))),
+            file: None,
+        })
     }
 
-    /// Tokens from a file (see [`Tokens::parse`]).
+    /// Tokens from a file (see [`Tokens::parse`]); [`Tokens::reload`] reads
+    /// it again.
     pub fn from_file(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read the tokens file {}: {e}", path.display()))?;
-        Self::parse(&text).map_err(|e| format!("tokens file {}: {e}", path.display()))
+        let mut tokens = Self::parse(&read_file(path)?)
+            .map_err(|e| format!("tokens file {}: {e}", path.display()))?;
+        tokens.file = Some(path.to_path_buf());
+        Ok(tokens)
+    }
+
+    /// The file the tokens come from, if any.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
+    }
+
+    fn snapshot(&self) -> Arc<Vec<Vec<u8>>> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Reads the tokens file again (nothing to do without one). A file that
+    /// cannot be read or holds no valid token keeps the previous tokens: the
+    /// error says why.
+    pub fn reload(&self) -> Result<(), String> {
+        let Some(path) = &self.file else {
+            return Ok(());
+        };
+        let fresh = Self::parse(&read_file(path)?)
+            .map_err(|e| format!("tokens file {}: {e}", path.display()))?;
+        let tokens = fresh.snapshot();
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = tokens;
+        Ok(())
+    }
+
+    fn reload_logged(&self) {
+        match self.reload() {
+            Ok(()) => tracing::info!("tokens reloaded"),
+            Err(e) => tracing::warn!("tokens reload failed, keeping the previous tokens: {e}"),
+        }
+    }
+
+    fn modified(&self) -> Option<SystemTime> {
+        let path = self.file.as_ref()?;
+        std::fs::metadata(path).and_then(|m| m.modified()).ok()
+    }
+
+    /// For tokens read from a file: reloads them on SIGHUP and when the
+    /// file's modification time changes, until the returned task is aborted.
+    /// `None` when there is no file.
+    pub fn spawn_watcher(&self) -> Option<tokio::task::JoinHandle<()>> {
+        self.file.as_ref()?;
+        let this = self.clone();
+        // The handler is installed before this returns, so that a SIGHUP sent
+        // once the server says it serves is never lost.
+        #[cfg(unix)]
+        let mut hangup =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+        Some(tokio::spawn(async move {
+            let mut seen = this.modified();
+            let mut poll = tokio::time::interval(POLL_INTERVAL);
+            loop {
+                #[cfg(unix)]
+                let hup = async {
+                    match hangup.as_mut() {
+                        Some(signal) => {
+                            signal.recv().await;
+                        }
+                        None => std::future::pending().await,
+                    }
+                };
+                #[cfg(not(unix))]
+                let hup = std::future::pending::<()>();
+                tokio::select! {
+                    () = hup => {
+                        tracing::info!("SIGHUP: reloading the tokens");
+                        this.reload_logged();
+                        seen = this.modified();
+                    }
+                    _ = poll.tick() => {
+                        let now = this.modified();
+                        if now != seen {
+                            seen = now;
+                            this.reload_logged();
+                        }
+                    }
+                }
+            }
+        }))
     }
 
     /// Whether `presented` is one of the tokens; constant time in the
     /// tokens' contents (every token is compared).
     pub fn accepts(&self, presented: &[u8]) -> bool {
+        let tokens = self.snapshot();
         let mut accepted = subtle::Choice::from(0);
-        for token in self.0.iter() {
+        for token in tokens.iter() {
             accepted |= token.as_slice().ct_eq(presented);
         }
         accepted.into()
     }
 }
 
-/// Checks every call of the service it wraps: refused with UNAVAILABLE
-/// once the server drains (before the GOAWAY reaches the client), and the
-/// `authorization: Bearer <token>` header when tokens are configured.
+/// Checks the `authorization: Bearer <token>` header of every call of the
+/// service it wraps, when tokens are configured. (Calls arriving while the
+/// server drains are refused before this, by the request-limits layer.)
 #[derive(Clone, Debug)]
 pub struct TokenCheck {
     tokens: Option<Tokens>,
-    drain: Option<super::lifecycle::DrainSignal>,
 }
 
 impl TokenCheck {
     pub fn new(tokens: Option<Tokens>) -> Self {
-        Self {
-            tokens,
-            drain: None,
-        }
-    }
-
-    /// Also refuses calls (UNAVAILABLE) once `drain` has started.
-    pub fn refusing_when_draining(mut self, drain: super::lifecycle::DrainSignal) -> Self {
-        self.drain = Some(drain);
-        self
+        Self { tokens }
     }
 
     /// Wraps a service so that its calls need a token.
     pub fn wrap<S>(&self, service: S) -> InterceptedService<S, TokenCheck> {
         InterceptedService::new(service, self.clone())
     }
+}
+
+fn read_file(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the tokens file {}: {e}", path.display()))
 }
 
 fn unauthenticated(reason: &str, message: &str) -> Status {
@@ -159,11 +256,6 @@ fn unauthenticated(reason: &str, message: &str) -> Status {
 
 impl Interceptor for TokenCheck {
     fn call(&mut self, request: Request<()>) -> Result<Request<()>, Status> {
-        if self.drain.as_ref().is_some_and(|d| d.is_draining()) {
-            return Err(Status::unavailable(
-                "the server is shutting down; retry on another instance",
-            ));
-        }
         let Some(tokens) = &self.tokens else {
             return Ok(request);
         };
@@ -207,5 +299,24 @@ mod tests {
         assert!(Tokens::parse("# nothing\n").is_err());
         assert!(Tokens::parse("short").is_err());
         assert_eq!(format!("{tokens:?}"), "Tokens(3 redacted)");
+    }
+
+    #[test]
+    fn a_tokens_file_reloads_and_a_bad_one_keeps_the_old_tokens() {
+        let dir = std::env::temp_dir().join(format!("debtcalc-tokens-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("tokens");
+        std::fs::write(&path, "first-token-0123456789\n").unwrap();
+        let tokens = Tokens::from_file(&path).unwrap();
+        let shared = tokens.clone();
+        assert!(shared.accepts(b"first-token-0123456789"));
+        std::fs::write(&path, "second-token-0123456789\n").unwrap();
+        tokens.reload().unwrap();
+        assert!(shared.accepts(b"second-token-0123456789"));
+        assert!(!shared.accepts(b"first-token-0123456789"));
+        std::fs::write(&path, "short\n").unwrap();
+        assert!(tokens.reload().is_err());
+        assert!(shared.accepts(b"second-token-0123456789"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,16 +1,22 @@
 //! Observability: one structured log line per call and Prometheus metrics
 //! served on a separate admin listener.
 //!
-//! Every service is wrapped in [`Observe`], which records, when the
-//! response ends (its gRPC status known, from the trailers or the headers
-//! of a trailers-only answer): the log line (method, code, latency, peer;
-//! no request or response content, so no amounts, at info level),
-//! `debtcalc_calls_total{method,code}`,
+//! [`ObserveLayer`] is the outermost of debtcalc's layers, so every call is
+//! seen, routed or not: refused by the request limits (byte budget, body
+//! timeout, deadline), by the token check, by the overload protection, or
+//! for an unknown method. It records, when the response ends (its gRPC
+//! status known, from the trailers or the headers of a trailers-only
+//! answer, after debtcalc's rewriting of tonic's statuses): the log line
+//! (method, code, latency, peer; no request or response content, so no
+//! amounts, at info level), `debtcalc_calls_total{method,code}`,
 //! `debtcalc_call_duration_seconds{method}` (a histogram) and
-//! `debtcalc_calls_in_flight`. Calls shed by the overload protection are
-//! counted by [`record_shed`], queued calls by [`set_queued`].
+//! `debtcalc_calls_in_flight`. A path that is no method of the server is
+//! labelled `unknown` (so clients cannot grow the label set); the log line
+//! also gives the path, cut to 100 characters. Calls shed by the overload
+//! protection or the request byte budget are counted in
+//! `debtcalc_shed_calls_total`, queued calls by [`set_queued`].
 
-use std::convert::Infallible;
+use std::collections::HashSet;
 use std::future::Future;
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -25,7 +31,6 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tonic::body::Body;
-use tonic::server::NamedService;
 use tonic::transport::server::TcpConnectInfo;
 
 use super::ServeError;
@@ -107,7 +112,8 @@ fn describe() {
     metrics::describe_gauge!(CALLS_QUEUED, "gRPC calls waiting for a compute slot");
     metrics::describe_counter!(
         SHED_CALLS_TOTAL,
-        "gRPC calls refused with RESOURCE_EXHAUSTED because the server was overloaded"
+        "gRPC calls refused with RESOURCE_EXHAUSTED because the server was overloaded \
+         (compute pool full, or request byte budget spent)"
     );
 }
 
@@ -177,25 +183,74 @@ async fn answer(
     stream.shutdown().await
 }
 
-/// Wraps a service so that each of its calls is logged and measured.
-pub fn observe<S>(service: S) -> Observe<S> {
-    metrics_handle();
-    Observe { inner: service }
+/// The layer that logs and measures every call (see the module
+/// documentation).
+#[derive(Clone, Debug)]
+pub struct ObserveLayer {
+    methods: std::sync::Arc<HashSet<String>>,
 }
 
-/// See [`observe`].
+impl ObserveLayer {
+    /// `methods`: the paths (`/package.Service/Method`) the server serves;
+    /// any other is labelled `unknown`.
+    pub fn new(methods: impl IntoIterator<Item = String>) -> Self {
+        metrics_handle();
+        Self {
+            methods: std::sync::Arc::new(methods.into_iter().collect()),
+        }
+    }
+}
+
+impl<S> tower::Layer<S> for ObserveLayer {
+    type Service = Observe<S>;
+
+    fn layer(&self, inner: S) -> Observe<S> {
+        Observe {
+            inner,
+            methods: self.methods.clone(),
+        }
+    }
+}
+
+/// The gRPC paths of every method of the services in `descriptor_set` (an
+/// encoded `FileDescriptorSet`).
+pub fn methods_of(descriptor_set: &[u8]) -> Vec<String> {
+    use prost::Message;
+    let Ok(set) = prost_types::FileDescriptorSet::decode(descriptor_set) else {
+        return Vec::new();
+    };
+    let mut paths = Vec::new();
+    for file in &set.file {
+        let package = file.package();
+        for service in &file.service {
+            for method in &service.method {
+                let service = if package.is_empty() {
+                    service.name().to_string()
+                } else {
+                    format!("{package}.{}", service.name())
+                };
+                paths.push(format!("/{service}/{}", method.name()));
+            }
+        }
+    }
+    paths
+}
+
+/// The label of unknown paths.
+pub const UNKNOWN_METHOD: &str = "unknown";
+
+/// See [`ObserveLayer`].
 #[derive(Clone, Debug)]
 pub struct Observe<S> {
     inner: S,
-}
-
-impl<S: NamedService> NamedService for Observe<S> {
-    const NAME: &'static str = S::NAME;
+    methods: std::sync::Arc<HashSet<String>>,
 }
 
 /// What is known of a call when it starts.
 struct CallInfo {
     method: String,
+    /// The path asked for, when it is no method of the server.
+    unknown_path: Option<String>,
     peer: Option<SocketAddr>,
     started: Instant,
 }
@@ -210,17 +265,17 @@ pub(crate) fn peer(extensions: &http::Extensions) -> Option<SocketAddr> {
         .and_then(|info| info.get_ref().remote_addr())
 }
 
-/// Whether a response is the compute pool's refusal of an overloaded call
-/// (RESOURCE_EXHAUSTED with ErrorInfo reason `OVERLOADED`); tonic keeps the
-/// handler's status in the response's extensions.
-fn is_shed<B>(response: &http::Response<B>) -> bool {
+/// Whether a trailers-only answer is a refusal for overload:
+/// RESOURCE_EXHAUSTED with ErrorInfo reason `OVERLOADED` (the compute pool
+/// is full) or `REQUEST_MEMORY_BUDGET` (the request byte budget is spent).
+fn is_shed(headers: &http::HeaderMap) -> bool {
     use tonic_types::StatusExt;
-    response
-        .extensions()
-        .get::<tonic::Status>()
-        .filter(|status| status.code() == tonic::Code::ResourceExhausted)
+    if grpc_code(headers) != Some(tonic::Code::ResourceExhausted) {
+        return false;
+    }
+    tonic::Status::from_header_map(headers)
         .and_then(|status| status.get_details_error_info())
-        .is_some_and(|info| info.reason == "OVERLOADED")
+        .is_some_and(|info| matches!(info.reason.as_str(), "OVERLOADED" | "REQUEST_MEMORY_BUDGET"))
 }
 
 fn grpc_code(headers: &http::HeaderMap) -> Option<tonic::Code> {
@@ -267,41 +322,58 @@ impl CallInfo {
             .peer
             .map(|p| p.to_string())
             .unwrap_or_else(|| "unknown".into());
-        tracing::info!(
-            target: "debtcalc::call",
-            method = %self.method,
-            code = %code_name,
-            latency_ms = (latency.as_secs_f64() * 1e6).round() / 1e3,
-            peer = %peer,
-            "call"
-        );
+        let latency_ms = (latency.as_secs_f64() * 1e6).round() / 1e3;
+        match &self.unknown_path {
+            None => tracing::info!(
+                target: "debtcalc::call",
+                method = %self.method,
+                code = %code_name,
+                latency_ms,
+                peer = %peer,
+                "call"
+            ),
+            Some(path) => tracing::info!(
+                target: "debtcalc::call",
+                method = %self.method,
+                path = %path,
+                code = %code_name,
+                latency_ms,
+                peer = %peer,
+                "call"
+            ),
+        }
     }
 }
 
 impl<S, B> tower_service::Service<http::Request<Body>> for Observe<S>
 where
-    S: tower_service::Service<
-            http::Request<Body>,
-            Response = http::Response<B>,
-            Error = Infallible,
-        > + Clone
+    S: tower_service::Service<http::Request<Body>, Response = http::Response<B>>
+        + Clone
         + Send
         + 'static,
     S::Future: Send + 'static,
+    S::Error: Send + 'static,
     B: http_body::Body<Data = Bytes> + Send + Unpin + 'static,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     type Response = http::Response<Body>;
-    type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, S::Error>> + Send>>;
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, request: http::Request<Body>) -> Self::Future {
+        let path = request.uri().path();
+        let known = self.methods.contains(path);
         let info = CallInfo {
-            method: request.uri().path().to_string(),
+            method: if known {
+                path.to_string()
+            } else {
+                UNKNOWN_METHOD.to_string()
+            },
+            unknown_path: (!known).then(|| path.chars().take(100).collect()),
             peer: peer(request.extensions()),
             started: Instant::now(),
         };
@@ -309,12 +381,24 @@ where
         // The call counts as in flight until its response body ends (or is
         // dropped: the client went away).
         let mut guard = Finish(Some(info));
-        let future = self.inner.call(request);
+        // The clone that was made ready is the one called.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let future = inner.call(request);
         Box::pin(async move {
-            let response = future.await?;
+            let response = match future.await {
+                Ok(response) => response,
+                Err(e) => {
+                    // The call's stream is reset (the request-limits layer
+                    // refuses calls so while draining): clients see
+                    // UNAVAILABLE.
+                    guard.done(tonic::Code::Unavailable);
+                    return Err(e);
+                }
+            };
             if let Some(code) = grpc_code(response.headers()) {
                 // Trailers-only answer (an error): the call is over.
-                if let Some(info) = guard.0.as_ref().filter(|_| is_shed(&response)) {
+                if let Some(info) = guard.0.as_ref().filter(|_| is_shed(response.headers())) {
                     record_shed(&info.method);
                 }
                 guard.done(code);

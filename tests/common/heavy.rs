@@ -29,7 +29,7 @@ pub fn heavy_solve() -> pb::SolveTermsRequest {
             day: 15,
         }),
         frequency: pb::Frequency::Monthly as i32,
-        installment_count: 1200,
+        installment_count: Some(1200),
         amortization: pb::Amortization::LevelPayment as i32,
         annual_rate: "0.05".into(),
         rate_steps,

@@ -27,6 +27,18 @@ pub fn frame(message: &[u8]) -> Vec<u8> {
 /// `end` is true, else leaves it open. Returns the call's status, from the
 /// response headers (trailers-only) or trailers.
 pub async fn call(addr: SocketAddr, path: &str, body: Vec<u8>, end: bool) -> tonic::Status {
+    call_with_headers(addr, path, body, end, &[]).await
+}
+
+/// Like [`call`], with extra request headers (`grpc-timeout`, say, which a
+/// generated client would also enforce on its own side).
+pub async fn call_with_headers(
+    addr: SocketAddr,
+    path: &str,
+    body: Vec<u8>,
+    end: bool,
+    headers: &[(&str, &str)],
+) -> tonic::Status {
     let tcp = TcpStream::connect(addr).await.expect("connect");
     let (client, connection) = h2::client::handshake(tcp).await.expect("h2 handshake");
     tokio::spawn(async move {
@@ -37,7 +49,12 @@ pub async fn call(addr: SocketAddr, path: &str, body: Vec<u8>, end: bool) -> ton
         .method("POST")
         .uri(format!("http://{addr}{path}"))
         .header("content-type", "application/grpc")
-        .header("te", "trailers")
+        .header("te", "trailers");
+    let request = headers
+        .iter()
+        .fold(request, |request, (name, value)| {
+            request.header(*name, *value)
+        })
         .body(())
         .unwrap();
     let (response, mut send) = client.send_request(request, false).expect("send");
