@@ -293,3 +293,8 @@ def test_a_reader_that_stops_early_is_no_error():
     assert result.stdout == "{\n"
     assert result.returncode == 0, result.stderr
     assert "panicked" not in result.stderr
+
+
+def test_offline_help_lists_its_own_flags_before_the_servers():
+    text = run_cli("schedule", "--help").stdout.decode()
+    assert text.index("--principal") < text.index("Server (serve only):") < text.index("--tls-cert")
