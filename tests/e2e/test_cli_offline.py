@@ -298,3 +298,12 @@ def test_a_reader_that_stops_early_is_no_error():
 def test_offline_help_lists_its_own_flags_before_the_servers():
     text = run_cli("schedule", "--help").stdout.decode()
     assert text.index("--principal") < text.index("Server (serve only):") < text.index("--tls-cert")
+
+
+def test_settlement_discount_rate_override(grpcurl):
+    request = '{"settlementId": "dprk-2014", "valuation": {"discountRates": ["0.07"]}}'
+    served = grpcurl("debtcalc.v1.SettlementService/AnalyzeSettlement", data=request)
+    offline = run_cli("settlement", "dprk-2014", "--discount-rate", "0.07")
+    assert offline.returncode == 0, offline.stderr
+    assert offline.stdout.decode() == served.stdout
+    assert [v["discountRate"] for v in json.loads(offline.stdout)["valuations"]] == ["0.07"]
