@@ -70,6 +70,13 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the gRPC API (the default when no command is given).
+    #[command(after_help = "\
+Examples:
+  debtcalc serve                                    # 127.0.0.1:50051, plaintext, no tokens
+  debtcalc serve --listen 0.0.0.0:50051 --tls-cert tls.crt --tls-key tls.key --tokens-file tokens
+  debtcalc serve --config /etc/debtcalc/debtcalc.toml --admin-listen 127.0.0.1:9090
+
+The README's \"Operating the server\" lists every flag, its environment variable and config key.")]
     Serve,
     #[command(flatten)]
     Offline(Box<debtcalc::cli::Command>),

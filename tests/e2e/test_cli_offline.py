@@ -254,7 +254,7 @@ def test_table_shows_the_figures():
         assert figure in text
 
 
-@pytest.mark.parametrize("command", ["call", "split", "schedule", "settlement", "reconcile"])
+@pytest.mark.parametrize("command", ["serve", "call", "split", "schedule", "settlement", "reconcile"])
 def test_help_has_examples(command):
     result = run_cli(command, "--help")
     assert result.returncode == 0
