@@ -198,15 +198,12 @@ async fn router_and_health(
         .layer(ObserveLayer::new(served_methods(
             config.security.reflection,
         )))
-        .layer(
-            RequestLimitsLayer::new(
-                config.requests,
-                config.max_request_bytes,
-                Some(config.request_timeout),
-                connections.clone(),
-            )
-            .refusing_when_draining(drain.clone()),
-        )
+        .layer(RequestLimitsLayer::new(
+            config.requests,
+            config.max_request_bytes,
+            Some(config.request_timeout),
+            connections.clone(),
+        ))
         .add_service(health_service.clone())
         .add_service(auth.wrap(restructuring))
         .add_service(auth.wrap(reconciliation))
