@@ -55,23 +55,45 @@ fn descriptors() -> FileDescriptorSet {
 }
 
 /// Comments by source path.
-struct Comments(BTreeMap<Vec<i32>, String>);
+/// Comments and source text by source path.
+struct Comments {
+    comments: BTreeMap<Vec<i32>, String>,
+    /// The declaration's source text, by path.
+    text: BTreeMap<Vec<i32>, String>,
+}
 
 impl Comments {
     fn of(file: &FileDescriptorProto) -> Self {
-        let mut map = BTreeMap::new();
+        let source = std::fs::read_to_string(root().join("proto").join(file.name())).unwrap();
+        let lines: Vec<&str> = source.lines().collect();
+        let mut comments = BTreeMap::new();
+        let mut text = BTreeMap::new();
         if let Some(info) = &file.source_code_info {
             for location in &info.location {
-                if let Some(text) = location.leading_comments.as_deref() {
-                    map.insert(location.path.clone(), clean(text));
+                if let Some(comment) = location.leading_comments.as_deref() {
+                    comments.insert(location.path.clone(), clean(comment));
+                }
+                // span: start line, start column, [end line,] end column.
+                if let (Some(&start), Some(&end)) = (location.span.first(), location.span.get(2)) {
+                    let end = if location.span.len() == 4 { end } else { start };
+                    let declaration = lines[start as usize..=end as usize].join(" ");
+                    text.insert(location.path.clone(), declaration);
                 }
             }
         }
-        Self(map)
+        Self { comments, text }
     }
 
     fn get(&self, path: &[i32]) -> &str {
-        self.0.get(path).map(String::as_str).unwrap_or("")
+        self.comments.get(path).map(String::as_str).unwrap_or("")
+    }
+
+    /// Whether the declaration at `path` is marked
+    /// `[(google.api.field_behavior) = REQUIRED]`.
+    fn required(&self, path: &[i32]) -> bool {
+        self.text
+            .get(path)
+            .is_some_and(|t| t.contains("(google.api.field_behavior) = REQUIRED"))
     }
 }
 
@@ -284,6 +306,11 @@ fn render_message(
             at.extend([MESSAGE_FIELD, i as i32]);
             let comment = comments.get(&at);
             missing.check(&format!("{full}.{}", field.name()), comment);
+            let required = if comments.required(&at) {
+                "**Required.** "
+            } else {
+                ""
+            };
             let mut kind = field_type(field);
             if field.label() == Label::Repeated {
                 kind = format!("repeated {kind}");
@@ -297,7 +324,7 @@ fn render_message(
             }
             writeln!(
                 out,
-                "| `{}` | `{}` | {} | {} | {} |",
+                "| `{}` | `{}` | {} | {} | {required}{} |",
                 field.name(),
                 field.json_name(),
                 field.number(),
@@ -483,5 +510,13 @@ fn the_docs_cover_every_debtcalc_type() {
             );
         }
     }
+    // Every field marked REQUIRED in the protos says so in the reference.
+    let marked: usize = std::fs::read_dir(root().join("proto/debtcalc/v1"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .map(|t| t.matches("(google.api.field_behavior) = REQUIRED").count())
+        .sum();
+    assert!(marked >= 40, "{marked}");
+    assert_eq!(text.matches("**Required.**").count(), marked);
     assert!(Path::new(&root().join("proto/debtcalc/v1")).is_dir());
 }
