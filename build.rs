@@ -29,6 +29,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)
+        // The per-item error of EvaluateBatch is tonic-types' google.rpc.Status,
+        // so a tonic::Status's details decode straight into it.
+        .extern_path(".google.rpc.Status", "::tonic_types::pb::Status")
         .include_file("debtcalc_protos.rs")
         .compile_fds(descriptors)?;
     Ok(())

@@ -105,8 +105,10 @@ impl Services {
 mod tests {
     use super::*;
 
-    /// Every RPC of every debtcalc service in the descriptors is served by
-    /// [`Services::call`], and nothing else: a new RPC does not go unnoticed.
+    /// Every unary RPC of every debtcalc service in the descriptors is
+    /// served by [`Services::call`], and nothing else: a new RPC does not go
+    /// unnoticed. Streaming RPCs (BatchService/EvaluateBatch) are not: a
+    /// stream's items are the unary requests, which `debtcalc call` runs.
     #[test]
     fn methods_are_every_rpc_of_the_descriptors() {
         let pool = prost_reflect::DescriptorPool::decode(super::super::pb::FILE_DESCRIPTOR_SET)
@@ -116,6 +118,7 @@ mod tests {
             .filter(|s| s.package_name() == "debtcalc.v1")
             .flat_map(|s| {
                 s.methods()
+                    .filter(|m| !m.is_client_streaming() && !m.is_server_streaming())
                     .map(|m| format!("{}/{}", s.full_name(), m.name()))
                     .collect::<Vec<_>>()
             })

@@ -2,6 +2,7 @@
 //! (all validation with field paths happens here), thin handlers, and the
 //! mapping of errors to `tonic::Status`.
 
+pub mod batch;
 pub mod concessionality;
 pub mod convert;
 pub mod debt_stream;
@@ -28,6 +29,7 @@ pub mod valuation;
 pub mod warnings;
 pub mod zero_curve;
 
+pub use batch::BatchApi;
 pub use reconciliation_service::ReconciliationApi;
 pub use restructuring_service::RestructuringApi;
 pub use settlement_service::SettlementApi;

@@ -35,6 +35,11 @@ pub struct ServerConfig {
     /// The compute pool's caps: calculation calls in progress and queued,
     /// process-wide (see [`super::compute`]).
     pub compute: ComputeLimits,
+    /// Items of one `BatchService/EvaluateBatch` stream evaluated at once
+    /// (at least 1; default
+    /// [`crate::api::batch::DEFAULT_MAX_BATCH_ITEMS_IN_FLIGHT`]); while that
+    /// many are in flight the server stops reading the stream.
+    pub max_batch_items_in_flight: usize,
     /// Connections: how many, HTTP/2 streams and keepalive, idle and
     /// handshake timeouts (see [`super::connections`]).
     pub connections: ConnectionLimits,
@@ -64,6 +69,7 @@ impl Default for ServerConfig {
             concurrency_per_connection: 256,
             reference_data: None,
             compute: ComputeLimits::default(),
+            max_batch_items_in_flight: crate::api::batch::DEFAULT_MAX_BATCH_ITEMS_IN_FLIGHT,
             connections: ConnectionLimits::default(),
             requests: RequestLimits::default(),
             settlements: None,

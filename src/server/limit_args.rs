@@ -17,6 +17,10 @@ pub struct LimitArgs {
     /// RESOURCE_EXHAUSTED at once [default: 128].
     #[arg(long, global = true, env = "DEBTCALC_MAX_QUEUED_CALLS")]
     pub max_queued_calls: Option<usize>,
+    /// Items of one EvaluateBatch stream evaluated at once; while that many
+    /// are, the server stops reading the stream [default: 16].
+    #[arg(long, global = true, env = "DEBTCALC_MAX_BATCH_ITEMS_IN_FLIGHT", value_parser = at_least_one)]
+    pub max_batch_items_in_flight: Option<usize>,
     /// Open connections at most [default: 4096].
     #[arg(long, global = true, env = "DEBTCALC_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
@@ -52,6 +56,10 @@ impl LimitArgs {
         let c = &mut config;
         set(&mut c.compute.workers, self.max_calls_in_progress);
         set(&mut c.compute.max_queued, self.max_queued_calls);
+        set(
+            &mut c.max_batch_items_in_flight,
+            self.max_batch_items_in_flight,
+        );
         set(&mut c.connections.max_connections, self.max_connections);
         set(
             &mut c.connections.max_concurrent_streams,
@@ -72,6 +80,15 @@ impl LimitArgs {
             self.request_body_timeout,
         );
         config
+    }
+}
+
+/// A count of at least 1.
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
     }
 }
 

@@ -23,12 +23,13 @@ use tonic::transport::server::Router;
 use tonic::transport::Server;
 use tower::layer::util::{Identity, Stack};
 
+use crate::api::pb::debtcalc::v1::batch_service_server::BatchServiceServer;
 use crate::api::pb::debtcalc::v1::reconciliation_service_server::ReconciliationServiceServer;
 use crate::api::pb::debtcalc::v1::restructuring_service_server::RestructuringServiceServer;
 use crate::api::pb::debtcalc::v1::settlement_service_server::SettlementServiceServer;
 use crate::api::provenance::Provenance;
 use crate::api::settlement_library::SettlementLibrary;
-use crate::api::{pb, ReconciliationApi, RestructuringApi, SettlementApi};
+use crate::api::{pb, BatchApi, ReconciliationApi, RestructuringApi, SettlementApi};
 use crate::domain::reconciliation::ReferenceData;
 pub use config::ServerConfig;
 use connections::{ConnectionRegistry, LimitedIncoming};
@@ -154,6 +155,9 @@ async fn router_and_health(
     health_reporter
         .set_serving::<SettlementServiceServer<SettlementApi>>()
         .await;
+    health_reporter
+        .set_serving::<BatchServiceServer<BatchApi>>()
+        .await;
 
     let reflection = || {
         tonic_reflection::server::Builder::configure()
@@ -170,6 +174,12 @@ async fn router_and_health(
     let restructuring =
         RestructuringServiceServer::new(RestructuringApi::new(compute.clone(), provenance.clone()))
             .max_decoding_message_size(config.max_request_bytes);
+    let batch = BatchServiceServer::new(BatchApi::new(
+        compute.clone(),
+        provenance.clone(),
+        config.max_batch_items_in_flight,
+    ))
+    .max_decoding_message_size(config.max_request_bytes);
     let LoadedData {
         reference,
         reference_source,
@@ -207,7 +217,8 @@ async fn router_and_health(
         .add_service(health_service.clone())
         .add_service(auth.wrap(restructuring))
         .add_service(auth.wrap(reconciliation))
-        .add_service(auth.wrap(settlement));
+        .add_service(auth.wrap(settlement))
+        .add_service(auth.wrap(batch));
     if config.security.reflection {
         router = router
             .add_service(auth.wrap(reflection().build_v1()?))
