@@ -151,6 +151,30 @@ fn every_response_carries_provenance() {
             for method in &service.method {
                 rpcs += 1;
                 let response = message(method.output_type());
+                if method.client_streaming() && method.server_streaming() {
+                    // A batch stream (EvaluateBatch): each answer carries a
+                    // unary RPC's response, checked as that RPC's, or the
+                    // error (google.rpc.Status) of the item.
+                    let unary_outputs: Vec<&str> = files
+                        .iter()
+                        .flat_map(|f| f.service.iter())
+                        .flat_map(|s| s.method.iter())
+                        .filter(|m| !m.client_streaming() && !m.server_streaming())
+                        .map(|m| m.output_type())
+                        .collect();
+                    for field in &response.field {
+                        let carried = field.type_name();
+                        assert!(
+                            field.r#type() != prost_types::field_descriptor_proto::Type::Message
+                                || carried == ".google.rpc.Status"
+                                || unary_outputs.contains(&carried),
+                            "{}.{}: neither a unary response nor the item's error",
+                            method.name(),
+                            field.name()
+                        );
+                    }
+                    continue;
+                }
                 let top = response.field.iter().any(is_provenance);
                 let in_conventions = response.field.iter().any(|f| {
                     (f.name() == "conventions" || f.name() == "solver")

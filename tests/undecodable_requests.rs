@@ -13,6 +13,9 @@ use tonic::Code;
 
 struct Rpc {
     path: String,
+    /// A client stream (EvaluateBatch), for which no message at all is a
+    /// valid, empty stream.
+    client_streaming: bool,
     /// Field numbers leading to a string field of the request, if any.
     string_path: Option<Vec<i32>>,
 }
@@ -65,6 +68,7 @@ fn rpcs() -> Vec<Rpc> {
                 let input = find(method.input_type()).expect("the input message");
                 rpcs.push(Rpc {
                     path: format!("/{}.{}/{}", file.package(), service.name(), method.name()),
+                    client_streaming: method.client_streaming(),
                     string_path: string_path(input, &find, 3),
                 });
             }
@@ -132,6 +136,11 @@ async fn undecodable_bytes_are_invalid_argument_for_every_rpc() {
         }
         for (what, body) in cases {
             let status = raw::call(server.addr, path, body, true).await;
+            if rpc.client_streaming && what == "empty body" {
+                // A stream of no items: answered with no items, OK.
+                assert_eq!(status.code(), Code::Ok, "{path}, {what}: {status:?}");
+                continue;
+            }
             assert_malformed(&status, &format!("{path}, {what}"));
         }
         // Over the 4 MiB message limit (the header alone says so).

@@ -36,6 +36,7 @@ use super::restructuring_service::{
 };
 use super::solve;
 use crate::server::compute::ComputePool;
+use crate::server::decode_errors::classify;
 
 use pb::evaluate_batch_request::Request as Item;
 use pb::evaluate_batch_response::Result as Outcome;
@@ -241,8 +242,11 @@ impl BatchApi {
                         }
                         Ok(None) => reading = false,
                         // An undecodable item or a broken request stream
-                        // ends the call with its status.
+                        // ends the call with its status, in debtcalc's
+                        // terms (INVALID_ARGUMENT, reason MALFORMED_REQUEST,
+                        // as for a unary call).
                         Err(status) => {
+                            let status = classify(&status).unwrap_or(status);
                             let _ = answers.send(Err(status)).await;
                             return;
                         }
