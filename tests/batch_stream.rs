@@ -65,12 +65,15 @@ fn item(id: &str, request: Item) -> pb::EvaluateBatchRequest {
     }
 }
 
-/// The answers of a whole stream of `items`, by id.
+/// The answers of a whole stream of `items`, by id; they come in the
+/// order of the items.
 async fn evaluate(
     server: &TestServer,
     items: Vec<pb::EvaluateBatchRequest>,
 ) -> BTreeMap<String, Outcome> {
     let mut client = BatchServiceClient::new(server.channel().await);
+    let sent: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
+    let mut order = Vec::new();
     let mut answers = client
         .evaluate_batch(tokio_stream::iter(items))
         .await
@@ -78,9 +81,11 @@ async fn evaluate(
         .into_inner();
     let mut out = BTreeMap::new();
     while let Some(answer) = answers.message().await.expect("the stream goes on") {
+        order.push(answer.id.clone());
         let previous = out.insert(answer.id.clone(), answer.result.expect("a result"));
         assert!(previous.is_none(), "{} answered twice", answer.id);
     }
+    assert_eq!(order, sent, "the answers come in the order of the items");
     out
 }
 

@@ -6,8 +6,9 @@
 //! # Backpressure, cancellation
 //!
 //! One task per stream reads items while fewer than the cap
-//! ([`BatchApi::new`]'s `max_in_flight`) are in flight, and stops reading
-//! otherwise: the unread items stay in the HTTP/2 flow-control window and
+//! ([`BatchApi::new`]'s `max_in_flight`) are in flight (read and not yet
+//! answered: computing, or computed and waiting for an earlier item, since
+//! answers go out in the order of the items), and stops reading otherwise: the unread items stay in the HTTP/2 flow-control window and
 //! the client's sends block. Each item runs as a task of a [`JoinSet`]
 //! owned by the stream's task, through [`ComputePool::run`], which sets the
 //! item's cancellation flag when its future is dropped. When the client
@@ -17,6 +18,7 @@
 //! a channel of `max_in_flight` places, so a client that does not read its
 //! answers stops the reading of items too.
 
+use std::collections::BTreeMap;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -198,47 +200,67 @@ async fn evaluate(
 }
 
 impl BatchApi {
-    /// Reads items while fewer than the cap are in flight, answers each as
-    /// it finishes; returns when the client has closed its side and every
-    /// item is answered, or at once when the client is gone.
+    /// Reads items while fewer than the cap are in flight, answers them in
+    /// the order they came; returns when the client has closed its side and
+    /// every item is answered, or at once when the client is gone.
     async fn drive(
         self,
         mut inbound: Streaming<pb::EvaluateBatchRequest>,
         metadata: MetadataMap,
         answers: mpsc::Sender<Result<pb::EvaluateBatchResponse, Status>>,
     ) {
-        let mut items: JoinSet<pb::EvaluateBatchResponse> = JoinSet::new();
+        // Computing, by sequence number.
+        let mut items: JoinSet<(u64, pb::EvaluateBatchResponse)> = JoinSet::new();
+        // Computed, waiting for an earlier item to be answered first.
+        let mut done: BTreeMap<u64, pb::EvaluateBatchResponse> = BTreeMap::new();
+        let (mut read, mut answered) = (0u64, 0u64);
         // Keeps the gauge right however this returns (the set's items are
         // aborted when it is dropped).
         let mut counted = InFlight(0);
         let mut reading = true;
         loop {
-            if !reading && items.is_empty() {
+            // Items read and not yet answered: computing or waiting for
+            // their turn.
+            let in_flight = usize::try_from(read - answered).unwrap_or(usize::MAX);
+            counted.set(in_flight);
+            if !reading && in_flight == 0 {
                 return;
             }
             tokio::select! {
                 () = answers.closed() => return,
                 Some(joined) = items.join_next(), if !items.is_empty() => {
-                    counted.set(items.len());
-                    let answer = joined.map_err(|e| {
-                        Status::from(ApiError::Internal(format!("a batch item failed: {e}")))
-                    });
-                    let failed = answer.is_err();
-                    if answers.send(answer).await.is_err() || failed {
-                        return;
+                    let (sequence, answer) = match joined {
+                        Ok(done) => done,
+                        Err(e) => {
+                            let status = Status::from(ApiError::Internal(format!(
+                                "a batch item failed: {e}"
+                            )));
+                            let _ = answers.send(Err(status)).await;
+                            return;
+                        }
+                    };
+                    done.insert(sequence, answer);
+                    while let Some(answer) = done.remove(&answered) {
+                        if answers.send(Ok(answer)).await.is_err() {
+                            return;
+                        }
+                        answered += 1;
                     }
                 }
-                next = inbound.message(), if reading && items.len() < self.max_in_flight => {
+                next = inbound.message(), if reading && in_flight < self.max_in_flight => {
                     match next {
                         Ok(Some(item)) => {
-                            items.spawn(evaluate(
+                            let sequence = read;
+                            let work = evaluate(
                                 self.compute.clone(),
                                 self.provenance.clone(),
                                 metadata.clone(),
                                 item,
-                            ));
-                            counted.set(items.len());
-                            PEAK_IN_FLIGHT.fetch_max(items.len(), Ordering::Relaxed);
+                            );
+                            items.spawn(async move { (sequence, work.await) });
+                            read += 1;
+                            let now = usize::try_from(read - answered).unwrap_or(usize::MAX);
+                            PEAK_IN_FLIGHT.fetch_max(now, Ordering::Relaxed);
                         }
                         Ok(None) => reading = false,
                         // An undecodable item or a broken request stream
