@@ -28,7 +28,24 @@ pub fn pool() -> Result<&'static DescriptorPool, String> {
     POOL.get_or_init(|| {
         let mut pool = DescriptorPool::decode(pb::FILE_DESCRIPTOR_SET)
             .map_err(|e| format!("debtcalc's descriptor set does not decode: {e}"))?;
-        pool.decode_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
+        // debtcalc's set already holds google/rpc/status.proto (the error
+        // of a batch item): add only the files it does not have.
+        let details = <prost_types::FileDescriptorSet as prost::Message>::decode(
+            tonic_types::pb::FILE_DESCRIPTOR_SET,
+        )
+        .map_err(|e| format!("the error details' descriptor set does not decode: {e}"))?;
+        let missing: Vec<_> = details
+            .file
+            .into_iter()
+            .filter(|f| {
+                pool.get_file_by_name(f.name()).is_none()
+                    && !f.message_type.iter().any(|m| {
+                        pool.get_message_by_name(&format!("{}.{}", f.package(), m.name()))
+                            .is_some()
+                    })
+            })
+            .collect();
+        pool.add_file_descriptor_protos(missing)
             .map_err(|e| format!("the error details' descriptor set does not decode: {e}"))?;
         Ok(pool)
     })
