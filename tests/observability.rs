@@ -230,6 +230,8 @@ async fn shed_calls_are_counted_by_method() {
             "debtcalc_shed_calls_total{{method=\"/debtcalc.v1.RestructuringService/SolveTerms\"}} {shed}"
         ),
         "debtcalc_calls_queued 0".to_string(),
+        // Exposed from the start (issue 14), no stream open here.
+        "debtcalc_batch_items_in_flight 0".to_string(),
     ] {
         assert!(
             metrics.contains(&expected),
