@@ -12,6 +12,7 @@
 //! 67 INVALID_ARGUMENT, 69 NOT_FOUND, 75 OUT_OF_RANGE).
 
 pub mod call;
+pub mod diagnose;
 pub mod json;
 pub mod sheet;
 pub mod shortcuts;

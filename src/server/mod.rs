@@ -26,6 +26,7 @@ use tower::layer::util::{Identity, Stack};
 use crate::api::pb::debtcalc::v1::reconciliation_service_server::ReconciliationServiceServer;
 use crate::api::pb::debtcalc::v1::restructuring_service_server::RestructuringServiceServer;
 use crate::api::pb::debtcalc::v1::settlement_service_server::SettlementServiceServer;
+use crate::api::provenance::Provenance;
 use crate::api::settlement_library::SettlementLibrary;
 use crate::api::{pb, ReconciliationApi, RestructuringApi, SettlementApi};
 use crate::domain::reconciliation::ReferenceData;
@@ -49,6 +50,19 @@ pub struct LoadedData {
     /// "builtin" or "operator-supplied" (never the file's path).
     pub reference_source: String,
     pub settlements: SettlementLibrary,
+}
+
+impl LoadedData {
+    /// What every response echoes: the debtcalc version and the versions
+    /// (content hashes, computed once on load) of this data.
+    pub fn provenance(&self) -> Provenance {
+        Provenance::new(
+            &self.reference,
+            &self.reference_source,
+            self.settlements.version(),
+            self.settlements.source(),
+        )
+    }
 }
 
 /// Loads and validates everything the configuration names (the built-in
@@ -152,8 +166,10 @@ async fn router_and_health(
 
     // One compute pool for every calculation, so its caps are process-wide.
     let compute = compute::ComputePool::new(config.compute, Some(config.request_timeout));
-    let restructuring = RestructuringServiceServer::new(RestructuringApi::new(compute.clone()))
-        .max_decoding_message_size(config.max_request_bytes);
+    let provenance = data.provenance();
+    let restructuring =
+        RestructuringServiceServer::new(RestructuringApi::new(compute.clone(), provenance.clone()))
+            .max_decoding_message_size(config.max_request_bytes);
     let LoadedData {
         reference,
         reference_source,
@@ -164,12 +180,13 @@ async fn router_and_health(
             settlements,
             std::sync::Arc::new(reference.clone()),
             reference_source.clone(),
+            provenance.clone(),
         )
         .with_compute(compute.clone()),
     )
     .max_decoding_message_size(config.max_request_bytes);
     let reconciliation = ReconciliationServiceServer::new(
-        ReconciliationApi::new(reference, reference_source).with_compute(compute),
+        ReconciliationApi::new(reference, reference_source, provenance).with_compute(compute),
     )
     .max_decoding_message_size(config.max_request_bytes);
 

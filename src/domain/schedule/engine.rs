@@ -7,10 +7,11 @@ use num_traits::{Signed, Zero};
 use rust_decimal::Decimal;
 
 use super::accrual::accrual_fraction;
-use super::annuity::{fraction_estimates, level_payment_on_fractions, Growth};
+use super::annuity::{Growth, LevelPaymentSolver};
 use super::business_days::AccrualDates;
 use super::dates::{first_accrual_start, payment_dates};
 use super::day_count::DayCount;
+use super::rate_index::RateIndex;
 use super::terms::{Amortization, GraceInterest, LoanTerms, RateSegment};
 use crate::domain::currency::Currency;
 use crate::domain::error::DomainError;
@@ -99,7 +100,10 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
         .zip(&ends)
         .map(|(start, end)| accrual_fraction(terms, *start, *end))
         .collect::<Result<_, _>>()?;
-    let fraction_values = fraction_estimates(&fractions);
+    // Shared by every re-solve: the runs of equal fractions, memoised per
+    // rate, so that a rate change costs a bounded number of operations.
+    let mut solver = LevelPaymentSolver::new(&fractions);
+    let rates = RateIndex::new(&terms.rate);
     let grace = terms.grace_periods;
     let count = terms.installment_count;
     let mut end_of_grace_amount: Option<BigInt> = None;
@@ -116,7 +120,7 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
         crate::domain::cancel::check()?;
         let accrual_start = starts[index];
         let accrual_end = ends[index];
-        let segments = terms.rate.segments(number, accrual_start, accrual_end);
+        let segments = rates.segments(number, accrual_start, accrual_end);
         let rate = segments
             .first()
             .map_or(terms.rate.initial, |s| s.annual_rate);
@@ -153,14 +157,8 @@ pub fn build_schedule(principal: &Money, terms: &LoanTerms) -> Result<Schedule, 
                     _ => {
                         // Solved on the actual fractions of this period and
                         // of every later one, at the current rate.
-                        let fresh = level_payment_on_fractions(
-                            &outstanding,
-                            &growth,
-                            held,
-                            &fractions[index + 1..],
-                            &fraction_values[index + 1..],
-                            terms.rounding,
-                        )?;
+                        let fresh =
+                            solver.solve(&outstanding, &growth, held, index + 1, terms.rounding)?;
                         // After a shortfall at an unchanged rate, the payment
                         // stays level unless the rounding residue has grown
                         // to move the solved payment by more than 1% (only

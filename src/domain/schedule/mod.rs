@@ -72,9 +72,11 @@ pub mod dates;
 pub mod day_count;
 pub mod engine;
 pub mod frequency;
+pub mod level_solver;
+pub mod rate_index;
 pub mod terms;
 
-pub use annuity::{fraction_estimates, level_payment, level_payment_on_fractions, Growth};
+pub use annuity::{level_payment, level_payment_on_fractions, Growth, LevelPaymentSolver};
 pub use business_days::{AccrualDates, BusinessDayConvention, BusinessDays, MAX_HOLIDAYS};
 pub use dates::{add_months, first_accrual_start, payment_dates, MAX_DATE, MIN_DATE};
 pub use day_count::DayCount;

@@ -1,0 +1,654 @@
+//! The floating-point stage of the level payment, shared by every re-solve
+//! of one schedule: the annuity factor of any tail of the schedule's
+//! periods, at any rate, in a bounded number of operations.
+//!
+//! # The annuity factor as a composition
+//!
+//! With `v_l = 1 / (1 + r tau_l)` (rate r, year fraction `tau_l`), the
+//! annuity factor of periods `s..n` is `alpha = v_s + v_s v_(s+1) + ... +
+//! v_s ... v_n`. A run X of consecutive periods is described by the pair
+//! `(alpha_X, beta_X)`, `beta_X = v_s ... v_e`, and two adjacent runs X, Y
+//! (X first) compose as
+//!
+//! ```text
+//! alpha_XY = alpha_X + beta_X alpha_Y,   beta_XY = beta_X beta_Y
+//! ```
+//!
+//! an associative operation, so any bracketing of the periods gives the same
+//! exact value. A period alone is `(v_l, v_l)`.
+//!
+//! # Sharing
+//!
+//! The periods are the leaves of a binary tree of aligned runs (level k
+//! holds the runs `[j 2^k, (j + 1) 2^k)`, the last one cut at n). Runs with
+//! the same sequence of year fractions are one node (hash-consing): a
+//! schedule of equal fractions (30/360, the periodic count) has about two
+//! distinct nodes per level, one of actual-day months a few dozen (the
+//! month lengths repeat every 48 months), an irregular one at most `2 n`.
+//! A tail `s..n` is the composition of at most `log2 n + 1` aligned runs.
+//! The values of the nodes are memoised per rate, for the last
+//! [`MEMOISED_RATES`] rates used, so:
+//!
+//! - a re-solve at a rate already seen costs at most `log2 n + 1`
+//!   compositions (about 11 for 1,200 periods), whatever the tail;
+//! - a re-solve at a new rate also evaluates the nodes under those runs not
+//!   evaluated before at that rate: at most the distinct nodes of the tail
+//!   (a few dozen for actual-day months, all `2 (n - s)` at worst, when
+//!   every run of fractions differs), once per rate.
+//!
+//! A rate that alternates between two values is thus as cheap as a fixed
+//! one; a new rate at every period costs the distinct nodes of every tail.
+//! A schedule that solves once (a fixed rate) builds no tree: its one solve
+//! composes the periods one by one from the last ([`estimate_once`]), one
+//! more bracketing that the bound below covers.
+//!
+//! # Precision
+//!
+//! See [`super::annuity`] for how the estimate is used. Every computed
+//! quantity is a sum or product of positive numbers, so its relative error
+//! is bounded by counting roundings (Higham, *Accuracy and Stability of
+//! Numerical Algorithms*, 2nd ed., lemmas 3.1 and 3.3): write `<k>` for a
+//! factor `1 + theta` with `|theta| <= gamma_k = k u / (1 - k u)`, `u =
+//! 2^-53`. Then `<a><b> = <a + b>`; a sum of positive terms carrying `<a>`
+//! and `<b>` carries `<max(a, b)>` before its own rounding; and `1 / <k> =
+//! <k + 1>` whenever `k (k + 1) u <= 1` (`|theta| / (1 - |theta|) <=
+//! k u / (1 - 2 k u) <= gamma_(k+1)` exactly then), which holds far beyond
+//! any schedule's length.
+//!
+//! - A leaf: the rate `fl(M) / fl(10^s)` and the fraction `fl(p) / fl(q)`
+//!   carry `<3>` each (integer conversions are correctly rounded), their
+//!   product `<7>`. For `g >= -1/2`, `1 + g<7> = (1 + g)(1 + theta g / (1 +
+//!   g))` with `|g / (1 + g)| <= 1`, so `fl(1 + g)` carries `<8>`, its
+//!   reciprocal `<9>` and `v = fl(1 / fl(1 + g))` carries `<L>`, `L = 10`.
+//! - A composition of runs of `p` and `q` leaves: by induction on the tree,
+//!   `beta` carries `<(L + 1) p - 1>` and `alpha` carries
+//!   `<(L + 2) p - 1>`: `beta_X beta_Y` carries `(L + 1)(p + q) - 2 + 1`;
+//!   `beta_X alpha_Y` carries `(L + 1) p + (L + 2) q - 1`, and the sum with
+//!   `alpha_X` (`(L + 2) p - 1`) one more, at most `(L + 2)(p + q) - 1` as
+//!   both p and q are at least 1. This holds for every bracketing, so for
+//!   the memoised nodes and the composition of a tail's runs alike.
+//! - The payment `P = O f / (1 + alpha)` over m periods (the current one,
+//!   factor `f`, and `m - 1` later ones): `fl(1 + alpha)` carries `<12 (m -
+//!   1)>`; O and the current growth's numerator and denominator are big
+//!   integers converted with an error below one ulp (`<2>` each), so the
+//!   growth carries `<2 + 3 + 1>`, `f` `<7>`, `fl(O f)` `<10>`, and the
+//!   quotient `<10 + 12 (m - 1) + 1 + 1> = <12 m>`.
+//!
+//! So `|P~ - P| <= gamma_(12 m) P` ([`super::annuity::estimate_bound`]). The
+//! model `fl(a op b) = (a op b)(1 + d)`, `|d| <= u`, needs every result in
+//! the normal range: each leaf, product and sum is checked to lie within
+//! `1e-290 ..= 1e290` (a result below 2^-1022 or above the largest double
+//! cannot be rounded into that range, as rounding is monotone), and every
+//! `1 + g` must be at least 1/2 (`g >= -0.49` with a margin for the error of
+//! g). A value that fails is NaN, which every later operation keeps, and the
+//! estimate is then refused (the exact stage decides).
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use num_bigint::BigInt;
+use num_traits::ToPrimitive;
+use rust_decimal::Decimal;
+
+use super::annuity::{estimate_bound, Growth};
+
+/// How many rates keep their memoised node values (least recently used
+/// first out).
+pub const MEMOISED_RATES: usize = 4;
+
+const TINY: f64 = 1e-290;
+const HUGE: f64 = 1e290;
+
+/// A multiply-rotate hash (as rustc's FxHash) for the interning maps: keys
+/// are small integers, at most a few thousand of them.
+type Fast = BuildHasherDefault<FastHasher>;
+
+#[derive(Default)]
+struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write_u64(u64::from(*byte));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_u32(&mut self, word: u32) {
+        self.write_u64(u64::from(word));
+    }
+
+    fn write_i64(&mut self, word: i64) {
+        self.write_u64(word as u64);
+    }
+
+    fn write_usize(&mut self, word: usize) {
+        self.write_u64(word as u64);
+    }
+
+    fn write_isize(&mut self, word: isize) {
+        self.write_u64(word as u64);
+    }
+}
+
+/// A node of the tree of runs: one period (by its year fraction's index in
+/// the distinct fractions) or two adjacent runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Node {
+    Leaf(u32),
+    Pair(u32, u32),
+}
+
+/// The memoised values of the nodes at one rate.
+#[derive(Debug)]
+struct RateMemo {
+    rate: Decimal,
+    rate_estimate: f64,
+    /// Which generation each entry of `values` was computed in; entries of
+    /// another generation are stale.
+    stamps: Vec<u64>,
+    values: Vec<(f64, f64)>,
+    generation: u64,
+    last_used: u64,
+}
+
+/// Counts of the work done, for tests that bound the cost per re-solve.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SolverWork {
+    /// Leaves and compositions evaluated (memo misses).
+    pub evaluations: u64,
+    /// Compositions of a tail's runs (memo hits included).
+    pub compositions: u64,
+}
+
+/// The annuity factors of the tails of one schedule's periods, at any rate
+/// (see the module documentation).
+#[derive(Debug)]
+pub struct AnnuityTree {
+    /// The distinct year fractions as `f64` (one rounding each).
+    fractions: Vec<f64>,
+    nodes: Vec<Node>,
+    /// `levels[k][j]`: the node of the run `[j 2^k, (j + 1) 2^k)`, cut at
+    /// the number of periods.
+    levels: Vec<Vec<u32>>,
+    memos: Vec<RateMemo>,
+    generation: u64,
+    clock: u64,
+    work: SolverWork,
+}
+
+impl AnnuityTree {
+    /// The tree of the periods with year fractions `fractions`
+    /// (`(numerator, denominator)`, denominator positive), in order.
+    pub fn new(fractions: &[(i64, i64)]) -> Self {
+        let mut distinct: HashMap<(i64, i64), u32, Fast> = HashMap::default();
+        let mut values = Vec::new();
+        let mut nodes = Vec::new();
+        let mut interned: HashMap<Node, u32, Fast> = HashMap::default();
+        let mut intern = |node: Node, nodes: &mut Vec<Node>| {
+            *interned.entry(node).or_insert_with(|| {
+                nodes.push(node);
+                (nodes.len() - 1) as u32
+            })
+        };
+        let leaves: Vec<u32> = fractions
+            .iter()
+            .map(|&(numerator, denominator)| {
+                let index = *distinct.entry((numerator, denominator)).or_insert_with(|| {
+                    values.push(numerator as f64 / denominator as f64);
+                    (values.len() - 1) as u32
+                });
+                intern(Node::Leaf(index), &mut nodes)
+            })
+            .collect();
+        let mut levels = vec![leaves];
+        while levels.last().is_some_and(|level| level.len() > 1) {
+            let below = levels.last().map(Vec::as_slice).unwrap_or_default();
+            let above: Vec<u32> = below
+                .chunks(2)
+                .map(|pair| match *pair {
+                    [left, right] => intern(Node::Pair(left, right), &mut nodes),
+                    // A run cut at the end is its left half.
+                    [left] => left,
+                    _ => unreachable!("chunks(2) yields one or two"),
+                })
+                .collect();
+            levels.push(above);
+        }
+        Self {
+            fractions: values,
+            nodes,
+            levels,
+            memos: Vec::new(),
+            generation: 0,
+            clock: 0,
+            work: SolverWork::default(),
+        }
+    }
+
+    /// The number of periods.
+    pub fn len(&self) -> usize {
+        self.levels.first().map_or(0, Vec::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The number of distinct nodes (runs of year fractions).
+    pub fn distinct_nodes(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The work done so far.
+    pub fn work(&self) -> SolverWork {
+        self.work
+    }
+
+    /// The estimate `P~` of the level payment of `outstanding` over the
+    /// current period (growth `current`) and the periods `from..` of the
+    /// tree at `held_rate`, with its relative error bound; `None` when a
+    /// condition of the bound fails (see the module documentation).
+    pub fn estimate(
+        &mut self,
+        outstanding: &BigInt,
+        current: &Growth,
+        held_rate: Decimal,
+        from: usize,
+    ) -> Option<(f64, f64)> {
+        let later = self.len().checked_sub(from)?;
+        let alpha = if later == 0 {
+            0.0
+        } else {
+            self.tail(held_rate, from).0
+        };
+        payment_estimate(outstanding, current, alpha, later)
+    }
+
+    /// `(alpha, beta)` of the periods `from..` (at least one) at `rate`.
+    fn tail(&mut self, rate: Decimal, from: usize) -> (f64, f64) {
+        let memo = self.memo_for(rate);
+        // The aligned runs that make up the tail, left to right.
+        let mut runs = [0u32; 64];
+        let mut count = 0;
+        let top = self.levels.len() - 1;
+        let mut start = from;
+        while start < self.len() {
+            let k = if start == 0 {
+                top
+            } else {
+                (start.trailing_zeros() as usize).min(top)
+            };
+            runs[count] = self.levels[k][start >> k];
+            count += 1;
+            start += 1 << k;
+        }
+        let memo = &mut self.memos[memo];
+        let mut evaluator = Evaluator {
+            nodes: &self.nodes,
+            fractions: &self.fractions,
+            memo,
+            evaluations: 0,
+        };
+        let mut acc = evaluator.value(runs[count - 1]);
+        for &run in runs[..count - 1].iter().rev() {
+            acc = compose(evaluator.value(run), acc);
+        }
+        self.work.evaluations += evaluator.evaluations;
+        self.work.compositions += count as u64;
+        acc
+    }
+
+    /// The index of the memo of `rate`, made (or taken over from the least
+    /// recently used rate) if needed.
+    fn memo_for(&mut self, rate: Decimal) -> usize {
+        self.clock += 1;
+        let clock = self.clock;
+        if let Some(index) = self.memos.iter().position(|memo| memo.rate == rate) {
+            self.memos[index].last_used = clock;
+            return index;
+        }
+        self.generation += 1;
+        let memo = RateMemo {
+            rate,
+            rate_estimate: rate_estimate(rate),
+            stamps: vec![0; self.nodes.len()],
+            values: vec![(0.0, 0.0); self.nodes.len()],
+            generation: self.generation,
+            last_used: clock,
+        };
+        if self.memos.len() < MEMOISED_RATES {
+            self.memos.push(memo);
+            return self.memos.len() - 1;
+        }
+        let index = (0..self.memos.len())
+            .min_by_key(|&i| self.memos[i].last_used)
+            .unwrap_or(0);
+        // The old buffers are kept: the new generation marks them stale.
+        let old = &mut self.memos[index];
+        old.rate = memo.rate;
+        old.rate_estimate = memo.rate_estimate;
+        old.generation = memo.generation;
+        old.last_used = clock;
+        index
+    }
+}
+
+/// The estimate of [`AnnuityTree::estimate`] without a tree: the periods
+/// `later` composed one by one from the last (one bracketing among those
+/// the bound covers), for a schedule that solves only once.
+pub fn estimate_once(
+    outstanding: &BigInt,
+    current: &Growth,
+    held_rate: Decimal,
+    later: &[(i64, i64)],
+) -> Option<(f64, f64)> {
+    let rate = rate_estimate(held_rate);
+    let fraction = |&(numerator, denominator): &(i64, i64)| numerator as f64 / denominator as f64;
+    let alpha = match later.split_last() {
+        None => 0.0,
+        Some((last, rest)) => {
+            let mut acc = leaf(rate, fraction(last));
+            for period in rest.iter().rev() {
+                acc = compose(leaf(rate, fraction(period)), acc);
+            }
+            acc.0
+        }
+    };
+    payment_estimate(outstanding, current, alpha, later.len())
+}
+
+/// `P~ = O f / (1 + alpha)` and its bound, `alpha` the annuity factor of
+/// the `later` periods (0 for none).
+fn payment_estimate(
+    outstanding: &BigInt,
+    current: &Growth,
+    alpha: f64,
+    later: usize,
+) -> Option<(f64, f64)> {
+    let growth = current.estimate()?;
+    let first = 1.0 + growth;
+    let outstanding = outstanding.to_f64()?;
+    let denominator = 1.0 + alpha;
+    let numerator = outstanding * first;
+    let payment = numerator / denominator;
+    let valid = growth >= -0.49
+        && (later == 0 || in_range(alpha))
+        && in_range(first)
+        && in_range(outstanding)
+        && in_range(numerator)
+        && in_range(denominator)
+        && in_range(payment)
+        && payment < (1u64 << 50) as f64;
+    valid.then(|| (payment, estimate_bound(later + 1)))
+}
+
+/// The rate as an `f64`: `fl(mantissa) / fl(10^scale)`.
+fn rate_estimate(rate: Decimal) -> f64 {
+    rate.mantissa() as f64 / 10i128.pow(rate.scale()) as f64
+}
+
+/// Evaluates nodes at one rate, through its memo.
+struct Evaluator<'a> {
+    nodes: &'a [Node],
+    fractions: &'a [f64],
+    memo: &'a mut RateMemo,
+    evaluations: u64,
+}
+
+impl Evaluator<'_> {
+    fn value(&mut self, id: u32) -> (f64, f64) {
+        let index = id as usize;
+        if self.memo.stamps[index] == self.memo.generation {
+            return self.memo.values[index];
+        }
+        self.evaluations += 1;
+        let value = match self.nodes[index] {
+            Node::Leaf(fraction) => {
+                leaf(self.memo.rate_estimate, self.fractions[fraction as usize])
+            }
+            Node::Pair(left, right) => {
+                let left = self.value(left);
+                let right = self.value(right);
+                compose(left, right)
+            }
+        };
+        self.memo.stamps[index] = self.memo.generation;
+        self.memo.values[index] = value;
+        value
+    }
+}
+
+fn in_range(x: f64) -> bool {
+    (TINY..=HUGE).contains(&x)
+}
+
+/// `(v, v)`, `v = 1 / (1 + rate x fraction)`, or NaN when a condition of
+/// the bound fails.
+fn leaf(rate: f64, fraction: f64) -> (f64, f64) {
+    let growth = rate * fraction;
+    let factor = 1.0 + growth;
+    let v = 1.0 / factor;
+    let valid = growth >= -0.49 && (growth == 0.0 || in_range(growth.abs())) && in_range(v);
+    if valid {
+        (v, v)
+    } else {
+        (f64::NAN, f64::NAN)
+    }
+}
+
+/// The composition of run X followed by run Y, or NaN when a result leaves
+/// the checked range.
+fn compose((alpha_x, beta_x): (f64, f64), (alpha_y, beta_y): (f64, f64)) -> (f64, f64) {
+    let carried = beta_x * alpha_y;
+    let alpha = alpha_x + carried;
+    let beta = beta_x * beta_y;
+    if in_range(carried) && in_range(alpha) && in_range(beta) {
+        (alpha, beta)
+    } else {
+        (f64::NAN, f64::NAN)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::rounding::{pow10, RoundingMode};
+    use crate::domain::schedule::annuity::{exact_level_payment, LevelPaymentSolver};
+    use num_traits::ToPrimitive;
+    use proptest::prelude::*;
+    use std::str::FromStr;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    /// Actual month lengths over 360 from January 2025, for `m` months.
+    fn act_360_months(m: usize) -> Vec<(i64, i64)> {
+        let mut date = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        (0..m)
+            .map(|_| {
+                let next = date.checked_add_months(chrono::Months::new(1)).unwrap();
+                let days = (next - date).num_days();
+                date = next;
+                (days, 360)
+            })
+            .collect()
+    }
+
+    /// The exact payment of `o` minor units over the current period and
+    /// `later`, as an `f64` (to 30 decimals first, from exact rationals).
+    fn exact_value(o: &BigInt, current: &Growth, rate: Decimal, later: &[(i64, i64)]) -> f64 {
+        let scale = pow10(30);
+        let scaled =
+            exact_level_payment(&(o * &scale), current, rate, later, RoundingMode::Floor).unwrap();
+        scaled.to_f64().unwrap() / 1e30
+    }
+
+    #[test]
+    fn equal_and_monthly_fractions_share_their_runs() {
+        // 1,200 equal fractions: one node per level and the cut ones.
+        let equal = AnnuityTree::new(&vec![(1, 12); 1200]);
+        assert!(
+            equal.distinct_nodes() <= 2 * 12,
+            "{}",
+            equal.distinct_nodes()
+        );
+        // 100 years of actual months (one century year, 2100).
+        let months = AnnuityTree::new(&act_360_months(1200));
+        assert!(months.distinct_nodes() < 200, "{}", months.distinct_nodes());
+    }
+
+    #[test]
+    fn every_tail_is_within_the_bound_at_alternating_rates() {
+        let fractions = act_360_months(1200);
+        let mut tree = AnnuityTree::new(&fractions);
+        let o = BigInt::from(100_000_000i64);
+        let rates = [dec("0.05"), dec("0.06"), dec("-0.3"), dec("1.5")];
+        for from in (1..=1200).step_by(37).chain([1199, 1200]) {
+            for (i, rate) in rates.iter().enumerate() {
+                let current = Growth::of(rates[(i + 1) % 4], fractions[from - 1]);
+                let later = &fractions[from..];
+                let (p, bound) = tree.estimate(&o, &current, *rate, from).unwrap();
+                let exact = exact_value(&o, &current, *rate, later);
+                assert!(
+                    ((p - exact) / exact).abs() <= bound,
+                    "{rate} from {from}: {p} vs {exact}, bound {bound}"
+                );
+                // The memo gives what a fresh tree gives, bit for bit.
+                let fresh = AnnuityTree::new(&fractions).estimate(&o, &current, *rate, from);
+                assert_eq!(fresh.map(|(p, _)| p.to_bits()), Some(p.to_bits()));
+            }
+        }
+    }
+
+    #[test]
+    fn a_rate_change_costs_a_bounded_number_of_evaluations() {
+        let fractions = act_360_months(1200);
+        let mut solver = LevelPaymentSolver::new(&fractions);
+        let o = BigInt::from(100_000_000i64);
+        let nodes = solver.tree().distinct_nodes() as u64;
+        // Alternating: every node is evaluated at most once per rate.
+        for from in 1..1200 {
+            let rate = if from % 2 == 0 {
+                dec("0.05")
+            } else {
+                dec("0.06")
+            };
+            let current = Growth::of(rate, fractions[from - 1]);
+            solver
+                .solve(&o, &current, rate, from, RoundingMode::HalfEven)
+                .unwrap();
+        }
+        let work = solver.tree().work();
+        assert!(work.evaluations <= 2 * nodes, "{work:?}, {nodes} nodes");
+        assert!(work.compositions <= 1199 * 11, "{work:?}");
+        // A new rate every period: at most the distinct nodes per solve,
+        // far fewer than the periods left.
+        let mut solver = LevelPaymentSolver::new(&fractions);
+        for from in 1..1200 {
+            let rate = Decimal::new(50_000 + from as i64, 6);
+            let current = Growth::of(rate, fractions[from - 1]);
+            solver
+                .solve(&o, &current, rate, from, RoundingMode::HalfEven)
+                .unwrap();
+        }
+        let work = solver.tree().work();
+        assert!(work.evaluations <= 1199 * nodes, "{work:?}");
+        // The old re-solve took one step per period left: 719,400 in all.
+        assert!(work.evaluations * 10 < 1199 * 1200 / 2, "{work:?}");
+    }
+
+    #[test]
+    fn a_tie_over_1200_periods_is_left_to_the_exact_stage() {
+        // 1% on the current period, 0% held over 1,199 later ones: 60,000 x
+        // 1.01 / 1,200 = 50.5 exactly.
+        let later = vec![(31, 360); 1199];
+        let current = Growth::of(dec("0.01"), (1, 1));
+        let o = BigInt::from(60_000);
+        let mut solver = LevelPaymentSolver::new(&later);
+        let (p, bound) = solver
+            .tree()
+            .estimate(&o, &current, Decimal::ZERO, 0)
+            .unwrap();
+        assert!((p - 50.5).abs() <= 50.5 * bound);
+        for (mode, expected) in [
+            (RoundingMode::HalfEven, 50),
+            (RoundingMode::HalfUp, 51),
+            (RoundingMode::HalfDown, 50),
+        ] {
+            let paid = solver.solve(&o, &current, Decimal::ZERO, 0, mode).unwrap();
+            assert_eq!(paid, BigInt::from(expected), "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn payments_near_a_rounding_boundary_fall_back_and_are_exact() {
+        // Large payments over 24 actual months: the estimate's radius is a
+        // few thousandths of a unit, so some lie within it of a half.
+        let fractions = act_360_months(25);
+        let rate = dec("0.0735");
+        let current = Growth::of(rate, fractions[0]);
+        let mut solver = LevelPaymentSolver::new(&fractions[1..]);
+        let mut near = 0;
+        for k in 0..20_000i64 {
+            let o = BigInt::from(1_000_000_000_000i64 + k * 7_919);
+            let (p, bound) = solver.tree().estimate(&o, &current, rate, 0).unwrap();
+            let radius = p * bound * 2.0;
+            if ((p - p.floor()) - 0.5).abs() > radius {
+                continue;
+            }
+            near += 1;
+            let exact = exact_value(&o, &current, rate, &fractions[1..]);
+            assert!((p - exact).abs() <= p * bound, "{o}: {p} vs {exact}");
+            for mode in [
+                RoundingMode::HalfEven,
+                RoundingMode::HalfUp,
+                RoundingMode::HalfDown,
+            ] {
+                let paid = solver.solve(&o, &current, rate, 0, mode).unwrap();
+                let slow = exact_level_payment(&o, &current, rate, &fractions[1..], mode).unwrap();
+                assert_eq!(paid, slow, "{o} {mode:?}");
+            }
+        }
+        assert!(near > 0, "no payment near a boundary in the scan");
+    }
+
+    proptest! {
+        /// Any sequence of re-solves, at rates that recur (memo hits, the
+        /// least recently used rate replaced) or not, on irregular
+        /// fractions, gives the exact stage's payment.
+        #[test]
+        fn re_solves_agree_with_the_exact_stage(
+            days in prop::collection::vec(25i64..=35, 1..80),
+            basis in prop::sample::select(vec![360i64, 365]),
+            solves in prop::collection::vec(
+                (0usize..80, 0usize..6, 1i64..1_000_000_000_000, 0usize..7), 1..25),
+        ) {
+            let rates = ["0.05", "0.06", "-0.2", "2.4", "0.0001", "0"].map(dec);
+            let modes = [
+                RoundingMode::HalfEven, RoundingMode::HalfUp, RoundingMode::HalfDown,
+                RoundingMode::Up, RoundingMode::Down, RoundingMode::Ceiling, RoundingMode::Floor,
+            ];
+            let fractions: Vec<(i64, i64)> = days.iter().map(|d| (*d, basis)).collect();
+            let mut solver = LevelPaymentSolver::new(&fractions[1..]);
+            for (from, rate, o, mode) in solves {
+                let from = from % fractions.len();
+                let rate = rates[rate];
+                let current = Growth::of(rates[(from + 1) % 6], fractions[from]);
+                let o = BigInt::from(o);
+                let paid = solver.solve(&o, &current, rate, from, modes[mode]).unwrap();
+                let slow = exact_level_payment(
+                    &o, &current, rate, &fractions[1 + from..], modes[mode]).unwrap();
+                prop_assert_eq!(paid, slow);
+            }
+        }
+    }
+}
