@@ -328,6 +328,25 @@ fn invalid_reference_data_exits_non_zero_without_saying_serving() {
     assert!(!server.log().join("\n").contains("serving"));
 }
 
+#[test]
+fn a_health_port_in_use_exits_non_zero_without_saying_serving() {
+    // Failed before: the health-only listener was bound after the "serving"
+    // line, so the process said it served and then exited 1.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().to_string();
+    let mut server = Binary::start(&["--health-listen", &port], &[]);
+    let status = server
+        .wait_exit(Duration::from_secs(10))
+        .expect("the process exits");
+    assert!(!status.success());
+    let log = server.log().join("\n");
+    assert!(!log.contains("serving"), "log says serving: {log}");
+    assert!(
+        log.contains("(health)"),
+        "the error names the health listener: {log}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn calls_past_the_drain_deadline_do_not_hold_the_process() {
     let mut server = Binary::start(
