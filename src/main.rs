@@ -189,12 +189,13 @@ fn serve(config: ServerConfig, admin_listen: Option<SocketAddr>) -> ExitCode {
         // Signals are handled from before the server says it serves.
         let shutdown = server::shutdown_signal(&config);
         let listener = server::bind(&config).await?;
+        let health_listener = server::bind_health(&config).await?;
         tracing::info!(
             "debtcalc serving gRPC on {} ({})",
             server::local_addr(&listener)?,
             config.security.summary()
         );
-        server::serve_with(listener, &config, data, shutdown).await?;
+        server::serve_on(listener, health_listener, &config, data, shutdown).await?;
         tracing::info!("debtcalc stopped");
         Ok::<(), server::ServeError>(())
     });

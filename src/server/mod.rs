@@ -281,11 +281,37 @@ pub async fn serve_with(
     data: LoadedData,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
+    let health_listener = bind_health(config).await?;
+    serve_on(listener, health_listener, config, data, shutdown).await
+}
+
+/// Binds the health-only address when one is configured (`--health-listen`),
+/// so that the start-up line is logged only once every listener is bound.
+pub async fn bind_health(config: &ServerConfig) -> Result<Option<TcpListener>, ServeError> {
+    match config.health_listen {
+        Some(addr) => {
+            Ok(Some(TcpListener::bind(addr).await.map_err(|e| {
+                format!("cannot listen on {addr} (health): {e}")
+            })?))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Like [`serve_with`], on listeners already bound (by [`bind`] and
+/// [`bind_health`]).
+pub async fn serve_on(
+    listener: TcpListener,
+    health_listener: Option<TcpListener>,
+    config: &ServerConfig,
+    data: LoadedData,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServeError> {
     let drain = lifecycle::Drain::new();
     let connections = ConnectionRegistry::default();
     let (router, health) = router_and_health(config, data, drain.signal(), &connections).await?;
-    let _health_listener = AbortOnDrop(match config.health_listen {
-        Some(addr) => Some(serve_health(addr, health).await?),
+    let _health_listener = AbortOnDrop(match health_listener {
+        Some(listener) => Some(serve_health(listener, health)?),
         None => None,
     });
     // Tokens from a file are read again on SIGHUP and when it changes.
@@ -324,16 +350,13 @@ pub async fn serve_with(
     Ok(())
 }
 
-/// Binds `addr` and serves only `health` on it, in plaintext, until the
+/// Serves only `health` on `listener`, in plaintext, until the
 /// returned task is aborted (after the main server has drained, so probes
 /// see NOT_SERVING during the drain).
-async fn serve_health(
-    addr: SocketAddr,
+fn serve_health(
+    listener: TcpListener,
     health: HealthServer,
 ) -> Result<tokio::task::JoinHandle<()>, ServeError> {
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr} (health): {e}"))?;
     let bound = listener.local_addr()?;
     tracing::info!("health-only listener (plaintext grpc.health.v1) on {bound}");
     let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));

@@ -207,6 +207,18 @@ def test_laos_schedule_flags(grpcurl):
     assert offline.stdout.decode() == served.stdout
 
 
+def test_value_shortcut_is_the_servers_answer(grpcurl):
+    request = (ROOT / "examples" / "grpcurl" / "value-restructuring.json").read_text()
+    served = grpcurl("debtcalc.v1.RestructuringService/ValueRestructuring", data=request)
+    offline = run_cli(
+        "value", "--old-claim", "10960000000 USD", "--valuation-date", "2014-05-05", "--discount-rate", "0.05",
+        "--principal", "1090000000 USD", "--first-payment", "2014-11-05", "--frequency", "semi-annual",
+        "--installments", "40",
+    )
+    assert offline.returncode == 0, offline.stderr
+    assert offline.stdout.decode() == served.stdout
+
+
 def test_reconcile_shortcut_is_the_servers_answer(grpcurl):
     request = {
         "claim": {"currencyCode": "SUR", "amount": "6576000000"},
@@ -267,7 +279,7 @@ def test_table_shows_the_figures():
         assert figure in text
 
 
-@pytest.mark.parametrize("command", ["serve", "call", "split", "schedule", "settlement", "reconcile"])
+@pytest.mark.parametrize("command", ["serve", "call", "split", "schedule", "value", "settlement", "reconcile"])
 def test_help_has_examples(command):
     result = run_cli(command, "--help")
     assert result.returncode == 0
