@@ -17,6 +17,7 @@ use common::TestServer;
 use debtcalc::api::batch::{items_abandoned_total, peak_items_in_flight};
 use debtcalc::api::pb::debtcalc::v1 as pb;
 use debtcalc::server::compute::ComputeLimits;
+use debtcalc::server::request_limits::RequestLimits;
 use debtcalc::server::ServerConfig;
 use pb::batch_service_client::BatchServiceClient;
 use pb::evaluate_batch_request::Request as Item;
@@ -188,6 +189,36 @@ async fn a_stream_larger_than_the_cap_is_answered_in_full_within_the_cap() {
     let peak = peak_items_in_flight();
     println!("peak items in flight: {peak} (cap {CAP})");
     assert!((1..=CAP).contains(&peak), "peak {peak}, cap {CAP}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_stream_holds_the_byte_budget_of_one_message_at_a_time() {
+    // A budget of 8 KiB for every request body being received, and a
+    // stream of about ten times that: charged one message at a time, it
+    // goes through (charged as a whole, it failed with
+    // REQUEST_MEMORY_BUDGET).
+    let budget = 8 * 1024;
+    let server = TestServer::start_with(ServerConfig {
+        max_batch_items_in_flight: CAP,
+        requests: RequestLimits {
+            max_inflight_request_bytes: budget,
+            ..RequestLimits::default()
+        },
+        ..ServerConfig::default()
+    })
+    .await;
+    let split: pb::SplitClaimRequest = example("split-claim", "SplitClaimRequest");
+    let items: Vec<_> = (0..1000)
+        .map(|n| item(&format!("item-{n}"), Item::SplitClaim(split.clone())))
+        .collect();
+    let total: usize = items.iter().map(|i| i.encoded_len() + 5).sum();
+    assert!(total > 8 * budget, "{total} bytes");
+    let answers = evaluate(&server, items).await;
+    assert_eq!(answers.len(), 1000);
+    assert!(answers
+        .values()
+        .all(|outcome| matches!(outcome, Outcome::SplitClaim(_))));
     server.shutdown().await;
 }
 

@@ -18,6 +18,12 @@
 //! `REQUEST_MEMORY_BUDGET`) rather than waiting, so no set of slow senders
 //! can deadlock the budget.
 //!
+//! A stream of request messages (BatchService/EvaluateBatch) is charged one
+//! message at a time: the latest message's reservation is released when
+//! the next message's header arrives, so a long stream holds no more of the
+//! budget than a unary call (its decoded items are bounded by the stream's
+//! in-flight cap instead).
+//!
 //! Bytes hyper has received but the call has not read yet are bounded by
 //! HTTP/2 flow control: at most one connection window (hyper's default,
 //! 1 MiB) per connection, so the total is at most
@@ -170,6 +176,7 @@ where
             .and_then(|peer| self.layer.registry.start_call(peer));
         let deadline = call_deadline(request.headers(), self.layer.request_timeout);
         let timed = request.uri().path().starts_with("/debtcalc.");
+        let streamed = request.uri().path() == crate::api::batch::EVALUATE_BATCH_PATH;
         let layer = self.layer.clone();
         let request = request.map(|body| {
             Body::new(BudgetedBody {
@@ -177,6 +184,7 @@ where
                 budget: layer.budget,
                 held: None,
                 received: 0,
+                stream: streamed.then(StreamCursor::default),
                 reserved: 0,
                 max_message: layer.max_message,
                 timeout: timed.then_some(layer.body_timeout),
@@ -262,6 +270,10 @@ struct BudgetedBody {
     held: Option<OwnedSemaphorePermit>,
     received: usize,
     reserved: usize,
+    /// For a stream of request messages (EvaluateBatch): where the body is
+    /// in its gRPC frames. Such a body is charged one message at a time
+    /// (see [`BudgetedBody::charge_stream`]).
+    stream: Option<StreamCursor>,
     max_message: usize,
     timeout: Option<Duration>,
     timer: Option<Pin<Box<Sleep>>>,
@@ -271,9 +283,64 @@ struct BudgetedBody {
 /// The gRPC frame header: 1 byte of flags, 4 of length.
 const FRAME_HEADER: usize = 5;
 
+/// The position in the gRPC frames of a streamed request body.
+#[derive(Debug, Default)]
+struct StreamCursor {
+    /// The bytes of the current frame header received so far.
+    header: Vec<u8>,
+    /// Bytes of the current message still to come.
+    body_left: usize,
+}
+
 impl BudgetedBody {
+    /// Charges `chunk`, the next bytes of a streamed body: the reservation
+    /// is that of the latest message (its header's length, capped at the
+    /// message limit), released when the next message's header arrives. So
+    /// a long stream holds the budget of one message at a time, as a unary
+    /// call does; the messages handed to the handler are bounded by its own
+    /// in-flight cap.
+    fn charge_stream(&mut self, mut chunk: &[u8]) -> Result<(), Status> {
+        while !chunk.is_empty() {
+            let Some(cursor) = self.stream.as_mut() else {
+                return Ok(());
+            };
+            if cursor.body_left > 0 {
+                let take = cursor.body_left.min(chunk.len());
+                cursor.body_left -= take;
+                chunk = &chunk[take..];
+                continue;
+            }
+            let take = (FRAME_HEADER - cursor.header.len()).min(chunk.len());
+            cursor.header.extend_from_slice(&chunk[..take]);
+            chunk = &chunk[take..];
+            if cursor.header.len() < FRAME_HEADER {
+                continue;
+            }
+            let h = &cursor.header;
+            let declared = u32::from_be_bytes([h[1], h[2], h[3], h[4]]) as usize;
+            cursor.header.clear();
+            cursor.body_left = declared;
+            // A new message: the previous one has been handed on.
+            self.held = None;
+            self.reserved = 0;
+            let wanted = FRAME_HEADER + declared.min(self.max_message);
+            let more = u32::try_from(wanted).map_err(|_| over_budget())?;
+            self.held = Some(
+                self.budget
+                    .clone()
+                    .try_acquire_many_owned(more)
+                    .map_err(|_| over_budget())?,
+            );
+            self.reserved = wanted;
+        }
+        Ok(())
+    }
+
     /// Charges `chunk` (the next bytes of the body) to the budget.
     fn charge(&mut self, chunk: &[u8]) -> Result<(), Status> {
+        if self.stream.is_some() {
+            return self.charge_stream(chunk);
+        }
         let first = self.received == 0;
         self.received = self.received.saturating_add(chunk.len());
         let mut wanted = self.received;
