@@ -107,6 +107,29 @@ impl BatchApi {
     }
 }
 
+impl BatchApi {
+    /// Answers `items` one after the other, in order, as the stream would
+    /// (the offline `debtcalc call` runs this).
+    pub async fn evaluate_in_order(
+        &self,
+        items: Vec<pb::EvaluateBatchRequest>,
+    ) -> Vec<pb::EvaluateBatchResponse> {
+        let mut answers = Vec::with_capacity(items.len());
+        for item in items {
+            answers.push(
+                evaluate(
+                    self.compute.clone(),
+                    self.provenance.clone(),
+                    MetadataMap::new(),
+                    item,
+                )
+                .await,
+            );
+        }
+        answers
+    }
+}
+
 /// The answers of one stream.
 type Answers = Pin<Box<dyn Stream<Item = Result<pb::EvaluateBatchResponse, Status>> + Send>>;
 

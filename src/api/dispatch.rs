@@ -16,7 +16,7 @@ use super::pb::debtcalc::v1::restructuring_service_server::RestructuringService;
 use super::pb::debtcalc::v1::settlement_service_server::SettlementService;
 use super::provenance::Provenance;
 use super::settlement_library::SettlementLibrary;
-use super::{ReconciliationApi, RestructuringApi, SettlementApi};
+use super::{BatchApi, ReconciliationApi, RestructuringApi, SettlementApi};
 use crate::domain::reconciliation::ReferenceData;
 use crate::server::compute::ComputePool;
 
@@ -26,6 +26,35 @@ pub struct Services {
     restructuring: RestructuringApi,
     reconciliation: ReconciliationApi,
     settlement: SettlementApi,
+    batch: BatchApi,
+}
+
+/// The streaming RPCs [`Services::call_stream`] serves, by full method name.
+pub const STREAM_METHODS: &[&str] = &["debtcalc.v1.BatchService/EvaluateBatch"];
+
+impl Services {
+    /// Runs the streaming RPC `method` (one of [`STREAM_METHODS`]) on the
+    /// encoded request messages, in order; the encoded answers, in order
+    /// (as the server sends them), or the status that ends the stream.
+    pub async fn call_stream(
+        &self,
+        method: &str,
+        requests: &[Vec<u8>],
+    ) -> Result<Vec<Vec<u8>>, Status> {
+        if method != STREAM_METHODS[0] {
+            return Err(Status::unimplemented(format!("unknown method {method}")));
+        }
+        let mut items = Vec::with_capacity(requests.len());
+        for request in requests {
+            items.push(
+                pb::EvaluateBatchRequest::decode(request.as_slice()).map_err(|e| {
+                    Status::invalid_argument(format!("cannot decode the request: {e}"))
+                })?,
+            );
+        }
+        let answers = self.batch.evaluate_in_order(items).await;
+        Ok(answers.iter().map(Message::encode_to_vec).collect())
+    }
 }
 
 /// One arm per RPC: decode the request, call the handler, encode the
@@ -91,6 +120,11 @@ impl Services {
         let reference = Arc::new(reference);
         Self {
             restructuring: RestructuringApi::new(ComputePool::default(), provenance.clone()),
+            batch: BatchApi::new(
+                ComputePool::default(),
+                provenance.clone(),
+                super::batch::DEFAULT_MAX_BATCH_ITEMS_IN_FLIGHT,
+            ),
             reconciliation: ReconciliationApi::new(
                 (*reference).clone(),
                 reference_source,
@@ -105,10 +139,9 @@ impl Services {
 mod tests {
     use super::*;
 
-    /// Every unary RPC of every debtcalc service in the descriptors is
-    /// served by [`Services::call`], and nothing else: a new RPC does not go
-    /// unnoticed. Streaming RPCs (BatchService/EvaluateBatch) are not: a
-    /// stream's items are the unary requests, which `debtcalc call` runs.
+    /// Every RPC of every debtcalc service in the descriptors is served by
+    /// [`Services::call`] (unary) or [`Services::call_stream`] (streams),
+    /// and nothing else: a new RPC does not go unnoticed.
     #[test]
     fn methods_are_every_rpc_of_the_descriptors() {
         let pool = prost_reflect::DescriptorPool::decode(super::super::pb::FILE_DESCRIPTOR_SET)
@@ -118,13 +151,16 @@ mod tests {
             .filter(|s| s.package_name() == "debtcalc.v1")
             .flat_map(|s| {
                 s.methods()
-                    .filter(|m| !m.is_client_streaming() && !m.is_server_streaming())
                     .map(|m| format!("{}/{}", s.full_name(), m.name()))
                     .collect::<Vec<_>>()
             })
             .collect();
         declared.sort();
-        let mut served: Vec<String> = METHODS.iter().map(|m| m.to_string()).collect();
+        let mut served: Vec<String> = METHODS
+            .iter()
+            .chain(STREAM_METHODS)
+            .map(|m| m.to_string())
+            .collect();
         served.sort();
         assert_eq!(served, declared);
     }

@@ -12,7 +12,7 @@ use prost_reflect::{DynamicMessage, MethodDescriptor};
 use tonic::{Code, Status};
 
 use super::{exit, json, sheet, table, xlsx, Failure};
-use crate::api::dispatch::{Services, METHODS};
+use crate::api::dispatch::{Services, METHODS, STREAM_METHODS};
 
 /// How an answer is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -70,14 +70,19 @@ pub fn resolve(name: &str) -> Result<&'static str, Failure> {
         .iter()
         .any(|candidate| candidate == wanted)
     };
-    let found: Vec<&'static str> = METHODS.iter().copied().filter(|m| matches(m)).collect();
+    let found: Vec<&'static str> = METHODS
+        .iter()
+        .chain(STREAM_METHODS)
+        .copied()
+        .filter(|m| matches(m))
+        .collect();
     match found.as_slice() {
         [one] => Ok(one),
         [] => Err(Failure::new(
             exit::UNKNOWN_METHOD,
             format!(
                 "unknown method {name:?}; the methods are:\n  {}",
-                METHODS.join("\n  ")
+                [METHODS, STREAM_METHODS].concat().join("\n  ")
             ),
         )),
         several => Err(Failure::new(
@@ -124,6 +129,8 @@ pub fn request_text(data: Option<&str>) -> Result<String, Failure> {
 /// The outcome of one RPC: the response, or the status it answered.
 pub enum Outcome {
     Answer(DynamicMessage),
+    /// The answers of a stream (EvaluateBatch), in order.
+    Answers(Vec<DynamicMessage>),
     Error(Status),
 }
 
@@ -136,6 +143,9 @@ pub fn run(
     request_json: &str,
 ) -> Result<Outcome, Failure> {
     let input = method.input();
+    if method.is_client_streaming() {
+        return run_stream(services, method, request_json);
+    }
     let request = json::parse(input.clone(), request_json).map_err(|e| {
         Failure::new(
             exit::BAD_REQUEST,
@@ -154,6 +164,45 @@ pub fn run(
     match result {
         Ok(bytes) => DynamicMessage::decode(method.output(), bytes.as_slice())
             .map(Outcome::Answer)
+            .map_err(|e| Failure::new(exit::DATA, format!("the response does not decode: {e}"))),
+        Err(status) => Ok(Outcome::Error(status)),
+    }
+}
+
+/// [`run`] for a stream: `request_json` holds the request messages one
+/// after the other (as grpcurl's `-d` takes them).
+fn run_stream(
+    services: &Services,
+    method: &MethodDescriptor,
+    request_json: &str,
+) -> Result<Outcome, Failure> {
+    let input = method.input();
+    let bad = |e: String| {
+        Failure::new(
+            exit::BAD_REQUEST,
+            format!(
+                "the request is not a sequence of {} in the proto3 JSON mapping: {e}",
+                input.full_name()
+            ),
+        )
+    };
+    let mut requests = Vec::new();
+    for value in serde_json::Deserializer::from_str(request_json).into_iter::<serde_json::Value>() {
+        let value = value.map_err(|e| bad(e.to_string()))?;
+        let message = json::parse(input.clone(), &value.to_string()).map_err(bad)?;
+        requests.push(message.encode_to_vec());
+    }
+    let full_name = format!("{}/{}", method.parent_service().full_name(), method.name());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(exit::DATA, format!("cannot start the runtime: {e}")))?;
+    match runtime.block_on(services.call_stream(&full_name, &requests)) {
+        Ok(answers) => answers
+            .iter()
+            .map(|bytes| DynamicMessage::decode(method.output(), bytes.as_slice()))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Outcome::Answers)
             .map_err(|e| Failure::new(exit::DATA, format!("the response does not decode: {e}"))),
         Err(status) => Ok(Outcome::Error(status)),
     }

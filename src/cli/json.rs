@@ -200,7 +200,10 @@ fn write_compact(out: &mut String, node: &Node) {
 fn message_node(message: &DynamicMessage, emit_defaults: bool) -> Node {
     let descriptor = message.descriptor();
     if descriptor.full_name() == "google.protobuf.Any" {
-        return any_node(message, emit_defaults);
+        // Inside a message (the details of an EvaluateBatch item's error)
+        // grpcurl prints an Any as it prints a status's details: one
+        // compact line, keys sorted.
+        return Node::Token(print_detail(message, emit_defaults));
     }
     let mut entries = Vec::new();
     for field in descriptor.fields() {

@@ -169,6 +169,24 @@ fn execute(
             call::write_answer(&answer, &output)?;
             Ok(exit::OK)
         }
+        call::Outcome::Answers(answers) => {
+            // A stream's answers, one JSON message after the other, as
+            // grpcurl prints them.
+            if output.format != call::Format::Json || output.output.is_some() {
+                return Err(Failure::new(
+                    exit::USAGE,
+                    format!(
+                        "{method} is a stream: its answers print as JSON to standard output only"
+                    ),
+                ));
+            }
+            let text: String = answers
+                .iter()
+                .map(|answer| json::print(answer, output.emit_defaults) + "\n")
+                .collect();
+            call::stdout(&text)?;
+            Ok(exit::OK)
+        }
         call::Outcome::Error(status) => {
             eprint!("{}", call::status_text(&status, output.format_error));
             Ok(call::status_exit_code(&status))

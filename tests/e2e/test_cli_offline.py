@@ -18,7 +18,6 @@ README = ROOT / "README.md"
 COMMAND = re.compile(r"```sh\n(?P<cmd>grpcurl (?:(?!```).)*?)```", re.S)
 
 SPLIT = "debtcalc.v1.RestructuringService/SplitClaim"
-STREAMS = {"debtcalc.v1.BatchService/EvaluateBatch"}
 DPRK_SPLIT = {
     "claim": {"currencyCode": "USD", "amount": "10960000000"},
     "writeOffShare": "0.9",
@@ -31,10 +30,7 @@ def readme_calls():
     for match in COMMAND.finditer(README.read_text()):
         for command in re.split(r"\n(?=grpcurl )", match.group("cmd").strip()):
             args = call_args(command)
-            # `debtcalc call` runs unary calls only; the README's stream
-            # (EvaluateBatch) is checked against the server by
-            # test_readme_examples.py.
-            if args is not None and args[1] not in STREAMS:
+            if args is not None:
                 found.append((command, args))
     assert len(found) >= 5, "the README shows grpcurl calls of debtcalc RPCs"
     return found
@@ -99,13 +95,25 @@ def test_request_from_file_and_stdin(grpcurl, tmp_path):
     assert run_cli("call", "SplitClaim", "-d", "@-", stdin=json.dumps(DPRK_SPLIT).encode()).stdout.decode() == served
 
 
-def test_a_stream_is_refused_clearly():
-    """`debtcalc call` does not run EvaluateBatch (a stream): it says so and
-    lists the methods it runs, rather than answering something else."""
-    result = run_cli("call", "debtcalc.v1.BatchService/EvaluateBatch", "-d", '{"id": "a"}')
-    assert result.returncode != 0
-    assert b"EvaluateBatch" in result.stderr
-    assert b"debtcalc.v1.RestructuringService/SplitClaim" in result.stderr
+def test_a_stream_runs_offline_as_grpcurl_runs_it(grpcurl):
+    """`debtcalc call` runs EvaluateBatch on several JSON messages (from -d
+    or stdin), answers in order, byte for byte grpcurl's output; with
+    --emit-defaults too; other formats are refused for a stream."""
+    items = (
+        '{"id": "a", "splitClaim": {"claim": {"currencyCode": "USD", "amount": "100"}, "writeOffShare": "0.9"}}\n'
+        '{"id": "b"}\n'
+        '{"id": "c", "splitClaim": {"claim": {"currencyCode": "USD", "amount": "1e3"}, "writeOffShare": "0.5"}}'
+    )
+    method = "debtcalc.v1.BatchService/EvaluateBatch"
+    for flags in ((), ("-emit-defaults",)):
+        served = grpcurl(method, data=items, flags=flags)
+        assert served.returncode == 0, served.stderr
+        offline = run_cli("call", method, "-d", "@-", *(["--emit-defaults"] if flags else []), stdin=items.encode())
+        assert offline.returncode == 0, offline.stderr
+        assert offline.stdout.decode() == served.stdout
+    refused = run_cli("call", "EvaluateBatch", "-d", items, "--format", "table")
+    assert refused.returncode != 0
+    assert b"stream" in refused.stderr
 
 
 def test_unknown_method_fails_with_the_list():

@@ -34,10 +34,7 @@ def declared_rpcs():
     for proto in (ROOT / "proto" / "debtcalc" / "v1").glob("*_service.proto"):
         text = proto.read_text()
         service = re.search(r"^service (\w+)", text, re.M).group(1)
-        # Unary RPCs: `debtcalc call` (which every example is also run
-        # through) does not run streams; EvaluateBatch's example is the
-        # README's, checked by test_readme_examples.py.
-        rpcs |= {f"debtcalc.v1.{service}/{name}" for name in re.findall(r"^\s*rpc (\w+)\((?!stream )", text, re.M)}
+        rpcs |= {f"debtcalc.v1.{service}/{name}" for name in re.findall(r"^\s*rpc (\w+)\(", text, re.M)}
     return rpcs
 
 
