@@ -27,6 +27,7 @@ use num_traits::Zero;
 use rust_decimal::Decimal;
 use std::sync::OnceLock;
 
+use super::basis::{TimeBasis, Units};
 use super::discount::{Discounting, Engine};
 use super::precision::{ratio_to_decimal, BigFloat};
 use crate::domain::error::DomainError;
@@ -62,13 +63,11 @@ pub fn present_value(
 ) -> Result<PresentValue, DomainError> {
     let engine = Engine::new(discounting)?;
     let basis = engine.basis();
-    let mut order: Vec<usize> = (0..flows.len()).collect();
-    order.sort_by_key(|&i| flows[i].date);
-    let units: Vec<_> = order
-        .iter()
-        .map(|&i| basis.units(valuation_date, flows[i].date))
-        .collect();
-    let matters: Vec<bool> = order.iter().map(|&i| !flows[i].amount.is_zero()).collect();
+    let DatedFlows {
+        order,
+        units,
+        matters,
+    } = DatedFlows::new(flows, valuation_date, basis);
     let factors = engine.factors(&units, &matters)?;
 
     // Exact sums: amounts scaled to 28 decimals (integers), times scaled to
@@ -85,28 +84,23 @@ pub fn present_value(
         if amount.is_zero() {
             continue;
         }
-        let scaled = BigInt::from(amount.mantissa()) * power_of_ten(28 - amount.scale());
+        let scaled = scaled_amount(amount);
         let t = basis.year_numerator(*u);
         weighted_face += &scaled * t;
-        // CF * 10^28 * DF: an integer times the factor, no division.
-        let term = factor.mul(&BigFloat::from_bigint(scaled.clone()));
+        let term = discounted_term(&scaled, factor);
         if t != 0 {
             weighted_value = weighted_value.add(&term.mul(&BigFloat::from_bigint(t.into())));
         }
         value = value.add(&term);
         face += scaled;
     }
-    let unit = BigFloat::from_bigint(pow10(28));
     let year = BigInt::from(basis.year_denominator());
     let average_life_years = if face.is_zero() {
         Decimal::ZERO
     } else {
         ratio_to_decimal(&weighted_face, &(&face * &year), "average life")?
     };
-    let reported = value
-        .div(&unit)
-        .unwrap_or_else(BigFloat::zero)
-        .to_decimal("present value")?;
+    let reported = reported_value(&value)?;
     // A present value that rounds to zero (a loan with its disbursement,
     // valued at its own rate) has no duration; 0 is reported.
     let macaulay_duration_years = if reported.is_zero() {
@@ -126,6 +120,75 @@ pub fn present_value(
     })
 }
 
+/// Flows in date order with their times: what a set of discount factors is
+/// computed for ([`Engine::factors`]). It depends on the flows, the
+/// valuation date and the time basis, never on the rate, so a sweep over
+/// rates prepares it once per stream (see [`super::sweep`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DatedFlows {
+    /// Indices into the flows, by date (a stable sort).
+    pub(crate) order: Vec<usize>,
+    /// The time of each flow in `order`.
+    pub(crate) units: Vec<Units>,
+    /// False for a flow of zero amount (its factor may not overflow).
+    pub(crate) matters: Vec<bool>,
+}
+
+impl DatedFlows {
+    pub(crate) fn new(flows: &[CashFlow], valuation_date: NaiveDate, basis: TimeBasis) -> Self {
+        let mut order: Vec<usize> = (0..flows.len()).collect();
+        order.sort_by_key(|&i| flows[i].date);
+        let units = order
+            .iter()
+            .map(|&i| basis.units(valuation_date, flows[i].date))
+            .collect();
+        let matters = order.iter().map(|&i| !flows[i].amount.is_zero()).collect();
+        Self {
+            order,
+            units,
+            matters,
+        }
+    }
+}
+
+/// `amount x 10^28`, an integer.
+fn scaled_amount(amount: Decimal) -> BigInt {
+    BigInt::from(amount.mantissa()) * power_of_ten(28 - amount.scale())
+}
+
+/// CF * 10^28 * DF: an integer times the factor, no division.
+fn discounted_term(scaled: &BigInt, factor: &BigFloat) -> BigFloat {
+    factor.mul(&BigFloat::from_bigint(scaled.clone()))
+}
+
+/// The reported present value of a sum of [`discounted_term`]s.
+fn reported_value(value: &BigFloat) -> Result<Decimal, DomainError> {
+    value
+        .div(&BigFloat::from_bigint(pow10(28)))
+        .unwrap_or_else(BigFloat::zero)
+        .to_decimal("present value")
+}
+
+/// The present value of `flows` (`dated` from them) at `factors`
+/// (`Engine::factors` of `dated`): the `value` of [`present_value`], by the
+/// same terms in the same order, so it is the same figure to the last
+/// digit; nothing else (face, average life, duration) is computed.
+pub(crate) fn discounted_value(
+    flows: &[CashFlow],
+    dated: &DatedFlows,
+    factors: &[BigFloat],
+) -> Result<Decimal, DomainError> {
+    let mut value = BigFloat::zero();
+    for (&i, factor) in dated.order.iter().zip(factors) {
+        let amount = flows[i].amount;
+        if amount.is_zero() {
+            continue;
+        }
+        value = value.add(&discounted_term(&scaled_amount(amount), factor));
+    }
+    reported_value(&value)
+}
+
 /// The weighted average life of `flows` (for a loan, its principal
 /// repayments): `sum(t * amount) / sum(amount)` in years of `basis`,
 /// undiscounted, exact and rounded half-even to 28 decimals; 0 when the
@@ -134,12 +197,12 @@ pub fn present_value(
 pub fn average_life(
     flows: &[CashFlow],
     valuation_date: NaiveDate,
-    basis: super::basis::TimeBasis,
+    basis: TimeBasis,
 ) -> Result<Decimal, DomainError> {
     let mut total = BigInt::zero();
     let mut weighted = BigInt::zero();
     for flow in flows {
-        let scaled = BigInt::from(flow.amount.mantissa()) * power_of_ten(28 - flow.amount.scale());
+        let scaled = scaled_amount(flow.amount);
         weighted += &scaled * basis.year_numerator(basis.units(valuation_date, flow.date));
         total += scaled;
     }
