@@ -7,6 +7,7 @@ mod common;
 use common::{error_reason, money, violation_fields, TestServer};
 use debtcalc::api::pb::debtcalc::v1::{self as pb, debt_stream::Stream, discounting::Rate};
 use debtcalc::api::pb::google::r#type::Date;
+use debtcalc::server::ServerConfig;
 use std::time::Duration;
 use tonic::Code;
 
@@ -241,9 +242,14 @@ async fn a_share_that_leaves_nothing_names_its_row() {
 
 #[tokio::test]
 async fn a_sweep_past_its_deadline_stops() {
-    let server = TestServer::start().await;
+    // The server's own deadline (no client timer to race with it).
+    let server = TestServer::start_with(ServerConfig {
+        request_timeout: Duration::from_millis(30),
+        ..ServerConfig::default()
+    })
+    .await;
     let mut client = server.restructuring().await;
-    // 100 x 100 cells of a 1,200-flow loan: far longer than a millisecond.
+    // 100 x 100 cells of a 1,200-flow loan: far longer than 30 ms.
     let shares: Vec<String> = (0..100).map(|i| format!("0.{i:02}")).collect();
     let rates: Vec<String> = (0..100).map(|i| format!("0.0{i:02}")).collect();
     let mut request = sweep(&[], &[]);
@@ -255,8 +261,39 @@ async fn a_sweep_past_its_deadline_stops() {
         grace_periods: Some(0),
         ..new_terms()
     });
-    let mut call = tonic::Request::new(request);
-    call.set_timeout(Duration::from_millis(1));
-    let status = client.sweep_valuation(call).await.unwrap_err();
+    let status = client.sweep_valuation(request).await.unwrap_err();
     assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
+}
+
+#[tokio::test]
+async fn warnings_name_the_rate_that_reads_as_a_percentage() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let response = client
+        .sweep_valuation(sweep(&["0.5"], &["0.05", "5"]))
+        .await
+        .unwrap()
+        .into_inner();
+    let warned: Vec<(String, String)> = response
+        .warnings
+        .iter()
+        .map(|w| (w.code.clone(), w.field.clone()))
+        .collect();
+    assert_eq!(
+        warned,
+        [(
+            "RATE_ABOVE_ONE".to_string(),
+            "discount_rates[1]".to_string()
+        )]
+    );
+    // A valuation date after the new terms' last payment.
+    let mut late = sweep(&["0.5"], &["0.05"]);
+    late.valuation_date = date(2040, 1, 1);
+    late.old_claim = Some(pb::DebtStream {
+        stream: Some(Stream::DueAtValuation(money("USD", "1000"))),
+    });
+    let response = client.sweep_valuation(late).await.unwrap().into_inner();
+    let codes: Vec<&str> = response.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert_eq!(codes, ["VALUATION_DATE_AFTER_LAST_FLOW"]);
+    assert_eq!(response.warnings[0].field, "valuation_date");
 }

@@ -11,6 +11,7 @@ use super::loan_terms;
 use super::pb::debtcalc::v1 as pb;
 use super::provenance::Provenance;
 use super::valuation;
+use super::warnings;
 use crate::domain::money::round_to_minor_units;
 use crate::domain::rounding::RoundingMode;
 use crate::domain::solver::WriteOffBase;
@@ -199,6 +200,7 @@ pub fn render_sweep(
         )),
         conventions: Some(conventions),
         work_sharing: WORK_SHARING.into(),
+        warnings: Vec::new(), // filled in by sweep_valuation_response
     })
 }
 
@@ -210,5 +212,40 @@ pub(crate) fn sweep_valuation_response(
 ) -> Result<pb::SweepValuationResponse, ApiError> {
     let input = parse_sweep(request)?;
     let sweep = sweep_valuation(&input).map_err(sweep_error)?;
-    render_sweep(&input, &sweep, provenance)
+    let mut response = render_sweep(&input, &sweep, provenance)?;
+    response.warnings = sweep_warnings(request, &input, &sweep);
+    Ok(response)
+}
+
+/// The warnings of ValueRestructuring, at the sweep's fields: rates above 1
+/// (old claim, new terms, each discount rate) and a valuation date after
+/// the last flow of either stream (the new debt's dates are those of its
+/// terms, whatever the share).
+fn sweep_warnings(
+    request: &pb::SweepValuationRequest,
+    input: &SweepInput,
+    sweep: &Sweep,
+) -> Vec<pb::Warning> {
+    let mut out = Vec::new();
+    warnings::debt_stream_rates(&mut out, "old_claim", request.old_claim.as_ref());
+    warnings::loan_terms_rates(&mut out, "new_terms", request.new_terms.as_ref());
+    for (j, rate) in input.rates.iter().enumerate() {
+        out.extend(warnings::rate_above_one(
+            &format!("discount_rates[{j}]"),
+            *rate,
+        ));
+    }
+    let date = input.valuation_date;
+    warnings::stream_after_last_flow(
+        &mut out,
+        "valuation_date",
+        date,
+        "old_claim",
+        &input.old_claim,
+    );
+    if let Some(row) = sweep.rows.first() {
+        let new_debt = input.new_debt(row.new_principal.clone());
+        warnings::stream_after_last_flow(&mut out, "valuation_date", date, "new_terms", &new_debt);
+    }
+    out
 }
