@@ -138,6 +138,7 @@ fn sweep(c: &mut Criterion) {
         valuation_date: date(2014, 5, 5),
         new_terms: dprk_terms(),
         write_off_shares: (0..100).map(|k| Decimal::new(5000 + 49 * k, 4)).collect(),
+        installment_counts: Vec::new(),
         rates: (1..=100).map(|k| Decimal::new(k, 3)).collect(),
         compounding: Compounding::AnnualEffective,
         basis: TimeBasis::Months,
@@ -153,7 +154,7 @@ fn sweep(c: &mut Criterion) {
             input.rates.iter().map(move |rate| RestructuringInput {
                 old_claim: input.old_claim.clone(),
                 past_due_interest: Decimal::ZERO,
-                new_debt: input.new_debt(principal.clone()),
+                new_debt: input.new_debt(principal.clone(), 40),
                 valuation_date: input.valuation_date,
                 discounting: input.discounting(*rate),
             })

@@ -55,6 +55,7 @@ fn sweep(shares: &[&str], rates: &[&str]) -> pb::SweepValuationRequest {
         compounding: pb::Compounding::Periodic as i32,
         compounding_frequency: Some(2),
         time_basis: pb::TimeBasis::Act365Fixed as i32,
+        installment_counts: Vec::new(),
     }
 }
 
@@ -85,9 +86,60 @@ async fn every_cell_equals_the_unary_valuation() {
     assert_eq!(echoed.compounding, pb::Compounding::Periodic as i32);
     assert_eq!(echoed.compounding_frequency, Some(2));
     assert_eq!(echoed.time_basis, pb::TimeBasis::Act365Fixed as i32);
+    assert_every_cell_is_unary(&mut client, &request, &response).await;
+    // The write-off applies to the whole face (accrued and past-due
+    // interest included): writing off nothing leaves it all.
+    assert_eq!(response.rows[0].nominal_haircut, "0");
+    assert_eq!(
+        response.rows[0].new_principal,
+        response.write_off_base.unwrap().total
+    );
+}
+
+#[tokio::test]
+async fn maturities_multiply_the_rows_and_each_cell_is_unary() {
+    let server = TestServer::start().await;
+    let mut client = server.restructuring().await;
+    let mut request = sweep(&["0.9", "0.5"], &["0.05", "0.02"]);
+    request.installment_counts = vec![36, 10, 60];
+    let response = client
+        .sweep_valuation(request.clone())
+        .await
+        .unwrap()
+        .into_inner();
+    let rows: Vec<(&str, Option<u32>)> = response
+        .rows
+        .iter()
+        .map(|r| (r.write_off_share.as_str(), r.installment_count))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("0.9", Some(36)),
+            ("0.9", Some(10)),
+            ("0.9", Some(60)),
+            ("0.5", Some(36)),
+            ("0.5", Some(10)),
+            ("0.5", Some(60)),
+        ]
+    );
+    assert_every_cell_is_unary(&mut client, &request, &response).await;
+}
+
+async fn assert_every_cell_is_unary(
+    client: &mut pb::restructuring_service_client::RestructuringServiceClient<
+        tonic::transport::Channel,
+    >,
+    request: &pb::SweepValuationRequest,
+    response: &pb::SweepValuationResponse,
+) {
+    let conventions = response.conventions.clone().unwrap();
+    let counts = request.installment_counts.len().max(1);
     let mut cells = 0;
     for (i, row) in response.rows.iter().enumerate() {
-        assert_eq!(row.write_off_share, request.write_off_shares[i]);
+        assert_eq!(row.write_off_share, request.write_off_shares[i / counts]);
+        let mut terms = request.new_terms.clone().unwrap();
+        terms.installment_count = row.installment_count;
         for (j, cell) in row.cells.iter().enumerate() {
             let rate = &request.discount_rates[j];
             let unary = client
@@ -97,7 +149,7 @@ async fn every_cell_equals_the_unary_valuation() {
                     new_debt: Some(pb::DebtStream {
                         stream: Some(Stream::Loan(pb::LoanStream {
                             principal: row.new_principal.clone(),
-                            terms: request.new_terms.clone(),
+                            terms: Some(terms.clone()),
                         })),
                     }),
                     valuation_date: request.valuation_date,
@@ -113,7 +165,10 @@ async fn every_cell_equals_the_unary_valuation() {
                 .into_inner();
             let old = unary.old_claim.unwrap();
             let new = unary.new_debt.unwrap();
-            let here = format!("share {} rate {rate}", row.write_off_share);
+            let here = format!(
+                "share {} count {:?} rate {rate}",
+                row.write_off_share, row.installment_count
+            );
             assert_eq!(cell.discount_rate, *rate, "{here}");
             assert_eq!(response.rates[j].discount_rate, *rate, "{here}");
             assert_eq!(
@@ -147,7 +202,9 @@ async fn every_cell_equals_the_unary_valuation() {
                 cell.grant_element_at_discount_rate, unary.grant_element_at_discount_rate,
                 "{here}"
             );
-            assert_eq!(response.resolved_new_terms, new.resolved_terms, "{here}");
+            let mut resolved = response.resolved_new_terms.clone().unwrap();
+            resolved.installment_count = row.installment_count;
+            assert_eq!(Some(resolved), new.resolved_terms, "{here}");
             let mut face = conventions.clone();
             face.discounting = None;
             let mut unary_conventions = unary.conventions.clone().unwrap();
@@ -156,14 +213,8 @@ async fn every_cell_equals_the_unary_valuation() {
             cells += 1;
         }
     }
-    assert_eq!(cells, 16);
-    // The write-off applies to the whole face (accrued and past-due
-    // interest included): writing off nothing leaves it all.
-    assert_eq!(response.rows[0].nominal_haircut, "0");
-    assert_eq!(
-        response.rows[0].new_principal,
-        response.write_off_base.unwrap().total
-    );
+    assert_eq!(cells, response.rows.len() * request.discount_rates.len());
+    assert_eq!(response.rows.len(), request.write_off_shares.len() * counts);
 }
 
 #[tokio::test]
@@ -213,6 +264,22 @@ async fn bad_grids_are_refused_with_field_paths() {
             &["new_terms"],
             "MISSING_FIELD",
         ),
+        (
+            pb::SweepValuationRequest {
+                installment_counts: vec![10, 0, 1197],
+                ..sweep(&["0.5"], &["0.05"])
+            },
+            &["installment_counts[1]", "installment_counts[2]"],
+            "OUT_OF_INTERVAL",
+        ),
+        (
+            pb::SweepValuationRequest {
+                installment_counts: vec![10, 20, 30],
+                ..sweep(&vec!["0.5"; 34], &["0.05"])
+            },
+            &["installment_counts"],
+            "GRID_TOO_LARGE",
+        ),
     ];
     for (request, fields, reason) in cases {
         let status = client.sweep_valuation(request).await.unwrap_err();
@@ -232,11 +299,23 @@ async fn a_share_that_leaves_nothing_names_its_row() {
         }),
         ..sweep(&["0.5", "0.999"], &["0.05"])
     };
-    let status = client.sweep_valuation(request).await.unwrap_err();
+    let status = client.sweep_valuation(request.clone()).await.unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
     assert_eq!(
         violation_fields(&status),
         ["write_off_shares[1]", "new_terms"]
+    );
+    // With maturities, the row names its share and its count.
+    let status = client
+        .sweep_valuation(pb::SweepValuationRequest {
+            installment_counts: vec![2, 3],
+            ..request
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        violation_fields(&status),
+        ["write_off_shares[1]", "installment_counts[0]", "new_terms"]
     );
 }
 

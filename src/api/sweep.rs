@@ -14,6 +14,7 @@ use super::valuation;
 use super::warnings;
 use crate::domain::money::round_to_minor_units;
 use crate::domain::rounding::RoundingMode;
+use crate::domain::schedule::MAX_PERIODS;
 use crate::domain::solver::WriteOffBase;
 use crate::domain::valuation::{
     sweep_valuation, Sweep, SweepError, SweepInput, SweepPoint, MAX_GRID_SIDE,
@@ -65,6 +66,47 @@ fn share(v: &mut Violations, field: &str, text: &str) -> Option<Decimal> {
     Some(share)
 }
 
+/// Validates `installment_counts`: each at least 1 and within the period
+/// cap with the new terms' grace, at most [`MAX_GRID_SIDE`] rows with the
+/// shares.
+fn installment_counts(
+    v: &mut Violations,
+    request: &pb::SweepValuationRequest,
+    terms: Option<&crate::domain::schedule::LoanTerms>,
+    shares: Option<&Vec<Decimal>>,
+) -> Option<Vec<u32>> {
+    let counts = &request.installment_counts;
+    let rows = request.write_off_shares.len() * counts.len().max(1);
+    if counts.len() > 1 && rows > MAX_GRID_SIDE && shares.is_some() {
+        v.add(
+            "installment_counts",
+            "GRID_TOO_LARGE",
+            format!(
+                "write_off_shares x installment_counts is {} x {} = {rows} rows; at most {MAX_GRID_SIDE}",
+                request.write_off_shares.len(),
+                counts.len()
+            ),
+        );
+        return None;
+    }
+    let grace = terms.map_or(0, |t| t.grace_periods);
+    let mut valid = true;
+    for (k, count) in counts.iter().enumerate() {
+        if *count == 0 || u64::from(*count) + u64::from(grace) > u64::from(MAX_PERIODS) {
+            v.add(
+                format!("installment_counts[{k}]"),
+                "OUT_OF_INTERVAL",
+                format!(
+                    "must be 1 to {} (1,200 periods with {grace} of grace), got {count}",
+                    MAX_PERIODS.saturating_sub(grace)
+                ),
+            );
+            valid = false;
+        }
+    }
+    valid.then(|| counts.clone())
+}
+
 /// Validates a SweepValuation request.
 pub fn parse_sweep(request: &pb::SweepValuationRequest) -> Result<SweepInput, ApiError> {
     let mut v = Violations::new();
@@ -92,6 +134,7 @@ pub fn parse_sweep(request: &pb::SweepValuationRequest) -> Result<SweepInput, Ap
         request.compounding_frequency,
     );
     let basis = valuation::time_basis(&mut v, "time_basis", request.time_basis);
+    let counts = installment_counts(&mut v, request, new_terms.as_ref(), shares.as_ref());
     v.finish(|| {
         Some(SweepInput {
             old_claim: old?.stream,
@@ -99,6 +142,7 @@ pub fn parse_sweep(request: &pb::SweepValuationRequest) -> Result<SweepInput, Ap
             valuation_date: valuation_date?,
             new_terms: new_terms?,
             write_off_shares: shares?,
+            installment_counts: counts?,
             rates: rates?,
             compounding: compounding?,
             basis: basis?,
@@ -107,18 +151,34 @@ pub fn parse_sweep(request: &pb::SweepValuationRequest) -> Result<SweepInput, Ap
 }
 
 /// Maps a failure to the fields it stems from: the old claim's to the
-/// old claim (as ValueRestructuring does), a row's to its share and the
-/// new terms, a column's to its rate and the old claim, a cell's to its
-/// share and rate.
-pub fn sweep_error(error: SweepError) -> ApiError {
+/// old claim (as ValueRestructuring does), a row's to its share (and
+/// instalment count) and the new terms, a column's to its rate and the old
+/// claim, a cell's to its row's fields and rate.
+pub fn sweep_error(error: SweepError, input: &SweepInput) -> ApiError {
+    // Row r is share r / counts, count r % counts.
+    let counts = input.installment_counts.len();
+    let row = |r: usize| -> Vec<String> {
+        match (r.checked_div(counts), r.checked_rem(counts)) {
+            (Some(share), Some(count)) => vec![
+                format!("write_off_shares[{share}]"),
+                format!("installment_counts[{count}]"),
+            ],
+            _ => vec![format!("write_off_shares[{r}]")],
+        }
+    };
     let fields: Vec<String> = match error.at {
         SweepPoint::OldClaim => return valuation::valuation_error(error.error),
-        SweepPoint::Share(i) => vec![format!("write_off_shares[{i}]"), "new_terms".into()],
+        SweepPoint::Share(r) => {
+            let mut fields = row(r);
+            fields.push("new_terms".into());
+            fields
+        }
         SweepPoint::Rate(j) => vec![format!("discount_rates[{j}]"), "old_claim".into()],
-        SweepPoint::Cell { share, rate } => vec![
-            format!("write_off_shares[{share}]"),
-            format!("discount_rates[{rate}]"),
-        ],
+        SweepPoint::Cell { share, rate } => {
+            let mut fields = row(share);
+            fields.push(format!("discount_rates[{rate}]"));
+            fields
+        }
     };
     let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
     ApiError::from_domain(error.error, &fields)
@@ -172,6 +232,7 @@ pub fn render_sweep(
             new_face_value: Some(money(face, "face value")?),
             nominal_haircut: convert::reported_decimal(row.nominal_haircut),
             cells,
+            installment_count: Some(row.installment_count),
         });
     }
     let base = WriteOffBase {
@@ -211,7 +272,7 @@ pub(crate) fn sweep_valuation_response(
     provenance: &Provenance,
 ) -> Result<pb::SweepValuationResponse, ApiError> {
     let input = parse_sweep(request)?;
-    let sweep = sweep_valuation(&input).map_err(sweep_error)?;
+    let sweep = sweep_valuation(&input).map_err(|e| sweep_error(e, &input))?;
     let mut response = render_sweep(&input, &sweep, provenance)?;
     response.warnings = sweep_warnings(request, &input, &sweep);
     Ok(response)
@@ -243,8 +304,9 @@ fn sweep_warnings(
         "old_claim",
         &input.old_claim,
     );
-    if let Some(row) = sweep.rows.first() {
-        let new_debt = input.new_debt(row.new_principal.clone());
+    // The longest maturity's last payment is the last of all rows.
+    if let Some(row) = sweep.rows.iter().max_by_key(|r| r.installment_count) {
+        let new_debt = input.new_debt(row.new_principal.clone(), row.installment_count);
         warnings::stream_after_last_flow(&mut out, "valuation_date", date, "new_terms", &new_debt);
     }
     out

@@ -1,12 +1,14 @@
-//! A restructuring valued over a grid of write-off shares (rows) and flat
-//! discount rates (columns).
+//! A restructuring valued over a grid of write-off shares (rows; with
+//! maturities, every (share, instalment count) pair) and flat discount
+//! rates (columns).
 //!
-//! Every cell is, figure for figure, the [`value_restructuring`] of the
+//! Every cell is, figure for figure, the
+//! [`value_restructuring`](super::value_restructuring) of the
 //! old claim against a loan of `base x (1 - share)` (the write-off base is
 //! the old claim's face with the past-due interest, the principal rounded
 //! half-even once, as `SolveTerms` computes it:
-//! [`principal_after_write_off`]) under the new terms, at the column's
-//! flat rate. The test `every_cell_is_the_unary_valuation` checks that.
+//! [`principal_after_write_off`]) under the new terms (with the row's
+//! instalment count), at the column's flat rate. The test `every_cell_is_the_unary_valuation` checks that.
 //!
 //! **How the work is shared.** What depends only on the share is done
 //! once per row; what depends only on the rate once per column:
@@ -49,8 +51,8 @@ use crate::domain::money::Money;
 use crate::domain::schedule::LoanTerms;
 use crate::domain::solver::principal_after_write_off;
 
-/// The largest number of write-off shares, and of rates, of one sweep:
-/// 100 x 100 = 10,000 cells.
+/// The largest number of rows (write-off shares x instalment counts), and
+/// of rates, of one sweep: 100 x 100 = 10,000 cells.
 pub const MAX_GRID_SIDE: usize = 100;
 
 /// One restructuring and the grid it is valued over.
@@ -62,8 +64,12 @@ pub struct SweepInput {
     pub valuation_date: NaiveDate,
     /// The new debt's terms; its principal comes from each share.
     pub new_terms: LoanTerms,
-    /// The rows, each in [0, 1).
+    /// The write-off shares, each in [0, 1).
     pub write_off_shares: Vec<Decimal>,
+    /// The maturities: instalment counts replacing `new_terms`'
+    /// `installment_count`; empty: `new_terms` as given. The rows are every
+    /// (share, count) pair, shares outer.
+    pub installment_counts: Vec<u32>,
     /// The columns: flat annual rates, each above -1.
     pub rates: Vec<Decimal>,
     pub compounding: Compounding,
@@ -80,11 +86,33 @@ impl SweepInput {
         }
     }
 
+    /// The instalment counts of the rows: `installment_counts`, or the new
+    /// terms' own count.
+    pub fn counts(&self) -> Vec<u32> {
+        if self.installment_counts.is_empty() {
+            vec![self.new_terms.installment_count]
+        } else {
+            self.installment_counts.clone()
+        }
+    }
+
+    /// The rows in order: (share, instalment count), shares outer.
+    pub fn rows(&self) -> Vec<(Decimal, u32)> {
+        let counts = self.counts();
+        self.write_off_shares
+            .iter()
+            .flat_map(|share| counts.iter().map(move |count| (*share, *count)))
+            .collect()
+    }
+
     /// The new debt of a row.
-    pub fn new_debt(&self, principal: Money) -> DebtStream {
+    pub fn new_debt(&self, principal: Money, installment_count: u32) -> DebtStream {
         DebtStream::Loan {
             principal,
-            terms: self.new_terms.clone(),
+            terms: LoanTerms {
+                installment_count,
+                ..self.new_terms.clone()
+            },
         }
     }
 }
@@ -99,10 +127,11 @@ pub struct SweepCell {
     pub grant_element: Decimal,
 }
 
-/// One write-off share and its cells, one per rate.
+/// One write-off share (and instalment count) and its cells, one per rate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SweepRow {
     pub share: Decimal,
+    pub installment_count: u32,
     pub new_principal: Money,
     /// The new debt's face at the valuation date.
     pub new_face: FaceComponents,
@@ -125,7 +154,7 @@ pub struct Sweep {
 pub enum SweepPoint {
     /// The old claim itself (independent of the grid).
     OldClaim,
-    /// A row (its schedule or principal).
+    /// A row (its schedule or principal), by index in [`SweepInput::rows`].
     Share(usize),
     /// A column (its rate, with the old claim).
     Rate(usize),
@@ -154,11 +183,13 @@ struct PreparedRow {
 
 /// Values the grid (see the module documentation for how work is shared).
 pub fn sweep_valuation(input: &SweepInput) -> Result<Sweep, SweepError> {
-    if input.write_off_shares.len() > MAX_GRID_SIDE || input.rates.len() > MAX_GRID_SIDE {
+    let grid = input.rows();
+    if grid.len() > MAX_GRID_SIDE || input.rates.len() > MAX_GRID_SIDE {
         return Err(SweepError {
             error: DomainError::InvalidInput {
                 quantity: "sweep grid",
-                requirement: "at most 100 write-off shares and 100 rates",
+                requirement:
+                    "at most 100 rows (write-off shares x instalment counts) and 100 rates",
             },
             at: SweepPoint::OldClaim,
         });
@@ -183,9 +214,9 @@ pub fn sweep_valuation(input: &SweepInput) -> Result<Sweep, SweepError> {
     let base_total = base.total().map_err(at(SweepPoint::OldClaim))?;
     let currency = old_stream.currency;
 
-    // One schedule per write-off share.
-    let mut prepared = Vec::with_capacity(input.write_off_shares.len());
-    for (i, share) in input.write_off_shares.iter().enumerate() {
+    // One schedule per row: per write-off share (and instalment count).
+    let mut prepared = Vec::with_capacity(grid.len());
+    for (i, (share, count)) in grid.iter().enumerate() {
         crate::domain::cancel::check().map_err(at(SweepPoint::Share(i)))?;
         let principal = principal_after_write_off(base_total, currency, *share)
             .map_err(at(SweepPoint::Share(i)))?;
@@ -200,7 +231,7 @@ pub fn sweep_valuation(input: &SweepInput) -> Result<Sweep, SweepError> {
             });
         }
         let stream = input
-            .new_debt(principal.clone())
+            .new_debt(principal.clone(), *count)
             .expand(vd)
             .map_err(at(SweepPoint::Share(i)))?;
         let dated = DatedFlows::new(&stream.flows, vd, input.basis);
@@ -228,7 +259,8 @@ pub fn sweep_valuation(input: &SweepInput) -> Result<Sweep, SweepError> {
         let nominal = super::grant_element::one_minus_ratio(face_new, claim, "nominal haircut")
             .map_err(at(SweepPoint::Share(i)))?;
         rows.push(SweepRow {
-            share: input.write_off_shares[i],
+            share: grid[i].0,
+            installment_count: grid[i].1,
             new_principal: row.principal.clone(),
             new_face: row.face,
             nominal_haircut: nominal,

@@ -56,6 +56,7 @@ fn input(compounding: Compounding, basis: TimeBasis) -> SweepInput {
             .iter()
             .map(|s| d(s))
             .collect(),
+        installment_counts: Vec::new(),
         rates: ["0.05", "0", "-0.01", "0.0725", "0.3"]
             .iter()
             .map(|s| d(s))
@@ -65,7 +66,7 @@ fn input(compounding: Compounding, basis: TimeBasis) -> SweepInput {
     }
 }
 
-fn unary(input: &SweepInput, share: Decimal, rate: Decimal) -> RestructuringValuation {
+fn unary(input: &SweepInput, share: Decimal, count: u32, rate: Decimal) -> RestructuringValuation {
     let base = input
         .old_claim
         .expand(input.valuation_date)
@@ -79,7 +80,7 @@ fn unary(input: &SweepInput, share: Decimal, rate: Decimal) -> RestructuringValu
     value_restructuring(&RestructuringInput {
         old_claim: input.old_claim.clone(),
         past_due_interest: input.past_due_interest,
-        new_debt: input.new_debt(principal),
+        new_debt: input.new_debt(principal, count),
         valuation_date: input.valuation_date,
         discounting: input.discounting(rate),
     })
@@ -88,13 +89,16 @@ fn unary(input: &SweepInput, share: Decimal, rate: Decimal) -> RestructuringValu
 
 fn assert_cells_are_unary(input: &SweepInput) {
     let sweep = sweep_valuation(input).unwrap();
-    assert_eq!(sweep.rows.len(), input.write_off_shares.len());
+    assert_eq!(sweep.rows.len(), input.rows().len());
     assert_eq!(sweep.old_present_values.len(), input.rates.len());
     for row in &sweep.rows {
         assert_eq!(row.cells.len(), input.rates.len());
         for (j, cell) in row.cells.iter().enumerate() {
-            let want = unary(input, row.share, input.rates[j]);
-            let here = format!("share {} rate {}", row.share, input.rates[j]);
+            let want = unary(input, row.share, row.installment_count, input.rates[j]);
+            let here = format!(
+                "share {} count {} rate {}",
+                row.share, row.installment_count, input.rates[j]
+            );
             assert_eq!(
                 sweep.old_present_values[j], want.old_value.present_value.value,
                 "{here}"
@@ -129,6 +133,25 @@ fn every_cell_is_the_unary_valuation() {
         TimeBasis::ActActIsda,
     ));
     assert_cells_are_unary(&input(Compounding::Continuous, TimeBasis::Act365Fixed));
+}
+
+#[test]
+fn maturities_multiply_the_rows() {
+    let mut with = input(Compounding::AnnualEffective, TimeBasis::Months);
+    with.installment_counts = vec![30, 1, 46];
+    assert_cells_are_unary(&with);
+    let sweep = sweep_valuation(&with).unwrap();
+    let rows: Vec<(Decimal, u32)> = sweep
+        .rows
+        .iter()
+        .map(|r| (r.share, r.installment_count))
+        .collect();
+    assert_eq!(rows, with.rows());
+    assert_eq!(rows.len(), 15);
+    assert_eq!(rows[5], (d("0.5"), 46));
+    // 34 rows x 3 counts is over the cap of 100 rows.
+    with.write_off_shares = vec![d("0.5"); 34];
+    assert!(sweep_valuation(&with).is_err());
 }
 
 #[test]
