@@ -33,8 +33,12 @@
 //!   compositions (about 11 for 1,200 periods), whatever the tail;
 //! - a re-solve at a new rate also evaluates the nodes under those runs not
 //!   evaluated before at that rate: at most the distinct nodes of the tail
-//!   (a few dozen for actual-day months, all `2 (n - s)` at worst, when
-//!   every run of fractions differs), once per rate.
+//!   (43 for 1,200 actual ACT/360 months), once per rate. When the tree has
+//!   as many distinct nodes as the tail has periods or more (irregular
+//!   fractions: business-day adjusted dates), that could be up to `2 (n -
+//!   s)`, so the tail is then composed one period at a time, `n - s` steps
+//!   as before the tree, and the rate's memo is filled only if the rate
+//!   comes again.
 //!
 //! A rate that alternates between two values is thus as cheap as a fixed
 //! one; a new rate at every period costs the distinct nodes of every tail.
@@ -178,7 +182,11 @@ pub struct AnnuityTree {
     /// `levels[k][j]`: the node of the run `[j 2^k, (j + 1) 2^k)`, cut at
     /// the number of periods.
     levels: Vec<Vec<u32>>,
+    /// The year fraction of each period as an `f64`.
+    positions: Vec<f64>,
     memos: Vec<RateMemo>,
+    /// The last rates composed one by one (see [`AnnuityTree::tail`]).
+    seen: Vec<Decimal>,
     generation: u64,
     clock: u64,
     work: SolverWork,
@@ -222,11 +230,17 @@ impl AnnuityTree {
                 .collect();
             levels.push(above);
         }
+        let positions = fractions
+            .iter()
+            .map(|&(numerator, denominator)| numerator as f64 / denominator as f64)
+            .collect();
         Self {
             fractions: values,
             nodes,
             levels,
+            positions,
             memos: Vec::new(),
+            seen: Vec::new(),
             generation: 0,
             clock: 0,
             work: SolverWork::default(),
@@ -273,7 +287,22 @@ impl AnnuityTree {
     }
 
     /// `(alpha, beta)` of the periods `from..` (at least one) at `rate`.
+    ///
+    /// At a rate not memoised, when the tree has at least as many distinct
+    /// nodes as the tail has periods (irregular fractions), evaluating the
+    /// nodes could cost up to twice the periods: the first time the rate
+    /// comes, the periods are composed one by one instead (one step each,
+    /// no memo); the second time, its memo is filled.
     fn tail(&mut self, rate: Decimal, from: usize) -> (f64, f64) {
+        let memoised = self.memos.iter().any(|memo| memo.rate == rate);
+        if !memoised && self.nodes.len() >= self.len() - from && !self.seen.contains(&rate) {
+            if self.seen.len() == MEMOISED_RATES {
+                self.seen.remove(0);
+            }
+            self.seen.push(rate);
+            self.work.evaluations += (self.len() - from) as u64;
+            return one_by_one(rate_estimate(rate), &self.positions[from..]);
+        }
         let memo = self.memo_for(rate);
         // The aligned runs that make up the tail, left to right.
         let mut runs = [0u32; 64];
@@ -350,19 +379,29 @@ pub fn estimate_once(
     held_rate: Decimal,
     later: &[(i64, i64)],
 ) -> Option<(f64, f64)> {
-    let rate = rate_estimate(held_rate);
-    let fraction = |&(numerator, denominator): &(i64, i64)| numerator as f64 / denominator as f64;
-    let alpha = match later.split_last() {
-        None => 0.0,
-        Some((last, rest)) => {
-            let mut acc = leaf(rate, fraction(last));
-            for period in rest.iter().rev() {
-                acc = compose(leaf(rate, fraction(period)), acc);
-            }
-            acc.0
-        }
+    let fractions: Vec<f64> = later
+        .iter()
+        .map(|&(numerator, denominator)| numerator as f64 / denominator as f64)
+        .collect();
+    let alpha = if later.is_empty() {
+        0.0
+    } else {
+        one_by_one(rate_estimate(held_rate), &fractions).0
     };
     payment_estimate(outstanding, current, alpha, later.len())
+}
+
+/// `(alpha, beta)` of periods with year fractions `fractions` (at least
+/// one) at `rate`, composed one by one from the last.
+fn one_by_one(rate: f64, fractions: &[f64]) -> (f64, f64) {
+    let Some((last, rest)) = fractions.split_last() else {
+        return (f64::NAN, f64::NAN);
+    };
+    let mut acc = leaf(rate, *last);
+    for fraction in rest.iter().rev() {
+        acc = compose(leaf(rate, *fraction), acc);
+    }
+    acc
 }
 
 /// `P~ = O f / (1 + alpha)` and its bound, `alpha` the annuity factor of
@@ -564,6 +603,54 @@ mod tests {
         assert!(work.evaluations <= 1199 * nodes, "{work:?}");
         // The old re-solve took one step per period left: 719,400 in all.
         assert!(work.evaluations * 10 < 1199 * 1200 / 2, "{work:?}");
+    }
+
+    #[test]
+    fn irregular_fractions_cost_no_more_than_one_step_per_period() {
+        // Day counts from a linear congruential sequence: runs above a few
+        // periods rarely repeat.
+        let mut seed = 12_345u64;
+        let fractions: Vec<(i64, i64)> = (0..1200)
+            .map(|_| {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                (27 + (seed >> 60) as i64 % 8, 365)
+            })
+            .collect();
+        let o = BigInt::from(100_000_000i64);
+        let mut solver = LevelPaymentSolver::new(&fractions);
+        let nodes = solver.tree().distinct_nodes() as u64;
+        assert!(nodes > 600, "{nodes}");
+        let rates = [dec("0.05"), dec("0.06")];
+        for from in 1..1200 {
+            let rate = rates[from % 2];
+            let current = Growth::of(rate, fractions[from - 1]);
+            let paid = solver
+                .solve(&o, &current, rate, from, RoundingMode::HalfEven)
+                .unwrap();
+            if from % 97 == 1 {
+                let later = &fractions[from..];
+                let (p, bound) = solver.tree().estimate(&o, &current, rate, from).unwrap();
+                let exact = exact_value(&o, &current, rate, later);
+                assert!(((p - exact) / exact).abs() <= bound, "from {from}");
+                let slow =
+                    exact_level_payment(&o, &current, rate, later, RoundingMode::HalfEven).unwrap();
+                assert_eq!(paid, slow, "from {from}");
+            }
+        }
+        // Each rate composed one by one once, then memoised (each node once).
+        let work = solver.tree().work();
+        assert!(work.evaluations <= 2 * 1200 + 2 * nodes, "{work:?}");
+        // A new rate every period: one step per period left, as before the
+        // tree, never the up to two per period of the nodes.
+        let mut solver = LevelPaymentSolver::new(&fractions);
+        for from in 1..1200 {
+            let rate = Decimal::new(50_000 + from as i64, 6);
+            let current = Growth::of(rate, fractions[from - 1]);
+            solver
+                .solve(&o, &current, rate, from, RoundingMode::HalfEven)
+                .unwrap();
+        }
+        assert!(solver.tree().work().evaluations <= 1199 * 1200 / 2);
     }
 
     #[test]
