@@ -6,7 +6,7 @@
 //!   paths, handlers, and the mapping of errors to `tonic::Status`.
 //! - [`server`]: configuration, the layer stack, health, reflection and the
 //!   serving lifecycle.
-//! - [`cli`]: the offline commands (`debtcalc call`, `split`, `schedule`,
+//! - [`cli`]: the offline commands (`debtcalc call`, `split`, `schedule`, `value`,
 //!   `settlement`, `reconcile`) over the same handlers, without a network.
 
 pub mod api;

@@ -7,6 +7,10 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use debtcalc::server::{self, ServerConfig};
 
+/// The help heading of the flags only `serve` uses, listed apart so that
+/// the offline commands' own flags come first.
+const SERVER: &str = "Server (serve only)";
+
 #[derive(Parser)]
 #[command(
     name = "debtcalc",
@@ -25,28 +29,38 @@ Examples:
 struct Cli {
     /// A TOML file of settings, keyed by the long flag names without `--`
     /// (`max-connections = 100`); flags and environment variables beat it.
-    #[arg(long, global = true, env = "DEBTCALC_CONFIG")]
+    #[arg(long, global = true, env = "DEBTCALC_CONFIG", help_heading = "Data")]
     config: Option<std::path::PathBuf>,
 
     /// Address to listen on (`host:port`; a host name is resolved and the
     /// first address used); port 0 picks a free port.
-    #[arg(long, global = true, env = "DEBTCALC_LISTEN", default_value = server::config::DEFAULT_LISTEN)]
+    #[arg(long, global = true, env = "DEBTCALC_LISTEN", default_value = server::config::DEFAULT_LISTEN, help_heading = SERVER)]
     listen: String,
 
     /// A conversion-bases file that replaces the built-in reference data
     /// (same format as data/conversion-bases.json).
-    #[arg(long, global = true, env = "DEBTCALC_REFERENCE_DATA")]
+    #[arg(
+        long,
+        global = true,
+        env = "DEBTCALC_REFERENCE_DATA",
+        help_heading = "Data"
+    )]
     reference_data: Option<std::path::PathBuf>,
 
     /// A directory of settlement files (<id>.json, the format of
     /// data/settlements/) that replaces the built-in settlement library.
-    #[arg(long, global = true, env = "DEBTCALC_SETTLEMENTS")]
+    #[arg(
+        long,
+        global = true,
+        env = "DEBTCALC_SETTLEMENTS",
+        help_heading = "Data"
+    )]
     settlements: Option<std::path::PathBuf>,
 
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = SERVER)]
     ops: server::ops_args::OpsArgs,
 
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = SERVER)]
     limits: server::limit_args::LimitArgs,
 
     #[command(subcommand)]
@@ -56,6 +70,13 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the gRPC API (the default when no command is given).
+    #[command(after_help = "\
+Examples:
+  debtcalc serve                                    # 127.0.0.1:50051, plaintext, no tokens
+  debtcalc serve --listen 0.0.0.0:50051 --tls-cert tls.crt --tls-key tls.key --tokens-file tokens
+  debtcalc serve --config /etc/debtcalc/debtcalc.toml --admin-listen 127.0.0.1:9090
+
+The README's \"Operating the server\" lists every flag, its environment variable and config key.")]
     Serve,
     #[command(flatten)]
     Offline(Box<debtcalc::cli::Command>),
@@ -168,12 +189,13 @@ fn serve(config: ServerConfig, admin_listen: Option<SocketAddr>) -> ExitCode {
         // Signals are handled from before the server says it serves.
         let shutdown = server::shutdown_signal(&config);
         let listener = server::bind(&config).await?;
+        let health_listener = server::bind_health(&config).await?;
         tracing::info!(
             "debtcalc serving gRPC on {} ({})",
             server::local_addr(&listener)?,
             config.security.summary()
         );
-        server::serve_with(listener, &config, data, shutdown).await?;
+        server::serve_on(listener, health_listener, &config, data, shutdown).await?;
         tracing::info!("debtcalc stopped");
         Ok::<(), server::ServeError>(())
     });

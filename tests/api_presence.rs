@@ -128,3 +128,42 @@ fn allowed_entries_name_real_fields() {
         assert!(found, "ALLOWED names {path}, which does not exist");
     }
 }
+
+#[test]
+fn every_response_carries_provenance() {
+    // The debtcalc version and the data versions (issue 12): in the
+    // response's conventions message, or top level where it has none.
+    let files = debtcalc_files();
+    let message = |name: &str| {
+        files
+            .iter()
+            .flat_map(|f| f.message_type.iter())
+            .find(|m| format!(".debtcalc.v1.{}", m.name()) == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone()
+    };
+    let is_provenance = |f: &prost_types::FieldDescriptorProto| {
+        f.type_name() == ".debtcalc.v1.Provenance" && f.label() != Label::Repeated
+    };
+    let mut rpcs = 0;
+    for file in &files {
+        for service in &file.service {
+            for method in &service.method {
+                rpcs += 1;
+                let response = message(method.output_type());
+                let top = response.field.iter().any(is_provenance);
+                let in_conventions = response.field.iter().any(|f| {
+                    (f.name() == "conventions" || f.name() == "solver")
+                        && message(f.type_name()).field.iter().any(is_provenance)
+                });
+                assert!(
+                    top != in_conventions,
+                    "{}: provenance must be in exactly one place (top level {top}, \
+                     conventions {in_conventions})",
+                    method.name()
+                );
+            }
+        }
+    }
+    assert!(rpcs >= 12, "{rpcs} RPCs");
+}

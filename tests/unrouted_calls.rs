@@ -118,12 +118,31 @@ async fn calls_refused_before_a_handler_are_logged_and_counted() {
     assert!(!text.contains("/Nope"), "{text}");
 
     // One log line per call, with the code the client saw and the peer.
-    let calls: Vec<serde_json::Value> = server
-        .log()
-        .iter()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|event| event["message"] == "call")
-        .collect();
+    // The log goes through a non-blocking writer, so a line can arrive a
+    // moment after the metrics count it (failed once in CI): wait for them.
+    let call_lines = || -> Vec<serde_json::Value> {
+        server
+            .log()
+            .iter()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|event| event["message"] == "call")
+            .collect()
+    };
+    let all_logged = |calls: &[serde_json::Value]| {
+        expected.iter().all(|(method, code, n)| {
+            calls
+                .iter()
+                .filter(|c| c["method"] == *method && c["code"] == *code)
+                .count()
+                >= *n
+        })
+    };
+    let waited = Instant::now();
+    let mut calls = call_lines();
+    while !all_logged(&calls) && waited.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        calls = call_lines();
+    }
     for (method, code, n) in &expected {
         let seen = calls
             .iter()

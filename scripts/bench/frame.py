@@ -19,8 +19,8 @@ def frame(message):
     return b"\x00" + struct.pack(">I", len(body)) + body
 
 
-def main(out, addr=None):
-    out = Path(out)
+def requests():
+    """The DPRK SplitClaim and ValueRestructuring requests."""
     split = pb.SplitClaimRequest(
         claim=pb.Money(currency_code="USD", amount="10960000000"),
         write_off_share="0.9",
@@ -41,6 +41,12 @@ def main(out, addr=None):
         valuation_date=pb.Date(year=2014, month=5, day=5),
         discounting=pb.Discounting(flat_rate="0.05"),
     )
+    return split, value
+
+
+def main(out, addr=None):
+    out = Path(out)
+    split, value = requests()
     if addr:
         stub = restructuring_stub(addr)
         assert stub.SplitClaim(split, timeout=10).written_off.amount == "9864000000.00"

@@ -14,9 +14,11 @@ use super::pb::debtcalc::v1 as pb;
 use super::pb::debtcalc::v1::reconciliation_service_server::ReconciliationService;
 use super::pb::debtcalc::v1::restructuring_service_server::RestructuringService;
 use super::pb::debtcalc::v1::settlement_service_server::SettlementService;
+use super::provenance::Provenance;
 use super::settlement_library::SettlementLibrary;
 use super::{ReconciliationApi, RestructuringApi, SettlementApi};
 use crate::domain::reconciliation::ReferenceData;
+use crate::server::compute::ComputePool;
 
 /// The debtcalc services, callable by method name.
 #[derive(Debug, Clone)]
@@ -79,11 +81,22 @@ impl Services {
         reference_source: &str,
         library: SettlementLibrary,
     ) -> Self {
+        // The server's provenance for the same data (server::LoadedData).
+        let provenance = Provenance::new(
+            &reference,
+            reference_source,
+            library.version(),
+            library.source(),
+        );
         let reference = Arc::new(reference);
         Self {
-            restructuring: RestructuringApi::default(),
-            reconciliation: ReconciliationApi::new((*reference).clone(), reference_source),
-            settlement: SettlementApi::new(library, reference, reference_source),
+            restructuring: RestructuringApi::new(ComputePool::default(), provenance.clone()),
+            reconciliation: ReconciliationApi::new(
+                (*reference).clone(),
+                reference_source,
+                provenance.clone(),
+            ),
+            settlement: SettlementApi::new(library, reference, reference_source, provenance),
         }
     }
 }

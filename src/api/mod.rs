@@ -11,6 +11,7 @@ mod loan_conventions;
 pub mod loan_terms;
 pub mod pb;
 pub mod preset;
+pub mod provenance;
 pub mod reconciliation;
 pub mod reconciliation_service;
 pub mod restructuring_service;

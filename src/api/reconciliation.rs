@@ -545,6 +545,7 @@ pub fn render_convert(
     result: &crate::domain::reconciliation::ConversionResult,
 ) -> pb::ConvertClaimResponse {
     pb::ConvertClaimResponse {
+        provenance: None, // set by the RPC's handler (see api::provenance)
         source: Some(convert::money_to_pb(&result.source)),
         steps: result.steps.iter().map(step_to_pb).collect(),
         exact_result: Some(exact_to_pb(&result.exact)),
@@ -605,6 +606,7 @@ pub fn list_bases(
         .map(basis_to_pb)
         .collect();
     Ok(pb::ListConversionBasesResponse {
+        provenance: None, // set by the RPC's handler (see api::provenance)
         bases,
         redenominations: data
             .redenominations()
@@ -727,6 +729,7 @@ pub fn render_reconcile(
             .collect(),
         gaps: result.gaps.iter().map(gap_to_pb).collect(),
         conventions: Some(pb::ReconciliationConventions {
+            provenance: None, // set by the RPC's handler (see api::provenance)
             rounding_mode: convert::rounding_mode_to_pb(result.rounding) as i32,
             attribution_method: "SHAPLEY".into(),
             attribution_note: crate::domain::reconciliation::attribution::ATTRIBUTION_NOTE.into(),

@@ -7,6 +7,7 @@ use tonic::{Request, Response, Status};
 
 use super::error::ApiError;
 use super::pb::debtcalc::v1 as pb;
+use super::provenance::Provenance;
 use super::reconciliation;
 use crate::domain::reconciliation::{convert, reconcile, ReferenceData};
 use crate::server::compute::ComputePool;
@@ -17,6 +18,7 @@ use crate::server::compute::ComputePool;
 pub(crate) fn convert_claim_response(
     request: &pb::ConvertClaimRequest,
     data: &ReferenceData,
+    provenance: &Provenance,
 ) -> Result<pb::ConvertClaimResponse, ApiError> {
     let input = reconciliation::parse_convert(request, data)?;
     let result = convert(
@@ -27,7 +29,9 @@ pub(crate) fn convert_claim_response(
         input.rounding,
     )
     .map_err(|e| ApiError::from_domain(e, &["amount", "conversion"]))?;
-    Ok(reconciliation::render_convert(&result))
+    let mut response = reconciliation::render_convert(&result);
+    response.provenance = provenance.to_pb();
+    Ok(response)
 }
 
 /// ReconcileValuations: parse, compute, render (shared with
@@ -36,15 +40,16 @@ pub(crate) fn reconcile_valuations_response(
     request: &pb::ReconcileValuationsRequest,
     data: &ReferenceData,
     data_source: &str,
+    provenance: &Provenance,
 ) -> Result<pb::ReconcileValuationsResponse, ApiError> {
     let input = reconciliation::parse_reconcile(request, data)?;
     let result = reconcile(&input.claim, &input.parties, input.target, input.rounding)
         .map_err(|e| ApiError::from_domain(e, &["claim", "parties"]))?;
-    Ok(reconciliation::render_reconcile(
-        &input,
-        &result,
-        data_source,
-    ))
+    let mut response = reconciliation::render_reconcile(&input, &result, data_source);
+    if let Some(conventions) = response.conventions.as_mut() {
+        conventions.provenance = provenance.to_pb();
+    }
+    Ok(response)
 }
 
 /// Implements the generated service trait; holds the reference data.
@@ -55,14 +60,17 @@ pub struct ReconciliationApi {
     source: Arc<str>,
     /// Where the computations run.
     compute: ComputePool,
+    /// Echoed in every response.
+    provenance: Provenance,
 }
 
 impl ReconciliationApi {
-    pub fn new(data: ReferenceData, source: impl Into<Arc<str>>) -> Self {
+    pub fn new(data: ReferenceData, source: impl Into<Arc<str>>, provenance: Provenance) -> Self {
         Self {
             data: Arc::new(data),
             source: source.into(),
             compute: ComputePool::default(),
+            provenance,
         }
     }
 
@@ -79,11 +87,9 @@ impl pb::reconciliation_service_server::ReconciliationService for Reconciliation
         &self,
         request: Request<pb::ListConversionBasesRequest>,
     ) -> Result<Response<pb::ListConversionBasesResponse>, Status> {
-        Ok(Response::new(reconciliation::list_bases(
-            request.get_ref(),
-            &self.data,
-            &self.source,
-        )?))
+        let mut response = reconciliation::list_bases(request.get_ref(), &self.data, &self.source)?;
+        response.provenance = self.provenance.to_pb();
+        Ok(Response::new(response))
     }
 
     async fn convert_claim(
@@ -92,11 +98,11 @@ impl pb::reconciliation_service_server::ReconciliationService for Reconciliation
     ) -> Result<Response<pb::ConvertClaimResponse>, Status> {
         let metadata = request.metadata().clone();
         let request = request.into_inner();
-        let data = self.data.clone();
+        let (data, provenance) = (self.data.clone(), self.provenance.clone());
         let response = self
             .compute
             .run(&metadata, move || {
-                Ok(convert_claim_response(&request, &data)?)
+                Ok(convert_claim_response(&request, &data, &provenance)?)
             })
             .await?;
         Ok(Response::new(response))
@@ -109,10 +115,16 @@ impl pb::reconciliation_service_server::ReconciliationService for Reconciliation
         let metadata = request.metadata().clone();
         let request = request.into_inner();
         let (data, source) = (self.data.clone(), self.source.clone());
+        let provenance = self.provenance.clone();
         let response = self
             .compute
             .run(&metadata, move || {
-                Ok(reconcile_valuations_response(&request, &data, &source)?)
+                Ok(reconcile_valuations_response(
+                    &request,
+                    &data,
+                    &source,
+                    &provenance,
+                )?)
             })
             .await?;
         Ok(Response::new(response))

@@ -4,6 +4,7 @@ use tonic::{Request, Response, Status};
 
 use super::error::ApiError;
 use super::pb::debtcalc::v1 as pb;
+use super::provenance::Provenance;
 use super::{schedule, solve, split, valuation, warnings};
 use crate::domain::error::DomainError;
 use crate::domain::schedule::{build_schedule, first_accrual_start};
@@ -28,19 +29,28 @@ fn loan_error(error: DomainError) -> ApiError {
 /// split both run this, so their figures are the same by construction.
 pub(crate) fn split_claim_response(
     request: &pb::SplitClaimRequest,
+    provenance: &Provenance,
 ) -> Result<pb::SplitClaimResponse, ApiError> {
     let input = split::parse_request(request)?;
     let result = split_claim(&input).map_err(|e| ApiError::from_domain(e, &["claim.amount"]))?;
-    Ok(split::render_response(request, &input, &result))
+    let mut response = split::render_response(request, &input, &result);
+    if let Some(conventions) = response.conventions.as_mut() {
+        conventions.provenance = provenance.to_pb();
+    }
+    Ok(response)
 }
 
 /// BuildSchedule: parse, compute, render (shared with AnalyzeSettlement).
 pub(crate) fn build_schedule_response(
     request: &pb::BuildScheduleRequest,
+    provenance: &Provenance,
 ) -> Result<pb::BuildScheduleResponse, ApiError> {
     let input = schedule::parse_request(request)?;
     let result = build_schedule(&input.principal, &input.terms).map_err(loan_error)?;
     let mut response = schedule::render_response(&input, &result);
+    if let Some(conventions) = response.conventions.as_mut() {
+        conventions.provenance = provenance.to_pb();
+    }
     response.warnings = warnings::build_schedule(request);
     Ok(response)
 }
@@ -49,10 +59,14 @@ pub(crate) fn build_schedule_response(
 /// AnalyzeSettlement).
 pub(crate) fn value_restructuring_response(
     request: &pb::ValueRestructuringRequest,
+    provenance: &Provenance,
 ) -> Result<pb::ValueRestructuringResponse, ApiError> {
     let input = valuation::parse_restructuring(request)?;
     let result = value_restructuring(&input).map_err(valuation::valuation_error)?;
     let mut response = valuation::render_restructuring(&input, &result)?;
+    if let Some(conventions) = response.conventions.as_mut() {
+        conventions.provenance = provenance.to_pb();
+    }
     response.warnings = warnings::value_restructuring(request, &input);
     Ok(response)
 }
@@ -61,6 +75,7 @@ pub(crate) fn value_restructuring_response(
 /// AnalyzeSettlement).
 pub(crate) fn assess_concessionality_response(
     request: &pb::AssessConcessionalityRequest,
+    provenance: &Provenance,
 ) -> Result<pb::AssessConcessionalityResponse, ApiError> {
     let input = valuation::parse_concessionality(request)?;
     let to_status = loan_error;
@@ -82,22 +97,59 @@ pub(crate) fn assess_concessionality_response(
     )
     .map_err(to_status)?;
     let mut response = valuation::render_concessionality(&input, valuation_date, &result)?;
+    if let Some(conventions) = response.conventions.as_mut() {
+        conventions.provenance = provenance.to_pb();
+    }
     response.warnings = warnings::assess_concessionality(request);
     Ok(response)
 }
 
 /// Implements the generated service trait over the domain functions; the
 /// computations run on the compute pool.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct RestructuringApi {
     compute: ComputePool,
+    /// Echoed in every response.
+    provenance: Provenance,
 }
 
 impl RestructuringApi {
-    /// Handlers that compute on `compute` (shared with the other services).
-    pub fn new(compute: ComputePool) -> Self {
-        Self { compute }
+    /// Handlers that compute on `compute` (shared with the other services)
+    /// and answer with `provenance`.
+    pub fn new(compute: ComputePool, provenance: Provenance) -> Self {
+        Self {
+            compute,
+            provenance,
+        }
     }
+}
+
+/// SolveTerms: compute and render a parsed request (the handler parses it
+/// before the compute pool).
+pub(crate) fn solve_terms_response(
+    request: &pb::SolveTermsRequest,
+    input: &solve::SolveRequestInput,
+    provenance: &Provenance,
+) -> Result<pb::SolveTermsResponse, ApiError> {
+    let outcome = solve_terms(&input.input).map_err(|e| {
+        ApiError::from_domain(
+            e,
+            &["old_claim", "terms", "target_reduction", "discounting"],
+        )
+    })?;
+    let mut response = solve::render_solve(input, &outcome)?;
+    response.warnings = warnings::solve_terms(request, &input.input);
+    if let Some(solver) = response.solver.as_mut() {
+        solver.provenance = provenance.to_pb();
+    }
+    if let Some(conventions) = response
+        .valuation
+        .as_mut()
+        .and_then(|v| v.conventions.as_mut())
+    {
+        conventions.provenance = provenance.to_pb();
+    }
+    Ok(response)
 }
 
 #[tonic::async_trait]
@@ -108,9 +160,12 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
     ) -> Result<Response<pb::SplitClaimResponse>, Status> {
         let metadata = request.metadata().clone();
         let request = request.into_inner();
+        let provenance = self.provenance.clone();
         let response = self
             .compute
-            .run(&metadata, move || Ok(split_claim_response(&request)?))
+            .run(&metadata, move || {
+                Ok(split_claim_response(&request, &provenance)?)
+            })
             .await?;
         Ok(Response::new(response))
     }
@@ -121,9 +176,12 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
     ) -> Result<Response<pb::BuildScheduleResponse>, Status> {
         let metadata = request.metadata().clone();
         let request = request.into_inner();
+        let provenance = self.provenance.clone();
         let response = self
             .compute
-            .run(&metadata, move || Ok(build_schedule_response(&request)?))
+            .run(&metadata, move || {
+                Ok(build_schedule_response(&request, &provenance)?)
+            })
             .await?;
         Ok(Response::new(response))
     }
@@ -134,10 +192,11 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
     ) -> Result<Response<pb::ValueRestructuringResponse>, Status> {
         let metadata = request.metadata().clone();
         let request = request.into_inner();
+        let provenance = self.provenance.clone();
         let response = self
             .compute
             .run(&metadata, move || {
-                Ok(value_restructuring_response(&request)?)
+                Ok(value_restructuring_response(&request, &provenance)?)
             })
             .await?;
         Ok(Response::new(response))
@@ -149,10 +208,11 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
     ) -> Result<Response<pb::AssessConcessionalityResponse>, Status> {
         let metadata = request.metadata().clone();
         let request = request.into_inner();
+        let provenance = self.provenance.clone();
         let response = self
             .compute
             .run(&metadata, move || {
-                Ok(assess_concessionality_response(&request)?)
+                Ok(assess_concessionality_response(&request, &provenance)?)
             })
             .await?;
         Ok(Response::new(response))
@@ -165,18 +225,11 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
         let metadata = request.metadata().clone();
         let request = request.into_inner();
         let input = solve::parse_solve(&request)?;
+        let provenance = self.provenance.clone();
         let response = self
             .compute
             .run(&metadata, move || {
-                let outcome = solve_terms(&input.input).map_err(|e| {
-                    ApiError::from_domain(
-                        e,
-                        &["old_claim", "terms", "target_reduction", "discounting"],
-                    )
-                })?;
-                let mut response = solve::render_solve(&input, &outcome)?;
-                response.warnings = warnings::solve_terms(&request, &input.input);
-                Ok(response)
+                Ok(solve_terms_response(&request, &input, &provenance)?)
             })
             .await?;
         Ok(Response::new(response))
@@ -186,6 +239,8 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
         &self,
         _request: Request<pb::ListTermPresetsRequest>,
     ) -> Result<Response<pb::ListTermPresetsResponse>, Status> {
-        Ok(Response::new(solve::list_presets()))
+        let mut response = solve::list_presets();
+        response.provenance = self.provenance.to_pb();
+        Ok(Response::new(response))
     }
 }

@@ -61,6 +61,7 @@ or, when a rounding boundary lies within that error, in exact rational arithmeti
 /// The conventions every schedule follows beyond its terms.
 pub fn conventions(terms: &LoanTerms) -> pb::ScheduleConventions {
     pb::ScheduleConventions {
+        provenance: None, // set by the RPC's handler (see api::provenance)
         business_day_adjustment: terms.business_days.convention.to_string(),
         weekend: "SATURDAY_SUNDAY".into(),
         fixing_rule: if terms.rate.floating.is_some() {

@@ -282,8 +282,8 @@ pub fn analyze(
                 vec![("claim", "claim")],
             ),
         };
-    let split =
-        split_claim_response(&split_request).map_err(|e| remap(e, &split_rules, "write_off"))?;
+    let split = split_claim_response(&split_request, ctx.provenance)
+        .map_err(|e| remap(e, &split_rules, "write_off"))?;
     let remaining = split.remaining.clone();
 
     let mut response = pb::AnalyzeSettlementResponse {
@@ -314,7 +314,7 @@ pub fn analyze(
             terms: Some(repayment.terms.clone()),
         };
         let schedule_rules = terms_rules(repayment.terms_field);
-        let schedule = build_schedule_response(&schedule_request)
+        let schedule = build_schedule_response(&schedule_request, ctx.provenance)
             .map_err(|e| remap(e, &schedule_rules, repayment.terms_field))?;
         lift_warnings(
             &mut warnings,
@@ -364,7 +364,7 @@ pub fn analyze(
                     ("new_debt", repayment.terms_field),
                     ("old_claim", "claim"),
                 ];
-                let valued = value_restructuring_response(&value_request)
+                let valued = value_restructuring_response(&value_request, ctx.provenance)
                     .map_err(|e| remap(e, &rules, "valuation"))?;
                 lift_warnings(&mut warnings, &valued.warnings, &rules, "valuation");
                 rates.push(pb::RateValuation {
@@ -390,7 +390,7 @@ pub fn analyze(
                 ("principal", "write_off"),
                 ("time_basis", "valuation.time_basis"),
             ];
-            let assessed = assess_concessionality_response(&assess_request)
+            let assessed = assess_concessionality_response(&assess_request, ctx.provenance)
                 .map_err(|e| remap(e, &rules, &field))?;
             lift_warnings(&mut warnings, &assessed.warnings, &rules, &field);
             response.concessionality.push(assessed);
@@ -437,29 +437,32 @@ pub fn analyze(
             ],
             rounding_mode: claim_section.rounding_mode,
         };
-        let reconciled =
-            reconcile_valuations_response(&reconcile_request, ctx.data, ctx.data_source).map_err(
-                |e| {
-                    remap(
-                        e,
-                        &[
-                            ("parties[1]", "reconciliation.debtor"),
-                            ("parties[0].name", "reconciliation.creditor_name"),
-                            ("parties[0].offsets", "claim.offsets"),
-                            ("parties[0].conversion", "claim.parts[0].conversion"),
-                            (
-                                "parties[0].redenomination_id",
-                                "claim.parts[0].redenomination_id",
-                            ),
-                            ("claim", "claim.parts[0].amount"),
-                            ("components", "claim.parts[0].components"),
-                            ("target_currency", "claim.settlement_currency"),
-                            ("rounding_mode", "claim.rounding_mode"),
-                        ],
-                        "reconciliation",
-                    )
-                },
-            )?;
+        let reconciled = reconcile_valuations_response(
+            &reconcile_request,
+            ctx.data,
+            ctx.data_source,
+            ctx.provenance,
+        )
+        .map_err(|e| {
+            remap(
+                e,
+                &[
+                    ("parties[1]", "reconciliation.debtor"),
+                    ("parties[0].name", "reconciliation.creditor_name"),
+                    ("parties[0].offsets", "claim.offsets"),
+                    ("parties[0].conversion", "claim.parts[0].conversion"),
+                    (
+                        "parties[0].redenomination_id",
+                        "claim.parts[0].redenomination_id",
+                    ),
+                    ("claim", "claim.parts[0].amount"),
+                    ("components", "claim.parts[0].components"),
+                    ("target_currency", "claim.settlement_currency"),
+                    ("rounding_mode", "claim.rounding_mode"),
+                ],
+                "reconciliation",
+            )
+        })?;
         response.reconciliation = Some(reconciled);
     }
 
@@ -476,6 +479,7 @@ pub fn analyze(
         concessionality_valuation_date: "REPAYMENT_ACCRUAL_START".into(),
         write_off_given_as: given_as.into(),
         request_source,
+        provenance: ctx.provenance.to_pb(),
     });
     Ok(response)
 }

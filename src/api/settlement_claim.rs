@@ -116,19 +116,20 @@ pub(crate) fn run_claim(
                     redenomination_id: part.redenomination_id.clone(),
                     rounding_mode: claim.rounding_mode,
                 };
-                let response = convert_claim_response(&request, ctx.data).map_err(|e| {
-                    remap(
-                        e,
-                        &[
-                            ("amount", &format!("{at}.amount")),
-                            ("conversion", &format!("{at}.conversion")),
-                            ("redenomination_id", &format!("{at}.redenomination_id")),
-                            ("target_currency", "claim.settlement_currency"),
-                            ("rounding_mode", "claim.rounding_mode"),
-                        ],
-                        &at,
-                    )
-                })?;
+                let response =
+                    convert_claim_response(&request, ctx.data, ctx.provenance).map_err(|e| {
+                        remap(
+                            e,
+                            &[
+                                ("amount", &format!("{at}.amount")),
+                                ("conversion", &format!("{at}.conversion")),
+                                ("redenomination_id", &format!("{at}.redenomination_id")),
+                                ("target_currency", "claim.settlement_currency"),
+                                ("rounding_mode", "claim.rounding_mode"),
+                            ],
+                            &at,
+                        )
+                    })?;
                 let result = response_money(response.result.as_ref())?;
                 conversions.push(response);
                 result

@@ -13,7 +13,9 @@ use prost::Message;
 use prost_reflect::{DescriptorPool, DynamicMessage, SerializeOptions};
 
 use super::pb::{self, debtcalc::v1};
+use super::provenance::Provenance;
 use super::settlement::{analyze, Context};
+use crate::domain::reconciliation::reference_data::content_version;
 use crate::domain::reconciliation::ReferenceData;
 
 /// The built-in settlements, compiled into the binary. A test checks that
@@ -90,6 +92,8 @@ impl std::error::Error for LibraryError {}
 pub struct SettlementLibrary {
     settlements: BTreeMap<String, v1::Settlement>,
     source: String,
+    /// "sha256:" and the hex SHA-256 of the files (see [`Self::version`]).
+    version: String,
 }
 
 impl SettlementLibrary {
@@ -157,6 +161,9 @@ impl SettlementLibrary {
                 file: "descriptors".into(),
                 message: "debtcalc.v1.Settlement is not in the descriptors".into(),
             })?;
+        let files: Vec<(String, String)> = files.collect();
+        let version = library_version(&files);
+        let provenance = Provenance::without_library(data, data_source);
         let mut settlements = BTreeMap::new();
         for (name, text) in files {
             let fail = |message: String| LibraryError {
@@ -175,12 +182,13 @@ impl SettlementLibrary {
                 .map_err(|e| fail(format!("trailing characters: {e}")))?;
             let mut settlement = v1::Settlement::decode(dynamic.encode_to_vec().as_slice())
                 .map_err(|e| fail(e.to_string()))?;
-            validate(&name, &mut settlement, data, data_source).map_err(fail)?;
+            validate(&name, &mut settlement, data, data_source, &provenance).map_err(fail)?;
             settlements.insert(settlement.id.clone(), settlement);
         }
         Ok(Self {
             settlements,
             source: source.to_string(),
+            version,
         })
     }
 
@@ -198,6 +206,29 @@ impl SettlementLibrary {
     pub fn source(&self) -> &str {
         &self.source
     }
+
+    /// The library's version: "sha256:" and the lower-case hex SHA-256 of
+    /// its files in file-name order, each hashed as its name, a NUL byte,
+    /// its length in bytes in decimal, a NUL byte and its bytes (computed
+    /// once on load; the built-in library hashes like a directory holding
+    /// the same files).
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+}
+
+fn library_version(files: &[(String, String)]) -> String {
+    let mut sorted: Vec<&(String, String)> = files.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut bytes = Vec::new();
+    for (name, text) in sorted {
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.push(0);
+        bytes.extend_from_slice(text.len().to_string().as_bytes());
+        bytes.push(0);
+        bytes.extend_from_slice(text.as_bytes());
+    }
+    content_version(&bytes)
 }
 
 /// Checks one settlement and completes its source list (the file's sources
@@ -207,6 +238,7 @@ fn validate(
     settlement: &mut v1::Settlement,
     data: &ReferenceData,
     data_source: &str,
+    provenance: &Provenance,
 ) -> Result<(), String> {
     let id = &settlement.id;
     if id.is_empty()
@@ -261,7 +293,11 @@ fn validate(
                 .into(),
         );
     }
-    let ctx = Context { data, data_source };
+    let ctx = Context {
+        data,
+        data_source,
+        provenance,
+    };
     let response = analyze(request, &ctx, format!("library:{id}")).map_err(|e| {
         let status = tonic::Status::from(e);
         format!(

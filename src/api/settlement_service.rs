@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
 use super::pb::debtcalc::v1 as pb;
+use super::provenance::Provenance;
 use super::settlement::{analyze, with_overrides, Context};
 use super::settlement_library::SettlementLibrary;
 use crate::domain::reconciliation::ReferenceData;
@@ -20,6 +21,8 @@ pub struct SettlementApi {
     data_source: Arc<str>,
     /// Where the computations run.
     compute: ComputePool,
+    /// Echoed in every response.
+    provenance: Provenance,
 }
 
 impl SettlementApi {
@@ -27,12 +30,14 @@ impl SettlementApi {
         library: SettlementLibrary,
         data: Arc<ReferenceData>,
         data_source: impl Into<Arc<str>>,
+        provenance: Provenance,
     ) -> Self {
         Self {
             library: Arc::new(library),
             data,
             data_source: data_source.into(),
             compute: ComputePool::default(),
+            provenance,
         }
     }
 
@@ -74,12 +79,14 @@ impl pb::settlement_service_server::SettlementService for SettlementApi {
             )
         };
         let (data, data_source) = (self.data.clone(), self.data_source.clone());
+        let provenance = self.provenance.clone();
         let response = self
             .compute
             .run(&metadata, move || {
                 let ctx = Context {
                     data: &data,
                     data_source: &data_source,
+                    provenance: &provenance,
                 };
                 Ok(analyze(&effective, &ctx, source)?)
             })
@@ -102,6 +109,7 @@ impl pb::settlement_service_server::SettlementService for SettlementApi {
                 })
                 .collect(),
             data_source: self.library.source().to_string(),
+            provenance: self.provenance.to_pb(),
         }))
     }
 
@@ -114,6 +122,7 @@ impl pb::settlement_service_server::SettlementService for SettlementApi {
         Ok(Response::new(pb::GetSettlementResponse {
             settlement: Some(settlement.clone()),
             data_source: self.library.source().to_string(),
+            provenance: self.provenance.to_pb(),
         }))
     }
 }

@@ -5,13 +5,16 @@
 use super::convert::{self, Sign};
 use super::error::{ApiError, Violation, Violations};
 use super::pb::debtcalc::v1 as pb;
+use super::provenance::Provenance;
 use crate::domain::money::Money;
 use crate::domain::reconciliation::ReferenceData;
 
-/// The reference data the conversion and reconciliation steps use.
+/// The reference data the conversion and reconciliation steps use, and the
+/// provenance every step's response carries.
 pub struct Context<'a> {
     pub data: &'a ReferenceData,
     pub data_source: &'a str,
+    pub provenance: &'a Provenance,
 }
 
 /// Moves a step's field paths to the settlement request's: the first rule

@@ -305,6 +305,7 @@ pub fn render_solve(
             &outcome.write_off_base,
         )?),
         solver: Some(pb::SolverConventions {
+            provenance: None, // set by the RPC's handler (see api::provenance)
             method: "REGULA_FALSI_ILLINOIS_WITH_BISECTION".into(),
             value_decimals: Some(VALUE_DECIMALS),
             tolerance: "achieved >= target; the next grid value (1e-12), or one minor unit of principal, falls short".into(),
@@ -319,6 +320,7 @@ pub fn render_solve(
 /// Every preset, as the API shows it.
 pub fn list_presets() -> pb::ListTermPresetsResponse {
     pb::ListTermPresetsResponse {
+        provenance: None, // set by the RPC's handler (see api::provenance)
         presets: all_presets().iter().map(preset_to_pb).collect(),
     }
 }

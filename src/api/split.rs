@@ -158,6 +158,7 @@ pub fn render_response(
             })
             .collect(),
         conventions: Some(pb::SplitConventions {
+            provenance: None, // set by the RPC's handler (see api::provenance)
             rounding_mode: convert::rounding_mode_to_pb(input.rounding) as i32,
             currency_minor_units: Some(split.claim.currency.minor_units),
             allocation_method: pb::AllocationMethod::LargestRemainder as i32,

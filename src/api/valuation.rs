@@ -328,6 +328,7 @@ pub fn conventions(
     discounting: &Discounting,
 ) -> pb::ValuationConventions {
     pb::ValuationConventions {
+        provenance: None, // set by the RPC's handler (see api::provenance)
         valuation_date: Some(convert::date_to_pb(valuation_date)),
         discounting: Some(discounting_to_pb(discounting)),
         share_decimals: Some(convert::REPORTED_DECIMALS),

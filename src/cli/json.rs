@@ -36,13 +36,22 @@ pub fn pool() -> Result<&'static DescriptorPool, String> {
     .map_err(Clone::clone)
 }
 
-/// Parses `text`, the proto3 JSON mapping of a `descriptor` message.
+/// Parses `text`, the proto3 JSON mapping of a `descriptor` message. An
+/// error names the field at fault and what the mapping expects there when
+/// [`super::diagnose`] finds it, then the parser's own words.
 pub fn parse(descriptor: MessageDescriptor, text: &str) -> Result<DynamicMessage, String> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let message =
-        DynamicMessage::deserialize(descriptor, &mut deserializer).map_err(|e| e.to_string())?;
-    deserializer.end().map_err(|e| e.to_string())?;
-    Ok(message)
+    let parsed = DynamicMessage::deserialize(descriptor.clone(), &mut deserializer)
+        .and_then(|message| deserializer.end().map(|()| message));
+    parsed.map_err(|e| {
+        let diagnosis = serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|value| super::diagnose::diagnose(&descriptor, &value));
+        match diagnosis {
+            Some(problem) => format!("{problem} ({e})"),
+            None => e.to_string(),
+        }
+    })
 }
 
 /// A JSON value before printing; scalars are already encoded tokens.

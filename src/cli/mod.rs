@@ -1,7 +1,7 @@
 //! The offline command line: `debtcalc call` runs any RPC without a server,
 //! through the same handlers ([`crate::api::dispatch`]), with the request
 //! and the response in the proto3 JSON mapping grpcurl uses; the shortcuts
-//! (`split`, `schedule`, `settlement`, `reconcile`) build the everyday
+//! (`split`, `schedule`, `value`, `settlement`, `reconcile`) build the everyday
 //! requests from flags. Answers print as grpcurl's JSON, a table, CSV or an
 //! XLSX workbook.
 //!
@@ -12,6 +12,7 @@
 //! 67 INVALID_ARGUMENT, 69 NOT_FOUND, 75 OUT_OF_RANGE).
 
 pub mod call;
+pub mod diagnose;
 pub mod json;
 pub mod sheet;
 pub mod shortcuts;
@@ -90,6 +91,9 @@ pub enum Command {
     Split(shortcuts::SplitArgs),
     /// A repayment schedule from everyday loan terms (BuildSchedule).
     Schedule(shortcuts::ScheduleArgs),
+    /// A claim due now against a new loan: present values and haircuts
+    /// (ValueRestructuring).
+    Value(shortcuts::ValueArgs),
     /// A settlement of the library, analysed whole (AnalyzeSettlement), or
     /// the list of them.
     Settlement(shortcuts::SettlementArgs),
@@ -129,6 +133,12 @@ fn execute(
         Command::Schedule(args) => (
             "debtcalc.v1.RestructuringService/BuildSchedule",
             shortcuts::schedule_request(&args)?.to_string(),
+            args.output,
+            args.show_request,
+        ),
+        Command::Value(args) => (
+            "debtcalc.v1.RestructuringService/ValueRestructuring",
+            shortcuts::value_request(&args)?.to_string(),
             args.output,
             args.show_request,
         ),

@@ -1,4 +1,4 @@
-//! The everyday requests as flags: `split`, `schedule`, `settlement` and
+//! The everyday requests as flags: `split`, `schedule`, `value`, `settlement` and
 //! `reconcile` build the JSON request that `debtcalc call` (and grpcurl)
 //! would take, and run it the same way. `--show-request` prints that
 //! request instead of running it.
@@ -60,6 +60,19 @@ Examples:
   debtcalc schedule --principal \"1090000000 USD\" --first-payment 2015-03-17 \\
     --frequency semi-annual --installments 40 --format xlsx --output dprk-schedule.xlsx")]
 pub struct ScheduleArgs {
+    #[command(flatten)]
+    pub loan: LoanArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Print the request instead of running it.
+    #[arg(long)]
+    pub show_request: bool,
+}
+
+/// A loan: the principal and the everyday terms (BuildSchedule's
+/// `principal` and `terms`).
+#[derive(Debug, clap::Args)]
+pub struct LoanArgs {
     /// The principal, `AMOUNT CURRENCY`.
     #[arg(long)]
     pub principal: String,
@@ -103,6 +116,32 @@ pub struct ScheduleArgs {
     /// preceding.
     #[arg(long)]
     pub business_day: Option<String>,
+}
+
+/// `debtcalc value`: ValueRestructuring of a claim due now against a new loan.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  # The DPRK: $10.96 bn due against $1.09 bn repaid in 40 semi-annual instalments, valued at 5%
+  debtcalc value --old-claim \"10960000000 USD\" --valuation-date 2014-05-05 --discount-rate 0.05 \\
+    --principal \"1090000000 USD\" --first-payment 2014-11-05 --frequency semi-annual --installments 40
+  # The same valuation as an Excel workbook (figures on Summary, conventions on their own sheet)
+  debtcalc value --old-claim \"10960000000 USD\" --valuation-date 2014-05-05 --discount-rate 0.05 \\
+    --principal \"1090000000 USD\" --first-payment 2014-11-05 --frequency semi-annual --installments 40 \\
+    --format xlsx --output dprk-valuation.xlsx")]
+pub struct ValueArgs {
+    /// The old claim, due at the valuation date, `AMOUNT CURRENCY`.
+    #[arg(long)]
+    pub old_claim: String,
+    /// The valuation date, YYYY-MM-DD.
+    #[arg(long)]
+    pub valuation_date: String,
+    /// The flat discount rate, a decimal fraction ("0.05").
+    #[arg(long)]
+    pub discount_rate: String,
+    /// The new debt.
+    #[command(flatten)]
+    pub loan: LoanArgs,
     #[command(flatten)]
     pub output: OutputArgs,
     /// Print the request instead of running it.
@@ -252,6 +291,21 @@ pub fn split_request(args: &SplitArgs) -> Result<Value, Failure> {
 
 /// The BuildSchedule request of the flags.
 pub fn schedule_request(args: &ScheduleArgs) -> Result<Value, Failure> {
+    loan(&args.loan)
+}
+
+/// The ValueRestructuring request of the flags.
+pub fn value_request(args: &ValueArgs) -> Result<Value, Failure> {
+    Ok(json!({
+        "oldClaim": {"dueAtValuation": money("--old-claim", &args.old_claim)?},
+        "newDebt": {"loan": loan(&args.loan)?},
+        "valuationDate": date("--valuation-date", &args.valuation_date)?,
+        "discounting": {"flatRate": args.discount_rate},
+    }))
+}
+
+/// A loan of the flags: `{"principal": ..., "terms": ...}`.
+fn loan(args: &LoanArgs) -> Result<Value, Failure> {
     let mut terms = Map::new();
     terms.insert(
         "firstPaymentDate".into(),

@@ -26,6 +26,7 @@ use tower::layer::util::{Identity, Stack};
 use crate::api::pb::debtcalc::v1::reconciliation_service_server::ReconciliationServiceServer;
 use crate::api::pb::debtcalc::v1::restructuring_service_server::RestructuringServiceServer;
 use crate::api::pb::debtcalc::v1::settlement_service_server::SettlementServiceServer;
+use crate::api::provenance::Provenance;
 use crate::api::settlement_library::SettlementLibrary;
 use crate::api::{pb, ReconciliationApi, RestructuringApi, SettlementApi};
 use crate::domain::reconciliation::ReferenceData;
@@ -49,6 +50,19 @@ pub struct LoadedData {
     /// "builtin" or "operator-supplied" (never the file's path).
     pub reference_source: String,
     pub settlements: SettlementLibrary,
+}
+
+impl LoadedData {
+    /// What every response echoes: the debtcalc version and the versions
+    /// (content hashes, computed once on load) of this data.
+    pub fn provenance(&self) -> Provenance {
+        Provenance::new(
+            &self.reference,
+            &self.reference_source,
+            self.settlements.version(),
+            self.settlements.source(),
+        )
+    }
 }
 
 /// Loads and validates everything the configuration names (the built-in
@@ -152,8 +166,10 @@ async fn router_and_health(
 
     // One compute pool for every calculation, so its caps are process-wide.
     let compute = compute::ComputePool::new(config.compute, Some(config.request_timeout));
-    let restructuring = RestructuringServiceServer::new(RestructuringApi::new(compute.clone()))
-        .max_decoding_message_size(config.max_request_bytes);
+    let provenance = data.provenance();
+    let restructuring =
+        RestructuringServiceServer::new(RestructuringApi::new(compute.clone(), provenance.clone()))
+            .max_decoding_message_size(config.max_request_bytes);
     let LoadedData {
         reference,
         reference_source,
@@ -164,12 +180,13 @@ async fn router_and_health(
             settlements,
             std::sync::Arc::new(reference.clone()),
             reference_source.clone(),
+            provenance.clone(),
         )
         .with_compute(compute.clone()),
     )
     .max_decoding_message_size(config.max_request_bytes);
     let reconciliation = ReconciliationServiceServer::new(
-        ReconciliationApi::new(reference, reference_source).with_compute(compute),
+        ReconciliationApi::new(reference, reference_source, provenance).with_compute(compute),
     )
     .max_decoding_message_size(config.max_request_bytes);
 
@@ -181,15 +198,12 @@ async fn router_and_health(
         .layer(ObserveLayer::new(served_methods(
             config.security.reflection,
         )))
-        .layer(
-            RequestLimitsLayer::new(
-                config.requests,
-                config.max_request_bytes,
-                Some(config.request_timeout),
-                connections.clone(),
-            )
-            .refusing_when_draining(drain.clone()),
-        )
+        .layer(RequestLimitsLayer::new(
+            config.requests,
+            config.max_request_bytes,
+            Some(config.request_timeout),
+            connections.clone(),
+        ))
         .add_service(health_service.clone())
         .add_service(auth.wrap(restructuring))
         .add_service(auth.wrap(reconciliation))
@@ -256,11 +270,37 @@ pub async fn serve_with(
     data: LoadedData,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
+    let health_listener = bind_health(config).await?;
+    serve_on(listener, health_listener, config, data, shutdown).await
+}
+
+/// Binds the health-only address when one is configured (`--health-listen`),
+/// so that the start-up line is logged only once every listener is bound.
+pub async fn bind_health(config: &ServerConfig) -> Result<Option<TcpListener>, ServeError> {
+    match config.health_listen {
+        Some(addr) => {
+            Ok(Some(TcpListener::bind(addr).await.map_err(|e| {
+                format!("cannot listen on {addr} (health): {e}")
+            })?))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Like [`serve_with`], on listeners already bound (by [`bind`] and
+/// [`bind_health`]).
+pub async fn serve_on(
+    listener: TcpListener,
+    health_listener: Option<TcpListener>,
+    config: &ServerConfig,
+    data: LoadedData,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServeError> {
     let drain = lifecycle::Drain::new();
     let connections = ConnectionRegistry::default();
     let (router, health) = router_and_health(config, data, drain.signal(), &connections).await?;
-    let _health_listener = AbortOnDrop(match config.health_listen {
-        Some(addr) => Some(serve_health(addr, health).await?),
+    let _health_listener = AbortOnDrop(match health_listener {
+        Some(listener) => Some(serve_health(listener, health)?),
         None => None,
     });
     // Tokens from a file are read again on SIGHUP and when it changes.
@@ -299,16 +339,13 @@ pub async fn serve_with(
     Ok(())
 }
 
-/// Binds `addr` and serves only `health` on it, in plaintext, until the
+/// Serves only `health` on `listener`, in plaintext, until the
 /// returned task is aborted (after the main server has drained, so probes
 /// see NOT_SERVING during the drain).
-async fn serve_health(
-    addr: SocketAddr,
+fn serve_health(
+    listener: TcpListener,
     health: HealthServer,
 ) -> Result<tokio::task::JoinHandle<()>, ServeError> {
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr} (health): {e}"))?;
     let bound = listener.local_addr()?;
     tracing::info!("health-only listener (plaintext grpc.health.v1) on {bound}");
     let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));

@@ -40,14 +40,14 @@
 //!
 //! # Calls arriving while the server drains
 //!
-//! Once the drain has started (SIGTERM), a call that still arrives (on a
-//! connection whose client has not yet seen the GOAWAY) is refused, health
-//! excepted, by resetting its stream with REFUSED_STREAM: HTTP/2's way of
-//! saying the request was not processed, so any client or proxy may send it
-//! again elsewhere (gRPC clients retry it transparently, tonic reports
-//! UNAVAILABLE, nginx, HAProxy and Envoy retry it on another replica). A
-//! gRPC status in a response (UNAVAILABLE) would reach the caller through a
-//! proxy as a failed call.
+//! Once the drain has started (SIGTERM), calls that still reach a handler
+//! (sent on a connection before its client saw the GOAWAY) are served, like
+//! every call in flight, within the drain deadline; they are not refused.
+//! A refusal at this point (a gRPC UNAVAILABLE, or even a stream reset with
+//! REFUSED_STREAM) is a failed call behind nginx, which streams request
+//! bodies to the replica and so cannot send a call to another replica once
+//! its body is sent. Calls after the GOAWAY are refused by HTTP/2 itself
+//! (clients and proxies retry those elsewhere), and the listener is closed.
 //!
 //! # The body timeout
 //!
@@ -101,7 +101,6 @@ pub struct RequestLimitsLayer {
     max_message: usize,
     body_timeout: Duration,
     request_timeout: Option<Duration>,
-    drain: Option<super::lifecycle::DrainSignal>,
 }
 
 impl RequestLimitsLayer {
@@ -122,39 +121,7 @@ impl RequestLimitsLayer {
             max_message,
             body_timeout: limits.request_body_timeout,
             request_timeout,
-            drain: None,
         }
-    }
-
-    /// Refuses calls other than health's (REFUSED_STREAM) once `drain` has
-    /// started (see the module documentation).
-    pub fn refusing_when_draining(mut self, drain: super::lifecycle::DrainSignal) -> Self {
-        self.drain = Some(drain);
-        self
-    }
-}
-
-/// The error that makes hyper reset a call's stream with REFUSED_STREAM
-/// (hyper takes the reset reason from an `h2::Error` in the source chain;
-/// tonic passes errors of this type through as they are).
-#[derive(Debug)]
-pub struct RefusedWhileDraining(h2::Error);
-
-impl RefusedWhileDraining {
-    fn new() -> Self {
-        Self(h2::Error::from(h2::Reason::REFUSED_STREAM))
-    }
-}
-
-impl std::fmt::Display for RefusedWhileDraining {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the server is draining: call refused with REFUSED_STREAM")
-    }
-}
-
-impl std::error::Error for RefusedWhileDraining {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.0)
     }
 }
 
@@ -198,10 +165,6 @@ where
     }
 
     fn call(&mut self, request: http::Request<Body>) -> Self::Future {
-        let draining = self.layer.drain.as_ref().is_some_and(|d| d.is_draining());
-        if draining && !request.uri().path().starts_with("/grpc.health.v1.Health/") {
-            return Box::pin(async { Err(RefusedWhileDraining::new().into()) });
-        }
         // The peer over plain TCP or TLS (TlsConnectInfo wraps the TCP one).
         let guard = super::telemetry::peer(request.extensions())
             .and_then(|peer| self.layer.registry.start_call(peer));
@@ -410,68 +373,4 @@ fn body_timeout(timeout: Duration) -> Status {
         "the request body stopped arriving before it was complete",
         details,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::convert::Infallible;
-
-    /// Answers every call OK.
-    #[derive(Clone)]
-    struct Ok200;
-
-    impl tower::Service<http::Request<Body>> for Ok200 {
-        type Response = http::Response<Body>;
-        type Error = Infallible;
-        type Future = std::future::Ready<Result<http::Response<Body>, Infallible>>;
-
-        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-            Poll::Ready(Ok(()))
-        }
-
-        fn call(&mut self, _: http::Request<Body>) -> Self::Future {
-            std::future::ready(Ok(tonic::Status::ok("").into_http()))
-        }
-    }
-
-    fn request(path: &str) -> http::Request<Body> {
-        http::Request::post(path).body(Body::empty()).unwrap()
-    }
-
-    #[tokio::test]
-    async fn calls_arriving_while_draining_are_refused_with_refused_stream() {
-        use tower::{Layer, Service};
-        let drain = crate::server::lifecycle::Drain::new();
-        let layer = RequestLimitsLayer::new(
-            RequestLimits::default(),
-            1024,
-            None,
-            ConnectionRegistry::default(),
-        )
-        .refusing_when_draining(drain.signal());
-        let mut service = layer.layer(Ok200);
-        let path = "/debtcalc.v1.RestructuringService/SplitClaim";
-        assert!(service.call(request(path)).await.is_ok());
-        drain.start();
-        let error = service.call(request(path)).await.unwrap_err();
-        // hyper resets the stream with the reason of the h2::Error it finds
-        // in the source chain.
-        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error.as_ref());
-        let mut reason = None;
-        while let Some(error) = source {
-            if let Some(h2) = error.downcast_ref::<h2::Error>() {
-                reason = h2.reason();
-            }
-            source = error.source();
-        }
-        assert_eq!(reason, Some(h2::Reason::REFUSED_STREAM));
-        // tonic passes it through to hyper rather than making it a status.
-        assert!(tonic::Status::try_from_error(error).is_err());
-        // Health still answers, so that probes see NOT_SERVING.
-        assert!(service
-            .call(request("/grpc.health.v1.Health/Check"))
-            .await
-            .is_ok());
-    }
 }

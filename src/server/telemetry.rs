@@ -389,9 +389,7 @@ where
             let response = match future.await {
                 Ok(response) => response,
                 Err(e) => {
-                    // The call's stream is reset (the request-limits layer
-                    // refuses calls so while draining): clients see
-                    // UNAVAILABLE.
+                    // The call's stream is reset: clients see UNAVAILABLE.
                     guard.done(tonic::Code::Unavailable);
                     return Err(e);
                 }

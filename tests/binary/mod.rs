@@ -145,3 +145,21 @@ impl Drop for Binary {
         let _ = self.child.wait();
     }
 }
+
+/// Replaces the file at `path` with `text`, keeping its modification time:
+/// written beside, given the old time, then renamed over the file, so the
+/// server's file check (which compares times) never sees a new time and only
+/// a signal can be what reloads it. (Writing in place and then setting the
+/// time left a window in which the check saw the new time, under load.)
+pub fn replace_keeping_mtime(path: &std::path::Path, text: &str) {
+    let modified = std::fs::metadata(path).unwrap().modified().unwrap();
+    let staged = path.with_extension("staged");
+    std::fs::write(&staged, text).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&staged)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    std::fs::rename(&staged, path).unwrap();
+}

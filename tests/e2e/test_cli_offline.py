@@ -115,15 +115,27 @@ def test_bad_json_fails_clearly():
 def test_unknown_field_is_named():
     result = run_cli("call", "SplitClaim", "-d", '{"claim": {"currencyCode": "USD", "amount": "1"}, "writeOfShare": "0.9"}')
     assert result.returncode == 4
-    assert "writeOfShare" in result.stderr.decode()
+    message = result.stderr.decode()
+    assert "writeOfShare: no such field in debtcalc.v1.SplitClaimRequest" in message
+    assert "writeOffShare" in message
 
 
-def test_wrong_type_and_unknown_enum_are_refused():
+def test_json_mapping_errors_name_the_field_and_what_it_expects():
+    """What grpcurl leaves unsaid (issue 12): the field's path, a decimal
+    sent as a number, the valid enum names, the form of a date."""
     number = run_cli("call", "SplitClaim", "-d", '{"claim": {"currencyCode": "USD", "amount": 5}}')
     assert number.returncode == 4, number.stderr
+    assert 'claim.amount: decimals and other text are JSON strings: write "5", not 5' in number.stderr.decode()
     enum = run_cli("call", "BuildSchedule", "-d", '{"terms": {"frequency": "FREQUENCY_WEEKLY"}}')
     assert enum.returncode == 4, enum.stderr
-    assert "FREQUENCY_WEEKLY" in enum.stderr.decode()
+    message = enum.stderr.decode()
+    assert 'terms.frequency: "FREQUENCY_WEEKLY" is not a value of debtcalc.v1.Frequency' in message
+    assert "FREQUENCY_SEMI_ANNUAL" in message
+    date = run_cli("call", "BuildSchedule", "-d", '{"terms": {"firstPaymentDate": "2015-03-17"}}')
+    assert date.returncode == 4
+    assert 'terms.first_payment_date: a date is an object {"year": 2015, "month": 3, "day": 17}' in date.stderr.decode()
+    weight = run_cli("call", "SplitClaim", "-d", '{"programs": [{"name": "a", "weight": "1"}, {"name": "b", "weight": 2}]}')
+    assert "programs[1].weight:" in weight.stderr.decode()
 
 
 def test_unreadable_file_and_missing_output():
@@ -179,6 +191,18 @@ def test_laos_schedule_flags(grpcurl):
         "--installments", "2", "--grace", "1", "--rate", "0.0225", "--step", "2=0.0585",
         "--day-count", "act-365-fixed", "--end-of-month",
     )
+    assert offline.stdout.decode() == served.stdout
+
+
+def test_value_shortcut_is_the_servers_answer(grpcurl):
+    request = (ROOT / "examples" / "grpcurl" / "value-restructuring.json").read_text()
+    served = grpcurl("debtcalc.v1.RestructuringService/ValueRestructuring", data=request)
+    offline = run_cli(
+        "value", "--old-claim", "10960000000 USD", "--valuation-date", "2014-05-05", "--discount-rate", "0.05",
+        "--principal", "1090000000 USD", "--first-payment", "2014-11-05", "--frequency", "semi-annual",
+        "--installments", "40",
+    )
+    assert offline.returncode == 0, offline.stderr
     assert offline.stdout.decode() == served.stdout
 
 
@@ -242,7 +266,7 @@ def test_table_shows_the_figures():
         assert figure in text
 
 
-@pytest.mark.parametrize("command", ["call", "split", "schedule", "settlement", "reconcile"])
+@pytest.mark.parametrize("command", ["serve", "call", "split", "schedule", "value", "settlement", "reconcile"])
 def test_help_has_examples(command):
     result = run_cli(command, "--help")
     assert result.returncode == 0
@@ -268,7 +292,9 @@ def test_readme_cli_example_prints_what_it_shows(example):
     args = words[1:] if words[0] == "debtcalc" else words[4:]
     result = run_cli(*args)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.decode() == expected, "run scripts/update-readme and review the diff"
+    # Data hashes are shown abbreviated (see test_readme_examples.py).
+    actual = re.sub(r"sha256:[0-9a-f]{64}", "sha256:…", result.stdout.decode())
+    assert actual == expected, "run scripts/update-readme and review the diff"
 
 
 def test_a_reader_that_stops_early_is_no_error():
@@ -281,3 +307,17 @@ def test_a_reader_that_stops_early_is_no_error():
     assert result.stdout == "{\n"
     assert result.returncode == 0, result.stderr
     assert "panicked" not in result.stderr
+
+
+def test_offline_help_lists_its_own_flags_before_the_servers():
+    text = run_cli("schedule", "--help").stdout.decode()
+    assert text.index("--principal") < text.index("Server (serve only):") < text.index("--tls-cert")
+
+
+def test_settlement_discount_rate_override(grpcurl):
+    request = '{"settlementId": "dprk-2014", "valuation": {"discountRates": ["0.07"]}}'
+    served = grpcurl("debtcalc.v1.SettlementService/AnalyzeSettlement", data=request)
+    offline = run_cli("settlement", "dprk-2014", "--discount-rate", "0.07")
+    assert offline.returncode == 0, offline.stderr
+    assert offline.stdout.decode() == served.stdout
+    assert [v["discountRate"] for v in json.loads(offline.stdout)["valuations"]] == ["0.07"]

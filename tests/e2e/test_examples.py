@@ -67,3 +67,18 @@ def test_python_client_prints_its_report(server_addr):
     assert result.stdout == expected
     assert "ratio 1:5000" in result.stdout
     assert "programmes add up to the fund: True" in result.stdout
+
+
+@pytest.mark.parametrize("script", scripts(), ids=lambda s: s.stem)
+def test_emit_defaults_offline_is_grpcurls(script, grpcurl_bin, server_addr):
+    """Every field at its default too (empty lists, unset messages as null),
+    as grpcurl -emit-defaults prints them."""
+    request = script.with_suffix(".json")
+    with open(request) as data:
+        served = subprocess.run(
+            [grpcurl_bin, "-plaintext", "-emit-defaults", "-d", "@", server_addr, method_of(script)],
+            stdin=data, capture_output=True, timeout=60,
+        )
+    assert served.returncode == 0, served.stderr.decode()
+    offline = run_cli("call", method_of(script), "--emit-defaults", "-d", f"@{request}")
+    assert offline.stdout == served.stdout

@@ -99,6 +99,20 @@ pub struct ReferenceData {
     units: Vec<UnitNote>,
     bases: Vec<ConversionBasis>,
     redenominations: Vec<Redenomination>,
+    /// "sha256:" and the hex SHA-256 of the text it was parsed from.
+    version: String,
+}
+
+/// The version of a data file: "sha256:" and the lower-case hexadecimal
+/// SHA-256 of its bytes. Equal versions mean equal bytes.
+pub fn content_version(bytes: &[u8]) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, bytes);
+    let mut text = String::with_capacity(7 + 64);
+    text.push_str("sha256:");
+    for byte in digest.as_ref() {
+        text.push_str(&format!("{byte:02x}"));
+    }
+    text
 }
 
 impl ReferenceData {
@@ -207,7 +221,14 @@ impl ReferenceData {
             units,
             bases,
             redenominations,
+            version: content_version(text.as_bytes()),
         })
+    }
+
+    /// The version of the data: "sha256:" and the hex SHA-256 of the bytes
+    /// it was loaded from (see [`content_version`]), computed once on load.
+    pub fn version(&self) -> &str {
+        &self.version
     }
 
     /// The documented legacy units.
@@ -369,6 +390,25 @@ mod tests {
 
     fn builtin() -> ReferenceData {
         ReferenceData::builtin().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_version_is_the_sha256_of_the_bytes() {
+        // FIPS 180-2 test vectors.
+        assert_eq!(
+            content_version(b"abc"),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            content_version(b""),
+            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            builtin().version(),
+            content_version(BUILTIN_JSON.as_bytes())
+        );
+        let changed = ReferenceData::from_json(&format!("{BUILTIN_JSON}\n")).unwrap();
+        assert_ne!(changed.version(), builtin().version());
     }
 
     #[test]
