@@ -392,16 +392,41 @@ pub fn estimate_once(
 }
 
 /// `(alpha, beta)` of periods with year fractions `fractions` (at least
-/// one) at `rate`, composed one by one from the last.
+/// one) at `rate`, one step per period: four quarters composed one by one
+/// from their last period, side by side (four independent chains of
+/// dependent operations instead of one), then composed together. Another
+/// bracketing, which the bound covers.
 fn one_by_one(rate: f64, fractions: &[f64]) -> (f64, f64) {
-    let Some((last, rest)) = fractions.split_last() else {
-        return (f64::NAN, f64::NAN);
-    };
-    let mut acc = leaf(rate, *last);
-    for fraction in rest.iter().rev() {
-        acc = compose(leaf(rate, *fraction), acc);
+    let n = fractions.len();
+    if n < 16 {
+        let Some((last, rest)) = fractions.split_last() else {
+            return (f64::NAN, f64::NAN);
+        };
+        let mut acc = leaf(rate, *last);
+        for fraction in rest.iter().rev() {
+            acc = compose(leaf(rate, *fraction), acc);
+        }
+        return acc;
     }
-    acc
+    // Quarters [0, q), [q, 2q), [2q, 3q), [3q, n).
+    let q = n / 4;
+    let starts = [0, q, 2 * q, 3 * q];
+    let mut acc = [
+        leaf(rate, fractions[q - 1]),
+        leaf(rate, fractions[2 * q - 1]),
+        leaf(rate, fractions[3 * q - 1]),
+        leaf(rate, fractions[n - 1]),
+    ];
+    // The last quarter's periods beyond q.
+    for fraction in fractions[4 * q - 1..n - 1].iter().rev() {
+        acc[3] = compose(leaf(rate, *fraction), acc[3]);
+    }
+    for k in (0..q - 1).rev() {
+        for (part, start) in acc.iter_mut().zip(starts) {
+            *part = compose(leaf(rate, fractions[start + k]), *part);
+        }
+    }
+    compose(acc[0], compose(acc[1], compose(acc[2], acc[3])))
 }
 
 /// `P~ = O f / (1 + alpha)` and its bound, `alpha` the annuity factor of
