@@ -34,11 +34,12 @@
 //! - a re-solve at a new rate also evaluates the nodes under those runs not
 //!   evaluated before at that rate: at most the distinct nodes of the tail
 //!   (43 for 1,200 actual ACT/360 months), once per rate. When the tree has
-//!   as many distinct nodes as the tail has periods or more (irregular
-//!   fractions: business-day adjusted dates), that could be up to `2 (n -
-//!   s)`, so the tail is then composed one period at a time, `n - s` steps
-//!   as before the tree, and the rate's memo is filled only if the rate
-//!   comes again.
+//!   more than a quarter as many distinct nodes as the tail has periods
+//!   (irregular fractions: business-day adjusted dates; or a short tail),
+//!   that could cost more than a step per period (up to `2 (n - s)` nodes,
+//!   each dearer than a step), so the tail is then composed one period at
+//!   a time, `n - s` steps as before the tree (four chains side by side),
+//!   and the rate's memo is filled only if the rate comes again.
 //!
 //! A rate that alternates between two values is thus as cheap as a fixed
 //! one; a new rate at every period costs the distinct nodes of every tail.
@@ -99,6 +100,10 @@ use super::annuity::{estimate_bound, Growth};
 /// How many rates keep their memoised node values (least recently used
 /// first out).
 pub const MEMOISED_RATES: usize = 4;
+
+/// About how many steps of the one-by-one composition one node evaluation
+/// costs (memo look-up, recursion, store; measured with the bench).
+const NODE_COST: usize = 1;
 
 const TINY: f64 = 1e-290;
 const HUGE: f64 = 1e290;
@@ -182,8 +187,11 @@ pub struct AnnuityTree {
     /// `levels[k][j]`: the node of the run `[j 2^k, (j + 1) 2^k)`, cut at
     /// the number of periods.
     levels: Vec<Vec<u32>>,
-    /// The year fraction of each period as an `f64`.
-    positions: Vec<f64>,
+    /// The index in `fractions` of each period's year fraction.
+    positions: Vec<u32>,
+    /// The leaves of the distinct fractions at the rate being composed one
+    /// by one (a buffer kept between solves).
+    scratch: Vec<(f64, f64)>,
     memos: Vec<RateMemo>,
     /// The last rates composed one by one (see [`AnnuityTree::tail`]).
     seen: Vec<Decimal>,
@@ -206,15 +214,18 @@ impl AnnuityTree {
                 (nodes.len() - 1) as u32
             })
         };
-        let leaves: Vec<u32> = fractions
+        let positions: Vec<u32> = fractions
             .iter()
             .map(|&(numerator, denominator)| {
-                let index = *distinct.entry((numerator, denominator)).or_insert_with(|| {
+                *distinct.entry((numerator, denominator)).or_insert_with(|| {
                     values.push(numerator as f64 / denominator as f64);
                     (values.len() - 1) as u32
-                });
-                intern(Node::Leaf(index), &mut nodes)
+                })
             })
+            .collect();
+        let leaves: Vec<u32> = positions
+            .iter()
+            .map(|&index| intern(Node::Leaf(index), &mut nodes))
             .collect();
         let mut levels = vec![leaves];
         while levels.last().is_some_and(|level| level.len() > 1) {
@@ -230,15 +241,12 @@ impl AnnuityTree {
                 .collect();
             levels.push(above);
         }
-        let positions = fractions
-            .iter()
-            .map(|&(numerator, denominator)| numerator as f64 / denominator as f64)
-            .collect();
         Self {
             fractions: values,
             nodes,
             levels,
             positions,
+            scratch: Vec::new(),
             memos: Vec::new(),
             seen: Vec::new(),
             generation: 0,
@@ -288,20 +296,38 @@ impl AnnuityTree {
 
     /// `(alpha, beta)` of the periods `from..` (at least one) at `rate`.
     ///
-    /// At a rate not memoised, when the tree has at least as many distinct
-    /// nodes as the tail has periods (irregular fractions), evaluating the
-    /// nodes could cost up to twice the periods: the first time the rate
-    /// comes, the periods are composed one by one instead (one step each,
-    /// no memo); the second time, its memo is filled.
+    /// At a rate not memoised, when evaluating the tree's distinct nodes
+    /// could cost more than a step per period of the tail (a node costs
+    /// about [`NODE_COST`] steps; irregular fractions have many nodes, and
+    /// short tails few periods): the first time the rate comes, the periods
+    /// are composed one by one instead (one step each, no memo); the second
+    /// time, its memo is filled.
     fn tail(&mut self, rate: Decimal, from: usize) -> (f64, f64) {
         let memoised = self.memos.iter().any(|memo| memo.rate == rate);
-        if !memoised && self.nodes.len() >= self.len() - from && !self.seen.contains(&rate) {
+        if !memoised
+            && NODE_COST * self.nodes.len() >= self.len() - from
+            && !self.seen.contains(&rate)
+        {
             if self.seen.len() == MEMOISED_RATES {
                 self.seen.remove(0);
             }
             self.seen.push(rate);
             self.work.evaluations += (self.len() - from) as u64;
-            return one_by_one(rate_estimate(rate), &self.positions[from..]);
+            let rate = rate_estimate(rate);
+            let positions = &self.positions[from..];
+            // Each distinct fraction's leaf once (the same value as
+            // computed per period), when there are no more than periods.
+            self.scratch.clear();
+            if self.fractions.len() <= positions.len() {
+                let leaves = self.fractions.iter().map(|f| leaf(rate, *f));
+                self.scratch.extend(leaves);
+                let table = &self.scratch;
+                return one_by_one(positions.len(), |i| table[positions[i] as usize]);
+            }
+            let fractions = &self.fractions;
+            return one_by_one(positions.len(), |i| {
+                leaf(rate, fractions[positions[i] as usize])
+            });
         }
         let memo = self.memo_for(rate);
         // The aligned runs that make up the tail, left to right.
@@ -379,14 +405,15 @@ pub fn estimate_once(
     held_rate: Decimal,
     later: &[(i64, i64)],
 ) -> Option<(f64, f64)> {
-    let fractions: Vec<f64> = later
-        .iter()
-        .map(|&(numerator, denominator)| numerator as f64 / denominator as f64)
-        .collect();
+    let rate = rate_estimate(held_rate);
     let alpha = if later.is_empty() {
         0.0
     } else {
-        one_by_one(rate_estimate(held_rate), &fractions).0
+        one_by_one(later.len(), |i| {
+            let (numerator, denominator) = later[i];
+            leaf(rate, numerator as f64 / denominator as f64)
+        })
+        .0
     };
     payment_estimate(outstanding, current, alpha, later.len())
 }
@@ -396,15 +423,14 @@ pub fn estimate_once(
 /// from their last period, side by side (four independent chains of
 /// dependent operations instead of one), then composed together. Another
 /// bracketing, which the bound covers.
-fn one_by_one(rate: f64, fractions: &[f64]) -> (f64, f64) {
-    let n = fractions.len();
+fn one_by_one(n: usize, leaf_at: impl Fn(usize) -> (f64, f64)) -> (f64, f64) {
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
     if n < 16 {
-        let Some((last, rest)) = fractions.split_last() else {
-            return (f64::NAN, f64::NAN);
-        };
-        let mut acc = leaf(rate, *last);
-        for fraction in rest.iter().rev() {
-            acc = compose(leaf(rate, *fraction), acc);
+        let mut acc = leaf_at(n - 1);
+        for i in (0..n - 1).rev() {
+            acc = compose(leaf_at(i), acc);
         }
         return acc;
     }
@@ -412,18 +438,18 @@ fn one_by_one(rate: f64, fractions: &[f64]) -> (f64, f64) {
     let q = n / 4;
     let starts = [0, q, 2 * q, 3 * q];
     let mut acc = [
-        leaf(rate, fractions[q - 1]),
-        leaf(rate, fractions[2 * q - 1]),
-        leaf(rate, fractions[3 * q - 1]),
-        leaf(rate, fractions[n - 1]),
+        leaf_at(q - 1),
+        leaf_at(2 * q - 1),
+        leaf_at(3 * q - 1),
+        leaf_at(n - 1),
     ];
     // The last quarter's periods beyond q.
-    for fraction in fractions[4 * q - 1..n - 1].iter().rev() {
-        acc[3] = compose(leaf(rate, *fraction), acc[3]);
+    for i in (4 * q - 1..n - 1).rev() {
+        acc[3] = compose(leaf_at(i), acc[3]);
     }
     for k in (0..q - 1).rev() {
         for (part, start) in acc.iter_mut().zip(starts) {
-            *part = compose(leaf(rate, fractions[start + k]), *part);
+            *part = compose(leaf_at(start + k), *part);
         }
     }
     compose(acc[0], compose(acc[1], compose(acc[2], acc[3])))
