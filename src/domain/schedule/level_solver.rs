@@ -34,12 +34,12 @@
 //! - a re-solve at a new rate also evaluates the nodes under those runs not
 //!   evaluated before at that rate: at most the distinct nodes of the tail
 //!   (43 for 1,200 actual ACT/360 months), once per rate. When the tree has
-//!   more than a quarter as many distinct nodes as the tail has periods
-//!   (irregular fractions: business-day adjusted dates; or a short tail),
-//!   that could cost more than a step per period (up to `2 (n - s)` nodes,
-//!   each dearer than a step), so the tail is then composed one period at
-//!   a time, `n - s` steps as before the tree (four chains side by side),
-//!   and the rate's memo is filled only if the rate comes again.
+//!   at least as many distinct nodes as the tail has periods (irregular
+//!   fractions: business-day adjusted dates; or a short tail), that could
+//!   cost up to `2 (n - s)` nodes, so the tail is then composed one period
+//!   at a time, `n - s` steps as before the tree (four chains side by side,
+//!   each distinct fraction's leaf computed once), and the rate's memo is
+//!   filled only if the rate comes again.
 //!
 //! A rate that alternates between two values is thus as cheap as a fixed
 //! one; a new rate at every period costs the distinct nodes of every tail.
@@ -101,8 +101,10 @@ use super::annuity::{estimate_bound, Growth};
 /// first out).
 pub const MEMOISED_RATES: usize = 4;
 
-/// About how many steps of the one-by-one composition one node evaluation
-/// costs (memo look-up, recursion, store; measured with the bench).
+/// How many steps of the one-by-one composition one node evaluation is
+/// counted as when choosing between them (see [`AnnuityTree::tail`]); 4
+/// was slower on adjusted dates, whose tails share more runs than the
+/// whole tree's count of nodes suggests.
 const NODE_COST: usize = 1;
 
 const TINY: f64 = 1e-290;
@@ -297,8 +299,8 @@ impl AnnuityTree {
     /// `(alpha, beta)` of the periods `from..` (at least one) at `rate`.
     ///
     /// At a rate not memoised, when evaluating the tree's distinct nodes
-    /// could cost more than a step per period of the tail (a node costs
-    /// about [`NODE_COST`] steps; irregular fractions have many nodes, and
+    /// could cost more than a step per period of the tail (a node counted
+    /// as [`NODE_COST`] steps; irregular fractions have many nodes, and
     /// short tails few periods): the first time the rate comes, the periods
     /// are composed one by one instead (one step each, no memo); the second
     /// time, its memo is filled.
