@@ -7,6 +7,7 @@ pub mod config;
 pub mod config_file;
 pub mod connections;
 pub mod decode_errors;
+pub mod file_reload;
 pub mod lifecycle;
 pub mod limit_args;
 pub mod ops_args;

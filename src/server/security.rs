@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use subtle::ConstantTimeEq;
 use tonic::service::interceptor::InterceptedService;
@@ -92,9 +92,6 @@ impl fmt::Debug for Tokens {
         write!(f, "Tokens({} redacted)", self.snapshot().len())
     }
 }
-
-/// How often a tokens file is checked for changes.
-const POLL_INTERVAL: Duration = Duration::from_secs(2);
 
 impl Tokens {
     /// Tokens from text: one per line or comma-separated; blank lines and
@@ -173,43 +170,12 @@ impl Tokens {
     /// `None` when there is no file.
     pub fn spawn_watcher(&self) -> Option<tokio::task::JoinHandle<()>> {
         self.file.as_ref()?;
-        let this = self.clone();
-        // The handler is installed before this returns, so that a SIGHUP sent
-        // once the server says it serves is never lost.
-        #[cfg(unix)]
-        let mut hangup =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
-        Some(tokio::spawn(async move {
-            let mut seen = this.modified();
-            let mut poll = tokio::time::interval(POLL_INTERVAL);
-            loop {
-                #[cfg(unix)]
-                let hup = async {
-                    match hangup.as_mut() {
-                        Some(signal) => {
-                            signal.recv().await;
-                        }
-                        None => std::future::pending().await,
-                    }
-                };
-                #[cfg(not(unix))]
-                let hup = std::future::pending::<()>();
-                tokio::select! {
-                    () = hup => {
-                        tracing::info!("SIGHUP: reloading the tokens");
-                        this.reload_logged();
-                        seen = this.modified();
-                    }
-                    _ = poll.tick() => {
-                        let now = this.modified();
-                        if now != seen {
-                            seen = now;
-                            this.reload_logged();
-                        }
-                    }
-                }
-            }
-        }))
+        let (this, watched) = (self.clone(), self.clone());
+        Some(super::file_reload::spawn_reloader(
+            "the tokens",
+            move || vec![watched.modified()],
+            move || this.reload_logged(),
+        ))
     }
 
     /// Whether `presented` is one of the tokens; constant time in the

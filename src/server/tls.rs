@@ -25,9 +25,6 @@ use super::ServeError;
 /// How long a client gets to complete the TLS handshake.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// How often the files are checked for changes.
-const POLL_INTERVAL: Duration = Duration::from_secs(2);
-
 /// Reads the files and builds the rustls configuration (HTTP/2 only).
 pub fn load(settings: &TlsSettings) -> Result<Arc<ServerConfig>, ServeError> {
     let provider = Arc::new(ring::default_provider());
@@ -120,41 +117,14 @@ impl Reloadable {
     /// Reloads on SIGHUP and when a file's modification time changes, until
     /// the returned task is dropped or aborted.
     pub fn spawn_watcher(&self) -> tokio::task::JoinHandle<()> {
-        let this = self.clone();
-        tokio::spawn(async move {
-            #[cfg(unix)]
-            let mut hangup =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
-            let mut seen = this.modified();
-            let mut poll = tokio::time::interval(POLL_INTERVAL);
-            loop {
-                #[cfg(unix)]
-                let hup = async {
-                    match hangup.as_mut() {
-                        Some(signal) => {
-                            signal.recv().await;
-                        }
-                        None => std::future::pending().await,
-                    }
-                };
-                #[cfg(not(unix))]
-                let hup = std::future::pending::<()>();
-                tokio::select! {
-                    () = hup => {
-                        tracing::info!("SIGHUP: reloading TLS");
-                        this.reload();
-                        seen = this.modified();
-                    }
-                    _ = poll.tick() => {
-                        let now = this.modified();
-                        if now != seen {
-                            seen = now;
-                            this.reload();
-                        }
-                    }
-                }
-            }
-        })
+        let (this, watched) = (self.clone(), self.clone());
+        super::file_reload::spawn_reloader(
+            "TLS",
+            move || watched.modified(),
+            move || {
+                this.reload();
+            },
+        )
     }
 }
 
