@@ -3,9 +3,9 @@
 //! boundary.
 
 use super::*;
-use crate::domain::rounding::{pow10, RoundingMode};
+use crate::domain::rounding::RoundingMode;
+use crate::domain::schedule::annuity::tests::exact_value;
 use crate::domain::schedule::annuity::{exact_level_payment, LevelPaymentSolver};
-use num_traits::ToPrimitive;
 use proptest::prelude::*;
 use std::str::FromStr;
 
@@ -24,15 +24,6 @@ fn act_360_months(m: usize) -> Vec<(i64, i64)> {
             (days, 360)
         })
         .collect()
-}
-
-/// The exact payment of `o` minor units over the current period and
-/// `later`, as an `f64` (to 30 decimals first, from exact rationals).
-fn exact_value(o: &BigInt, current: &Growth, rate: Decimal, later: &[(i64, i64)]) -> f64 {
-    let scale = pow10(30);
-    let scaled =
-        exact_level_payment(&(o * &scale), current, rate, later, RoundingMode::Floor).unwrap();
-    scaled.to_f64().unwrap() / 1e30
 }
 
 #[test]
