@@ -1,8 +1,11 @@
 //! The level payment under rate changes: a 1,200-period monthly schedule
-//! (ACT/360, so the periods' year fractions differ month by month) at a
-//! fixed rate, with the rate alternating every period, and with a new rate
-//! every period; the last two again with business-day adjusted dates
-//! (irregular fractions, the worst case of the shared runs).
+//! at a fixed rate, with the rate alternating every period, and with a new
+//! rate every period; under the periodic count (equal fractions: the fixed
+//! rate solves once), under ACT/360 (fractions differ month by month; at
+//! 5% over 100 years a 31-day month's interest exceeds the level payment,
+//! so even the fixed rate re-solves after each shortfall), and under
+//! ACT/360 with business-day adjusted dates (irregular fractions, the
+//! worst case of the shared runs).
 //!
 //! Run: `cargo bench --bench level_payment`. Report the ratios to the
 //! fixed-rate schedule of the same run, never absolute times as assertions.
@@ -22,7 +25,7 @@ use rust_decimal::Decimal;
 
 const PERIODS: u32 = 1200;
 
-fn terms(rate: InterestRate, adjusted: bool) -> LoanTerms {
+fn terms(rate: InterestRate, day_count: DayCount, adjusted: bool) -> LoanTerms {
     LoanTerms {
         first_payment_date: NaiveDate::from_ymd_opt(2025, 1, 31).unwrap(),
         accrual_start: None,
@@ -32,7 +35,7 @@ fn terms(rate: InterestRate, adjusted: bool) -> LoanTerms {
         grace_interest: GraceInterest::Paid,
         amortization: Amortization::LevelPayment,
         rate,
-        day_count: DayCount::Act360,
+        day_count,
         end_of_month: true,
         rounding: RoundingMode::HalfEven,
         business_days: BusinessDays {
@@ -72,18 +75,23 @@ fn benches(c: &mut Criterion) {
     let distinct = stepped(|period| Decimal::new(50_000 + i64::from(period), 6));
     let mut group = c.benchmark_group("level_payment_1200");
     group.sample_size(30);
-    for (name, rate, adjusted) in [
-        ("fixed", &fixed, false),
-        ("alternating", &alternating, false),
-        ("distinct", &distinct, false),
-        ("adjusted_fixed", &fixed, true),
-        ("adjusted_alternating", &alternating, true),
-        ("adjusted_distinct", &distinct, true),
-    ] {
-        let terms = terms(rate.clone(), adjusted);
-        group.bench_function(name, |b| {
-            b.iter(|| build_schedule(black_box(&principal), black_box(&terms)).unwrap())
-        });
+    let rates = [
+        ("fixed", &fixed),
+        ("alternating", &alternating),
+        ("distinct", &distinct),
+    ];
+    let counts = [
+        ("periodic", DayCount::Periodic, false),
+        ("act360", DayCount::Act360, false),
+        ("act360_adjusted", DayCount::Act360, true),
+    ];
+    for (count, day_count, adjusted) in counts {
+        for (name, rate) in rates {
+            let terms = terms(rate.clone(), day_count, adjusted);
+            group.bench_function(format!("{count}/{name}"), |b| {
+                b.iter(|| build_schedule(black_box(&principal), black_box(&terms)).unwrap())
+            });
+        }
     }
     group.finish();
 }

@@ -1,6 +1,9 @@
 //! Hot paths of debtcalc, measured with criterion: the 40-flow DPRK
 //! valuation (the unit of the batch comparison with QuantLib and
-//! numpy-financial in scripts/bench-valuation), a schedule and a split.
+//! numpy-financial in scripts/bench-valuation), a schedule and a split, and
+//! a 100 x 100 SweepValuation grid against the 10,000 ValueRestructuring
+//! calls it replaces (throughput in grid points: criterion's "elem/s" is
+//! valuations per second, its time / 10,000 the time per grid point).
 //!
 //! Run: `cargo bench --bench valuation`. Figures are for comparison with a
 //! baseline run side by side on the same machine, never assertions.
@@ -9,17 +12,18 @@ use std::hint::black_box;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use debtcalc::domain::currency;
 use debtcalc::domain::money::Money;
 use debtcalc::domain::rounding::RoundingMode;
 use debtcalc::domain::schedule::{
     build_schedule, Amortization, DayCount, Frequency, GraceInterest, InterestRate, LoanTerms,
 };
+use debtcalc::domain::solver::principal_after_write_off;
 use debtcalc::domain::split::{split_claim, ProgramWeight, SplitInput, WriteOff};
 use debtcalc::domain::valuation::{
-    present_value, value_restructuring, CashFlow, Compounding, DebtStream, Discounting,
-    RestructuringInput, TimeBasis,
+    present_value, sweep_valuation, value_restructuring, CashFlow, Compounding, DebtStream,
+    Discounting, RestructuringInput, SweepInput, TimeBasis,
 };
 use rust_decimal::Decimal;
 
@@ -124,5 +128,53 @@ fn benches(c: &mut Criterion) {
     });
 }
 
-criterion_group!(valuation, benches);
+/// The DPRK claim against its 40-flow remainder over 100 write-off shares
+/// (0.5 to 0.9851) and 100 rates (0.1% to 10%): one sweep, and the 10,000
+/// unary valuations of the same pairs.
+fn sweep(c: &mut Criterion) {
+    let input = SweepInput {
+        old_claim: DebtStream::DueAtValuation(usd("10960000000")),
+        past_due_interest: Decimal::ZERO,
+        valuation_date: date(2014, 5, 5),
+        new_terms: dprk_terms(),
+        write_off_shares: (0..100).map(|k| Decimal::new(5000 + 49 * k, 4)).collect(),
+        installment_counts: Vec::new(),
+        rates: (1..=100).map(|k| Decimal::new(k, 3)).collect(),
+        compounding: Compounding::AnnualEffective,
+        basis: TimeBasis::Months,
+    };
+    let unary: Vec<RestructuringInput> = input
+        .write_off_shares
+        .iter()
+        .flat_map(|share| {
+            let principal =
+                principal_after_write_off(Decimal::new(10960000000, 0), usd("1").currency, *share)
+                    .unwrap();
+            let input = &input;
+            input.rates.iter().map(move |rate| RestructuringInput {
+                old_claim: input.old_claim.clone(),
+                past_due_interest: Decimal::ZERO,
+                new_debt: input.new_debt(principal.clone(), 40),
+                valuation_date: input.valuation_date,
+                discounting: input.discounting(*rate),
+            })
+        })
+        .collect();
+    let mut group = c.benchmark_group("sweep_100x100_dprk");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(10_000));
+    group.bench_function("one_sweep", |b| {
+        b.iter(|| sweep_valuation(black_box(&input)).unwrap())
+    });
+    group.bench_function("10000_unary", |b| {
+        b.iter(|| {
+            for one in &unary {
+                black_box(value_restructuring(black_box(one)).unwrap());
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(valuation, benches, sweep);
 criterion_main!(valuation);

@@ -93,6 +93,7 @@ methods! {
     "debtcalc.v1.RestructuringService" / "AssessConcessionality" => restructuring.assess_concessionality(pb::AssessConcessionalityRequest),
     "debtcalc.v1.RestructuringService" / "SolveTerms" => restructuring.solve_terms(pb::SolveTermsRequest),
     "debtcalc.v1.RestructuringService" / "ListTermPresets" => restructuring.list_term_presets(pb::ListTermPresetsRequest),
+    "debtcalc.v1.RestructuringService" / "SweepValuation" => restructuring.sweep_valuation(pb::SweepValuationRequest),
     "debtcalc.v1.ReconciliationService" / "ListConversionBases" => reconciliation.list_conversion_bases(pb::ListConversionBasesRequest),
     "debtcalc.v1.ReconciliationService" / "ConvertClaim" => reconciliation.convert_claim(pb::ConvertClaimRequest),
     "debtcalc.v1.ReconciliationService" / "ReconcileValuations" => reconciliation.reconcile_valuations(pb::ReconcileValuationsRequest),

@@ -25,6 +25,7 @@ pub mod settlement_service;
 pub mod settlement_step;
 pub mod solve;
 pub mod split;
+pub mod sweep;
 pub mod valuation;
 pub mod warnings;
 pub mod zero_curve;

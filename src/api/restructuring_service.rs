@@ -5,7 +5,7 @@ use tonic::{Request, Response, Status};
 use super::error::ApiError;
 use super::pb::debtcalc::v1 as pb;
 use super::provenance::Provenance;
-use super::{schedule, solve, split, valuation, warnings};
+use super::{schedule, solve, split, sweep, valuation, warnings};
 use crate::domain::error::DomainError;
 use crate::domain::schedule::{build_schedule, first_accrual_start};
 use crate::domain::solver::solve_terms;
@@ -230,6 +230,25 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
             .compute
             .run(&metadata, move || {
                 Ok(solve_terms_response(&request, &input, &provenance)?)
+            })
+            .await?;
+        Ok(Response::new(response))
+    }
+
+    async fn sweep_valuation(
+        &self,
+        request: Request<pb::SweepValuationRequest>,
+    ) -> Result<Response<pb::SweepValuationResponse>, Status> {
+        let metadata = request.metadata().clone();
+        let request = request.into_inner();
+        let provenance = self.provenance.clone();
+        // Validation (which expands the old claim) and the whole grid run as
+        // one call on the bounded compute pool; the domain checks the
+        // call's cancellation flag once per cell.
+        let response = self
+            .compute
+            .run(&metadata, move || {
+                Ok(sweep::sweep_valuation_response(&request, &provenance)?)
             })
             .await?;
         Ok(Response::new(response))

@@ -370,7 +370,7 @@ fn preset_to_pb(preset: &TermPreset) -> pb::TermPreset {
 
 /// The write-off base, in the claim's currency (exact amounts, which have
 /// at most the currency's minor units; rounding only guards the format).
-fn write_off_base_to_pb(
+pub(crate) fn write_off_base_to_pb(
     currency: Currency,
     base: &WriteOffBase,
 ) -> Result<pb::WriteOffBase, ApiError> {

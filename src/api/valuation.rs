@@ -71,9 +71,26 @@ pub fn discounting(
 }
 
 fn compounding(v: &mut Violations, field: &str, value: &pb::Discounting) -> Option<Compounding> {
-    let frequency_field = format!("{field}.compounding_frequency");
-    match pb::Compounding::try_from(value.compounding) {
-        Ok(pb::Compounding::Periodic) => match value.compounding_frequency.unwrap_or(0) {
+    compounding_at(
+        v,
+        &format!("{field}.compounding"),
+        &format!("{field}.compounding_frequency"),
+        value.compounding,
+        value.compounding_frequency,
+    )
+}
+
+/// Validates a `Compounding` and its frequency given at the fields
+/// `compounding_field` and `frequency_field`.
+pub fn compounding_at(
+    v: &mut Violations,
+    compounding_field: &str,
+    frequency_field: &str,
+    compounding: i32,
+    compounding_frequency: Option<u32>,
+) -> Option<Compounding> {
+    match pb::Compounding::try_from(compounding) {
+        Ok(pb::Compounding::Periodic) => match compounding_frequency.unwrap_or(0) {
             periods_per_year @ (1 | 2 | 4 | 12) => Some(Compounding::Periodic { periods_per_year }),
             other => {
                 v.add(
@@ -85,7 +102,7 @@ fn compounding(v: &mut Violations, field: &str, value: &pb::Discounting) -> Opti
             }
         },
         Ok(kind) => {
-            if value.compounding_frequency.unwrap_or(0) != 0 {
+            if compounding_frequency.unwrap_or(0) != 0 {
                 v.add(
                     frequency_field,
                     "UNEXPECTED_FIELD",
@@ -100,9 +117,9 @@ fn compounding(v: &mut Violations, field: &str, value: &pb::Discounting) -> Opti
         }
         Err(_) => {
             v.add(
-                format!("{field}.compounding"),
+                compounding_field,
                 "UNKNOWN_ENUM_VALUE",
-                format!("{} is not a Compounding value", value.compounding),
+                format!("{compounding} is not a Compounding value"),
             );
             None
         }

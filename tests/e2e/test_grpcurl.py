@@ -117,6 +117,7 @@ def test_every_service_is_listed(grpcurl):
         "debtcalc.v1.RestructuringService.ListTermPresets",
         "debtcalc.v1.RestructuringService.SolveTerms",
         "debtcalc.v1.RestructuringService.SplitClaim",
+        "debtcalc.v1.RestructuringService.SweepValuation",
         "debtcalc.v1.RestructuringService.ValueRestructuring",
     ]
 

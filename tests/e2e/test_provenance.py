@@ -85,6 +85,15 @@ RECONCILE = {
     ],
 }
 
+SWEEP = {
+    "oldClaim": {"dueAtValuation": {"currencyCode": "USD", "amount": "1000"}},
+    "valuationDate": {"year": 2025, "month": 1, "day": 15},
+    "newTerms": {"firstPaymentDate": {"year": 2025, "month": 7, "day": 15},
+                 "frequency": "FREQUENCY_SEMI_ANNUAL", "installmentCount": 4},
+    "writeOffShares": ["0.5"],
+    "discountRates": ["0.05"],
+}
+
 R = "debtcalc.v1.RestructuringService/"
 C = "debtcalc.v1.ReconciliationService/"
 S = "debtcalc.v1.SettlementService/"
@@ -99,6 +108,7 @@ CALLS = [
      ("conventions", "provenance")),
     (R + "SolveTerms", SOLVE, ("solver", "provenance")),
     (R + "ListTermPresets", {}, ("provenance",)),
+    (R + "SweepValuation", SWEEP, ("conventions", "provenance")),
     (C + "ListConversionBases", {}, ("provenance",)),
     (C + "ConvertClaim", CONVERT, ("provenance",)),
     (C + "ReconcileValuations", RECONCILE, ("conventions", "provenance")),

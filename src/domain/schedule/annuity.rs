@@ -292,7 +292,7 @@ pub(crate) fn exact_level_payment(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::str::FromStr;
@@ -385,9 +385,15 @@ mod tests {
             .collect()
     }
 
-    /// The exact payment of `o` minor units, as an `f64` (to 30 decimals
-    /// first, from exact rationals).
-    fn exact_value(o: &BigInt, current: &Growth, rate: Decimal, later: &[(i64, i64)]) -> f64 {
+    /// The exact payment of `o` minor units over the current period and
+    /// `later`, as an `f64` (to 30 decimals first, from exact rationals);
+    /// shared with the level solver's tests.
+    pub(in crate::domain::schedule) fn exact_value(
+        o: &BigInt,
+        current: &Growth,
+        rate: Decimal,
+        later: &[(i64, i64)],
+    ) -> f64 {
         let scale = pow10(30);
         let scaled =
             exact_level_payment(&(o * &scale), current, rate, later, RoundingMode::Floor).unwrap();

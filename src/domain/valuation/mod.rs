@@ -8,6 +8,7 @@
 //! - [`present_value`]: PV, face, average life and duration of a stream.
 //! - [`haircut`], [`grant_element`], [`concessionality`]: what is reported.
 //! - [`stream`], [`restructuring`]: the old claim against the new debt.
+//! - [`sweep`]: one restructuring over a grid of write-off shares and rates.
 //! - [`precision`]: the internal arithmetic and the guaranteed error bound.
 
 pub mod basis;
@@ -21,6 +22,7 @@ pub mod precision;
 pub mod present_value;
 pub mod restructuring;
 pub mod stream;
+pub mod sweep;
 
 pub use basis::TimeBasis;
 pub use compounding::Compounding;
@@ -36,3 +38,4 @@ pub use restructuring::{value_restructuring, RestructuringInput, RestructuringVa
 pub use stream::{
     value_stream, DebtStream, ExpandedStream, FaceComponents, FlowKind, KindedFlow, StreamValue,
 };
+pub use sweep::{sweep_valuation, Sweep, SweepError, SweepInput, SweepPoint, MAX_GRID_SIDE};
