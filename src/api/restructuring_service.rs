@@ -40,6 +40,46 @@ pub(crate) fn split_claim_response(
     Ok(response)
 }
 
+/// The cost bound of a SplitClaim (see
+/// [`ComputePool::run_sized`](crate::server::compute::ComputePool::run_sized)):
+/// its work grows with the number of programmes.
+pub fn split_cost(request: &pb::SplitClaimRequest) -> usize {
+    request.programs.len()
+}
+
+/// The cost bound of a ValueRestructuring: the periods and flows of both
+/// streams plus the points of a zero curve. A preset stream's size is not
+/// read from the request, so it always counts as large.
+pub fn value_restructuring_cost(request: &pb::ValueRestructuringRequest) -> usize {
+    let curve = match request.discounting.as_ref().and_then(|d| d.rate.as_ref()) {
+        Some(pb::discounting::Rate::Curve(curve)) => curve.points.len(),
+        _ => 0,
+    };
+    stream_cost(request.old_claim.as_ref())
+        .saturating_add(stream_cost(request.new_debt.as_ref()))
+        .saturating_add(curve)
+}
+
+fn stream_cost(stream: Option<&pb::DebtStream>) -> usize {
+    use pb::debt_stream::Stream;
+    match stream.and_then(|s| s.stream.as_ref()) {
+        None | Some(Stream::DueAtValuation(_)) => 1,
+        Some(Stream::CashFlows(list)) => list.flows.len(),
+        Some(Stream::Loan(loan)) => loan.terms.as_ref().map_or(1, |t| {
+            [
+                t.installment_count.unwrap_or(0) as usize,
+                t.grace_periods.unwrap_or(0) as usize,
+                t.rate_steps.len(),
+                t.holidays.len(),
+                t.custom_shares.len(),
+            ]
+            .into_iter()
+            .fold(1, usize::saturating_add)
+        }),
+        Some(Stream::Preset(_)) => usize::MAX,
+    }
+}
+
 /// BuildSchedule: parse, compute, render (shared with AnalyzeSettlement).
 pub(crate) fn build_schedule_response(
     request: &pb::BuildScheduleRequest,
@@ -161,9 +201,10 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
         let metadata = request.metadata().clone();
         let request = request.into_inner();
         let provenance = self.provenance.clone();
+        let cost = split_cost(&request);
         let response = self
             .compute
-            .run(&metadata, move || {
+            .run_sized(&metadata, cost, move || {
                 Ok(split_claim_response(&request, &provenance)?)
             })
             .await?;
@@ -193,9 +234,10 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
         let metadata = request.metadata().clone();
         let request = request.into_inner();
         let provenance = self.provenance.clone();
+        let cost = value_restructuring_cost(&request);
         let response = self
             .compute
-            .run(&metadata, move || {
+            .run_sized(&metadata, cost, move || {
                 Ok(value_restructuring_response(&request, &provenance)?)
             })
             .await?;

@@ -22,6 +22,19 @@
 //! queue plus a channel back to the runtime for the same result, and one
 //! more dependency.
 //!
+//! # Small calls run inline
+//!
+//! A call whose cost is bounded small by its request ([`ComputePool::run_sized`]
+//! with a cost of at most [`INLINE_COST_LIMIT`]; each service defines the
+//! cost from the request, e.g. SplitClaim's number of programmes,
+//! ValueRestructuring's number of periods and flows) skips the
+//! `spawn_blocking` hop, which costs two thread wake-ups per call: it takes
+//! the same admission and worker permits (so it counts against the caps and
+//! is refused the same way) and then computes on the async task. Its work is
+//! bounded to a few hundred microseconds, so it holds a runtime thread no
+//! longer than encoding a large response would. A call over the bound goes
+//! to the blocking pool as before; [`ComputeStats`] counts both.
+//!
 //! # Deadlines and cancellation
 //!
 //! A call's deadline is the earlier of the client's `grpc-timeout` and the
@@ -59,6 +72,10 @@ pub struct ComputeLimits {
     pub max_queued: usize,
 }
 
+/// The largest cost (see [`ComputePool::run_sized`]) that runs inline on
+/// the async task instead of on a blocking thread.
+pub const INLINE_COST_LIMIT: usize = 64;
+
 /// Default [`ComputeLimits::max_queued`].
 pub const DEFAULT_MAX_QUEUED: usize = 128;
 
@@ -94,6 +111,11 @@ pub struct ComputeStats {
     /// Calls whose computation was stopped by a deadline or a cancellation
     /// since start.
     pub stopped_total: u64,
+    /// Calls computed inline on the async task since start (cost within
+    /// [`INLINE_COST_LIMIT`]).
+    pub inline_total: u64,
+    /// Calls computed on a blocking thread since start.
+    pub pooled_total: u64,
 }
 
 /// The process-wide compute pool; clones share it.
@@ -111,6 +133,8 @@ struct Inner {
     request_timeout: Option<Duration>,
     shed: AtomicU64,
     stopped: Arc<AtomicU64>,
+    inline: AtomicU64,
+    pooled: AtomicU64,
 }
 
 impl Default for ComputePool {
@@ -133,6 +157,8 @@ impl ComputePool {
                 request_timeout,
                 shed: AtomicU64::new(0),
                 stopped: Arc::new(AtomicU64::new(0)),
+                inline: AtomicU64::new(0),
+                pooled: AtomicU64::new(0),
             }),
         }
     }
@@ -146,6 +172,8 @@ impl ComputePool {
             queued: admitted.saturating_sub(in_progress),
             shed_total: inner.shed.load(Ordering::Relaxed),
             stopped_total: inner.stopped.load(Ordering::Relaxed),
+            inline_total: inner.inline.load(Ordering::Relaxed),
+            pooled_total: inner.pooled.load(Ordering::Relaxed),
         }
     }
 
@@ -154,6 +182,23 @@ impl ComputePool {
     /// DEADLINE_EXCEEDED when the deadline passes first (the work is told to
     /// stop), CANCELLED in effect when this future is dropped (likewise).
     pub async fn run<T, F>(&self, metadata: &MetadataMap, work: F) -> Result<T, Status>
+    where
+        F: FnOnce() -> Result<T, Status> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run_sized(metadata, usize::MAX, work).await
+    }
+
+    /// As [`ComputePool::run`], for work whose cost the caller bounds by
+    /// `cost` (a count of periods, flows or items read from the request):
+    /// within [`INLINE_COST_LIMIT`] it runs inline on this task once it
+    /// holds a worker permit, over it on a blocking thread.
+    pub async fn run_sized<T, F>(
+        &self,
+        metadata: &MetadataMap,
+        cost: usize,
+        work: F,
+    ) -> Result<T, Status>
     where
         F: FnOnce() -> Result<T, Status> + Send + 'static,
         T: Send + 'static,
@@ -177,6 +222,15 @@ impl ComputePool {
             _ = sleep_until(deadline) => return Err(deadline_exceeded()),
         };
         drop(left_queue);
+        if cost <= INLINE_COST_LIMIT {
+            let _permits = (worker, admitted);
+            self.inner.inline.fetch_add(1, Ordering::Relaxed);
+            if deadline.is_some_and(|d| d <= Instant::now()) {
+                return Err(deadline_exceeded());
+            }
+            return cancel::scope(&cancellation, work);
+        }
+        self.inner.pooled.fetch_add(1, Ordering::Relaxed);
         let flag = cancellation.clone();
         let stopped = self.inner.stopped.clone();
         let mut task = tokio::task::spawn_blocking(move || {
@@ -367,6 +421,61 @@ mod tests {
         let stats = pool.stats();
         assert_eq!(stats.shed_total, 1);
         assert!(stats.stopped_total >= 1);
+    }
+
+    #[tokio::test]
+    async fn small_costs_run_inline_and_larger_ones_on_the_pool() {
+        let pool = ComputePool::new(
+            ComputeLimits {
+                workers: 1,
+                max_queued: 0,
+            },
+            None,
+        );
+        let metadata = MetadataMap::new();
+        let here = std::thread::current().id();
+        let small = pool
+            .run_sized(&metadata, INLINE_COST_LIMIT, move || {
+                Ok(std::thread::current().id())
+            })
+            .await
+            .unwrap();
+        assert_eq!(small, here);
+        let large = pool
+            .run_sized(&metadata, INLINE_COST_LIMIT + 1, move || {
+                Ok(std::thread::current().id())
+            })
+            .await
+            .unwrap();
+        assert_ne!(large, here);
+        let stats = pool.stats();
+        assert_eq!((stats.inline_total, stats.pooled_total), (1, 1));
+        assert_eq!(stats.in_progress, 0);
+    }
+
+    #[tokio::test]
+    async fn an_inline_call_counts_against_the_caps() {
+        let pool = ComputePool::new(
+            ComputeLimits {
+                workers: 1,
+                max_queued: 0,
+            },
+            None,
+        );
+        let busy = tokio::spawn({
+            let pool = pool.clone();
+            async move { pool.run(&metadata_with_timeout("300m"), spin).await }
+        });
+        while pool.stats().in_progress == 0 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let refused = pool
+            .run_sized(&MetadataMap::new(), 1, || Ok(1))
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code(), Code::ResourceExhausted);
+        assert_eq!(pool.stats().inline_total, 0);
+        busy.await.unwrap().unwrap_err();
     }
 
     #[tokio::test]
