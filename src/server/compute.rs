@@ -204,24 +204,34 @@ impl ComputePool {
         T: Send + 'static,
     {
         let deadline = self.deadline(metadata);
-        let Ok(admitted) = self.inner.admission.clone().try_acquire_owned() else {
-            self.inner.shed.fetch_add(1, Ordering::Relaxed);
-            return Err(overloaded(self.inner.admission_count));
-        };
-        self.publish_queued();
-        // The queued gauge follows this call leaving the queue, however it
-        // leaves (a worker, the deadline, the client gone).
-        let left_queue = PublishQueued(self);
         let cancellation = Cancellation::new();
         // Dropping this future (client gone, tonic's timeout) stops the work.
         let _stop_on_drop = StopOnDrop(cancellation.clone());
-        let worker = tokio::select! {
-            permit = self.inner.workers.clone().acquire_owned() => {
-                permit.map_err(|_| Status::unavailable("the compute pool is closed"))?
+        // A free worker first: the call never queues, so the queued gauge
+        // (a metrics registry look-up) is left alone. Taking the worker
+        // before the admission permit never counts the call as queued.
+        let (worker, admitted) = match self.inner.workers.clone().try_acquire_owned() {
+            Ok(worker) => match self.inner.admission.clone().try_acquire_owned() {
+                Ok(admitted) => (worker, admitted),
+                Err(_) => return Err(self.shed()),
+            },
+            Err(_) => {
+                let Ok(admitted) = self.inner.admission.clone().try_acquire_owned() else {
+                    return Err(self.shed());
+                };
+                self.publish_queued();
+                // The queued gauge follows this call leaving the queue,
+                // however it leaves (a worker, the deadline, the client gone).
+                let _left_queue = PublishQueued(self);
+                let worker = tokio::select! {
+                    permit = self.inner.workers.clone().acquire_owned() => {
+                        permit.map_err(|_| Status::unavailable("the compute pool is closed"))?
+                    }
+                    _ = sleep_until(deadline) => return Err(deadline_exceeded()),
+                };
+                (worker, admitted)
             }
-            _ = sleep_until(deadline) => return Err(deadline_exceeded()),
         };
-        drop(left_queue);
         if cost <= INLINE_COST_LIMIT {
             let _permits = (worker, admitted);
             self.inner.inline.fetch_add(1, Ordering::Relaxed);
@@ -260,6 +270,12 @@ impl ComputePool {
                 Err(deadline_exceeded())
             }
         }
+    }
+
+    /// Counts and builds the refusal of a call that finds the pool full.
+    fn shed(&self) -> Status {
+        self.inner.shed.fetch_add(1, Ordering::Relaxed);
+        overloaded(self.inner.admission_count)
     }
 
     /// Sets the `debtcalc_calls_queued` gauge to the calls waiting now.

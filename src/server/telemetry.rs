@@ -110,6 +110,7 @@ fn describe() {
     metrics::describe_gauge!(CALLS_IN_FLIGHT, "gRPC calls in progress");
     metrics::gauge!(CALLS_IN_FLIGHT).increment(0.0);
     metrics::describe_gauge!(CALLS_QUEUED, "gRPC calls waiting for a compute slot");
+    set_queued(0);
     metrics::describe_gauge!(
         crate::api::batch::BATCH_ITEMS_IN_FLIGHT,
         "EvaluateBatch items read and not yet answered, over every stream"
