@@ -238,7 +238,9 @@ impl ComputePool {
             if deadline.is_some_and(|d| d <= Instant::now()) {
                 return Err(deadline_exceeded());
             }
-            return cancel::scope(&cancellation, work);
+            // A panic is answered INTERNAL, as from a blocking thread.
+            let work = std::panic::AssertUnwindSafe(|| cancel::scope(&cancellation, work));
+            return std::panic::catch_unwind(work).unwrap_or_else(|_| Err(failed(true)));
         }
         self.inner.pooled.fetch_add(1, Ordering::Relaxed);
         let flag = cancellation.clone();
@@ -260,10 +262,7 @@ impl ComputePool {
         tokio::select! {
             joined = &mut task => match joined {
                 Ok(result) => result,
-                Err(e) => Err(Status::from(ApiError::Internal(format!(
-                    "the computation failed: {}",
-                    if e.is_panic() { "it panicked" } else { "it was aborted" }
-                )))),
+                Err(e) => Err(failed(e.is_panic())),
             },
             _ = sleep_until(deadline) => {
                 cancellation.expire();
@@ -321,6 +320,18 @@ async fn sleep_until(deadline: Option<Instant>) {
         Some(deadline) => tokio::time::sleep_until(deadline).await,
         None => std::future::pending().await,
     }
+}
+
+/// The status of a computation that panicked or was aborted.
+fn failed(panicked: bool) -> Status {
+    Status::from(ApiError::Internal(format!(
+        "the computation failed: {}",
+        if panicked {
+            "it panicked"
+        } else {
+            "it was aborted"
+        }
+    )))
 }
 
 /// The status of a call refused because the pool is full.
@@ -467,6 +478,21 @@ mod tests {
         let stats = pool.stats();
         assert_eq!((stats.inline_total, stats.pooled_total), (1, 1));
         assert_eq!(stats.in_progress, 0);
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_internal_inline_or_pooled() {
+        let pool = ComputePool::default();
+        for cost in [1, usize::MAX] {
+            let status = pool
+                .run_sized(&MetadataMap::new(), cost, || -> Result<(), Status> {
+                    panic!("boom")
+                })
+                .await
+                .unwrap_err();
+            assert_eq!(status.code(), Code::Internal, "cost {cost}");
+            assert_eq!(pool.stats().in_progress, 0);
+        }
     }
 
     #[tokio::test]
