@@ -108,3 +108,47 @@ fn the_scan_sees_braced_and_inline_paths() {
         .collect();
     assert_eq!(deps, want);
 }
+
+/// The layers point one way: main -> server / cli -> api -> domain. A file
+/// of a lower layer never names a higher one (`crate::server`, ...), so the
+/// domain knows nothing of the API and the API nothing of the server.
+#[test]
+fn lower_layers_never_name_higher_ones() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let rules: [(&str, &[&str]); 2] = [
+        ("api", &["crate::server", "crate::cli"]),
+        ("domain", &["crate::api", "crate::server", "crate::cli"]),
+    ];
+    let mut offences = Vec::new();
+    for (layer, forbidden) in rules {
+        let mut dirs = vec![root.join(layer)];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("a readable source folder") {
+                let path = entry.expect("a directory entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                if path.extension().and_then(|e| e.to_str()) != Some("rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).expect("a readable source file");
+                for (n, line) in text.lines().enumerate() {
+                    if line.trim_start().starts_with("//") {
+                        continue;
+                    }
+                    for name in forbidden {
+                        if line.contains(name) {
+                            offences.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "imports against the layering:\n{}",
+        offences.join("\n")
+    );
+}

@@ -14,8 +14,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{error_reason, money, TestServer};
+use debtcalc::api::compute::ComputeLimits;
 use debtcalc::api::pb::debtcalc::v1 as pb;
-use debtcalc::server::compute::ComputeLimits;
 use debtcalc::server::ServerConfig;
 use tonic::Code;
 use tonic_health::pb::{health_client::HealthClient, HealthCheckRequest};

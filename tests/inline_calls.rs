@@ -7,6 +7,7 @@
 mod common;
 
 use common::money;
+use debtcalc::api::compute::{ComputeLimits, ComputePool, INLINE_COST_LIMIT};
 use debtcalc::api::pb::debtcalc::v1::restructuring_service_server::RestructuringService;
 use debtcalc::api::pb::debtcalc::v1::{self as pb, split_claim_request::WriteOff};
 use debtcalc::api::pb::google::r#type::Date;
@@ -14,7 +15,6 @@ use debtcalc::api::provenance::Provenance;
 use debtcalc::api::restructuring_service::{split_cost, value_restructuring_cost};
 use debtcalc::api::RestructuringApi;
 use debtcalc::domain::reconciliation::ReferenceData;
-use debtcalc::server::compute::{ComputeLimits, ComputePool, INLINE_COST_LIMIT};
 use tonic::Request;
 
 fn api() -> (RestructuringApi, ComputePool) {

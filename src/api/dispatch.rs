@@ -17,8 +17,8 @@ use super::pb::debtcalc::v1::settlement_service_server::SettlementService;
 use super::provenance::Provenance;
 use super::settlement_library::SettlementLibrary;
 use super::{BatchApi, ReconciliationApi, RestructuringApi, SettlementApi};
+use crate::api::compute::ComputePool;
 use crate::domain::reconciliation::ReferenceData;
-use crate::server::compute::ComputePool;
 
 /// The debtcalc services, callable by method name.
 #[derive(Debug, Clone)]

@@ -3,6 +3,7 @@
 //! mapping of errors to `tonic::Status`.
 
 pub mod batch;
+pub mod compute;
 pub mod concessionality;
 pub mod convert;
 pub mod debt_stream;

@@ -9,8 +9,8 @@ use super::error::ApiError;
 use super::pb::debtcalc::v1 as pb;
 use super::provenance::Provenance;
 use super::reconciliation;
+use crate::api::compute::ComputePool;
 use crate::domain::reconciliation::{convert, reconcile, ReferenceData};
-use crate::server::compute::ComputePool;
 
 /// ConvertClaim: parse, compute, render. The RPC and AnalyzeSettlement's
 /// conversions both run this, so their figures are the same by

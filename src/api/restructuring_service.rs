@@ -6,12 +6,12 @@ use super::error::ApiError;
 use super::pb::debtcalc::v1 as pb;
 use super::provenance::Provenance;
 use super::{schedule, solve, split, sweep, valuation, warnings};
+use crate::api::compute::ComputePool;
 use crate::domain::error::DomainError;
 use crate::domain::schedule::{build_schedule, first_accrual_start};
 use crate::domain::solver::solve_terms;
 use crate::domain::split::split_claim;
 use crate::domain::valuation::{assess_concessionality, value_restructuring, DebtStream};
-use crate::server::compute::ComputePool;
 
 /// Maps a domain error of a loan (a principal with its terms) to the fields
 /// that drive it: dates run out of range from the first payment date, sums
@@ -41,7 +41,7 @@ pub(crate) fn split_claim_response(
 }
 
 /// The cost bound of a SplitClaim (see
-/// [`ComputePool::run_sized`](crate::server::compute::ComputePool::run_sized)):
+/// [`ComputePool::run_sized`](crate::api::compute::ComputePool::run_sized)):
 /// its work grows with the number of programmes.
 pub fn split_cost(request: &pb::SplitClaimRequest) -> usize {
     request.programs.len()

@@ -9,8 +9,8 @@ use super::pb::debtcalc::v1 as pb;
 use super::provenance::Provenance;
 use super::settlement::{analyze, with_overrides, Context};
 use super::settlement_library::SettlementLibrary;
+use crate::api::compute::ComputePool;
 use crate::domain::reconciliation::ReferenceData;
-use crate::server::compute::ComputePool;
 
 /// Implements the generated service trait; holds the library and the
 /// reference data.

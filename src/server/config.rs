@@ -4,9 +4,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::compute::ComputeLimits;
 use super::connections::ConnectionLimits;
 use super::request_limits::RequestLimits;
+use crate::api::compute::ComputeLimits;
 
 /// The default listening address: loopback only, so nothing is exposed by
 /// accident.
@@ -25,7 +25,7 @@ pub struct ServerConfig {
     /// Upper bound on the time one call may take; the client's shorter
     /// `grpc-timeout` wins. On expiry the call is answered DEADLINE_EXCEEDED
     /// and a calculation is stopped (see [`super::request_limits`] and
-    /// [`super::compute`]).
+    /// [`crate::api::compute`]).
     pub request_timeout: Duration,
     /// Concurrent requests served per connection.
     pub concurrency_per_connection: usize,
@@ -33,7 +33,7 @@ pub struct ServerConfig {
     /// `data/conversion-bases.json`; `None` for the built-in data.
     pub reference_data: Option<PathBuf>,
     /// The compute pool's caps: calculation calls in progress and queued,
-    /// process-wide (see [`super::compute`]).
+    /// process-wide (see [`crate::api::compute`]).
     pub compute: ComputeLimits,
     /// Items of one `BatchService/EvaluateBatch` stream evaluated at once
     /// (at least 1; default

@@ -2,7 +2,6 @@
 //! layers, and a lifecycle with graceful shutdown. `main` and the
 //! integration tests build the very same router from here.
 
-pub mod compute;
 pub mod config;
 pub mod config_file;
 pub mod connections;
@@ -170,7 +169,8 @@ async fn router_and_health(
     let auth = security::TokenCheck::new(config.security.tokens.clone());
 
     // One compute pool for every calculation, so its caps are process-wide.
-    let compute = compute::ComputePool::new(config.compute, Some(config.request_timeout));
+    let compute =
+        crate::api::compute::ComputePool::new(config.compute, Some(config.request_timeout));
     let provenance = data.provenance();
     let restructuring =
         RestructuringServiceServer::new(RestructuringApi::new(compute.clone(), provenance.clone()))

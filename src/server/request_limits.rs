@@ -35,7 +35,7 @@
 //! A call's deadline is the earlier of the client's `grpc-timeout` and the
 //! server's request timeout. When it passes before the handler has
 //! answered, the handler's future is dropped (which stops a calculation,
-//! see [`super::compute`]) and the call is answered DEADLINE_EXCEEDED with
+//! see [`crate::api::compute`]) and the call is answered DEADLINE_EXCEEDED with
 //! an ErrorInfo (reason `DEADLINE_EXCEEDED`), the same status the compute
 //! pool gives. tonic runs a timer of its own on `grpc-timeout`, outside every
 //! layer, which would answer CANCELLED "Timeout expired": this layer's timer
@@ -200,7 +200,7 @@ where
             let response = match deadline {
                 Some(deadline) => match tokio::time::timeout_at(deadline, response).await {
                     Ok(response) => super::decode_errors::rewrite(response.map_err(Into::into)?),
-                    Err(_) => super::compute::deadline_exceeded().into_http(),
+                    Err(_) => crate::api::compute::deadline_exceeded().into_http(),
                 },
                 None => super::decode_errors::rewrite(response.await.map_err(Into::into)?),
             };
@@ -227,7 +227,7 @@ fn call_deadline(
     let client = headers
         .get("grpc-timeout")
         .and_then(|v| v.to_str().ok())
-        .and_then(super::compute::parse_grpc_timeout)
+        .and_then(crate::api::compute::parse_grpc_timeout)
         .map(|t| t.saturating_sub(CLIENT_DEADLINE_MARGIN));
     let timeout = match (client, request_timeout) {
         (Some(a), Some(b)) => Some(a.min(b)),

@@ -14,7 +14,7 @@
 //! labelled `unknown` (so clients cannot grow the label set); the log line
 //! also gives the path, cut to 100 characters. Calls shed by the overload
 //! protection or the request byte budget are counted in
-//! `debtcalc_shed_calls_total`, queued calls by [`set_queued`].
+//! `debtcalc_shed_calls_total`, queued calls by the compute pool ([`CALLS_QUEUED`]).
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -41,8 +41,8 @@ pub const CALLS_TOTAL: &str = "debtcalc_calls_total";
 pub const CALL_DURATION: &str = "debtcalc_call_duration_seconds";
 /// Calls in progress.
 pub const CALLS_IN_FLIGHT: &str = "debtcalc_calls_in_flight";
-/// Calls waiting for a compute slot.
-pub const CALLS_QUEUED: &str = "debtcalc_calls_queued";
+/// Calls waiting for a compute slot (set by the compute pool).
+pub use crate::api::compute::CALLS_QUEUED;
 /// Calls refused because the server was overloaded, by `method`.
 pub const SHED_CALLS_TOTAL: &str = "debtcalc_shed_calls_total";
 
@@ -110,7 +110,7 @@ fn describe() {
     metrics::describe_gauge!(CALLS_IN_FLIGHT, "gRPC calls in progress");
     metrics::gauge!(CALLS_IN_FLIGHT).increment(0.0);
     metrics::describe_gauge!(CALLS_QUEUED, "gRPC calls waiting for a compute slot");
-    set_queued(0);
+    metrics::gauge!(CALLS_QUEUED).set(0.0);
     metrics::describe_gauge!(
         crate::api::batch::BATCH_ITEMS_IN_FLIGHT,
         "EvaluateBatch items read and not yet answered, over every stream"
@@ -127,11 +127,6 @@ fn describe() {
 /// path, `/package.Service/Method`).
 pub fn record_shed(method: &str) {
     metrics::counter!(SHED_CALLS_TOTAL, "method" => method.to_string()).increment(1);
-}
-
-/// Sets the number of calls waiting for a compute slot.
-pub fn set_queued(queued: usize) {
-    metrics::gauge!(CALLS_QUEUED).set(queued as f64);
 }
 
 /// Binds the admin listener and serves `GET /metrics` on it (Prometheus

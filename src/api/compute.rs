@@ -61,6 +61,10 @@ use tonic_types::{ErrorDetails, StatusExt};
 use crate::api::error::{ApiError, ERROR_DOMAIN};
 use crate::domain::cancel::{self, Cancellation};
 
+/// The Prometheus gauge of calls waiting for a compute slot (described and
+/// exported by the server's telemetry).
+pub const CALLS_QUEUED: &str = "debtcalc_calls_queued";
+
 /// The caps of the compute pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ComputeLimits {
@@ -279,7 +283,7 @@ impl ComputePool {
 
     /// Sets the `debtcalc_calls_queued` gauge to the calls waiting now.
     fn publish_queued(&self) {
-        super::telemetry::set_queued(self.stats().queued);
+        metrics::gauge!(CALLS_QUEUED).set(self.stats().queued as f64);
     }
 
     /// The call's deadline: the earlier of its `grpc-timeout` and the
