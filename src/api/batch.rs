@@ -37,8 +37,8 @@ use super::restructuring_service::{
     split_claim_response, value_restructuring_response,
 };
 use super::solve;
+use crate::api::decode_status::classify;
 use crate::server::compute::ComputePool;
-use crate::server::decode_errors::classify;
 
 use pb::evaluate_batch_request::Request as Item;
 use pb::evaluate_batch_response::Result as Outcome;

@@ -6,6 +6,7 @@ pub mod batch;
 pub mod concessionality;
 pub mod convert;
 pub mod debt_stream;
+pub mod decode_status;
 pub mod dispatch;
 pub mod error;
 mod loan_conventions;
