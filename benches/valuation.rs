@@ -5,6 +5,12 @@
 //! calls it replaces (throughput in grid points: criterion's "elem/s" is
 //! valuations per second, its time / 10,000 the time per grid point).
 //!
+//! Issue 14 adds the 1,200-flow present value, a reconciliation (the
+//! README's DPRK ReconcileValuations, domain only) and the cost growth of a
+//! present value and of a ValueRestructuring over 40, 400 and 1,200 flows
+//! (criterion's "elem/s" there is flows per second; only the exact path
+//! exists, there is no fast path yet).
+//!
 //! Run: `cargo bench --bench valuation`. Figures are for comparison with a
 //! baseline run side by side on the same machine, never assertions.
 
@@ -13,8 +19,11 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use debtcalc::api::pb::debtcalc::v1 as pb;
+use debtcalc::api::reconciliation::parse_reconcile;
 use debtcalc::domain::currency;
 use debtcalc::domain::money::Money;
+use debtcalc::domain::reconciliation::{reconcile, ReferenceData};
 use debtcalc::domain::rounding::RoundingMode;
 use debtcalc::domain::schedule::{
     build_schedule, Amortization, DayCount, Frequency, GraceInterest, InterestRate, LoanTerms,
@@ -176,5 +185,95 @@ fn sweep(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(valuation, benches, sweep);
+/// `count` monthly flows of 27,250,000.00 from 2014-11-05.
+fn monthly_flows(count: u32) -> Vec<CashFlow> {
+    let terms = LoanTerms {
+        frequency: Frequency::Monthly,
+        installment_count: count,
+        ..dprk_terms()
+    };
+    let principal = Decimal::new(2_725_000_000, 2) * Decimal::from(count);
+    build_schedule(&usd(&principal.to_string()), &terms)
+        .unwrap()
+        .installments
+        .iter()
+        .map(|i| CashFlow {
+            date: i.due_date,
+            amount: i.payment.amount,
+        })
+        .collect()
+}
+
+/// Cost growth: a present value and a whole ValueRestructuring of 40, 400
+/// and 1,200 monthly flows (time per valuation; "elem/s" is flows/s).
+fn growth(c: &mut Criterion) {
+    let valuation_date = date(2014, 5, 5);
+    let discounting = flat(TimeBasis::Thirty360);
+    let mut group = c.benchmark_group("growth");
+    for count in [40u32, 400, 1200] {
+        group.throughput(Throughput::Elements(u64::from(count)));
+        let flows = monthly_flows(count);
+        assert_eq!(flows.len(), count as usize);
+        group.bench_function(format!("present_value/{count}_flows"), |b| {
+            b.iter(|| {
+                present_value(black_box(&flows), valuation_date, black_box(&discounting)).unwrap()
+            })
+        });
+        let input = RestructuringInput {
+            old_claim: DebtStream::DueAtValuation(usd("10960000000")),
+            past_due_interest: Decimal::ZERO,
+            new_debt: DebtStream::Loan {
+                principal: usd(&(Decimal::new(2_725_000_000, 2) * Decimal::from(count)).to_string()),
+                terms: LoanTerms {
+                    frequency: Frequency::Monthly,
+                    installment_count: count,
+                    ..dprk_terms()
+                },
+            },
+            valuation_date,
+            discounting: discounting.clone(),
+        };
+        group.bench_function(format!("value_restructuring/{count}_flows"), |b| {
+            b.iter(|| value_restructuring(black_box(&input)).unwrap())
+        });
+    }
+    group.finish();
+}
+
+/// The README's DPRK reconciliation (6,576,000,000 SUR; Russia at the
+/// Gosbank settlement rate against the DPRK at 3000 RUR per USD), parsed
+/// once, reconciled per iteration.
+fn reconciliation(c: &mut Criterion) {
+    let pool =
+        prost_reflect::DescriptorPool::decode(debtcalc::api::pb::FILE_DESCRIPTOR_SET).unwrap();
+    let descriptor = pool
+        .get_message_by_name("debtcalc.v1.ReconcileValuationsRequest")
+        .unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/grpcurl/reconcile-valuations.json"
+    ))
+    .unwrap();
+    let mut json = serde_json::Deserializer::from_str(&text);
+    let request: pb::ReconcileValuationsRequest =
+        prost_reflect::DynamicMessage::deserialize(descriptor, &mut json)
+            .unwrap()
+            .transcode_to()
+            .unwrap();
+    let data = ReferenceData::builtin().unwrap();
+    let input = parse_reconcile(&request, &data).unwrap();
+    c.bench_function("reconcile/dprk", |b| {
+        b.iter(|| {
+            reconcile(
+                black_box(&input.claim),
+                black_box(&input.parties),
+                input.target,
+                input.rounding,
+            )
+            .unwrap()
+        })
+    });
+}
+
+criterion_group!(valuation, benches, sweep, growth, reconciliation);
 criterion_main!(valuation);
