@@ -162,6 +162,31 @@ impl RestructuringApi {
             provenance,
         }
     }
+
+    /// The one shape of every calculation handler: `work` renders the
+    /// request with this service's provenance on the compute pool (inline
+    /// when `cost`, read from the request, is within the pool's inline
+    /// bound), under the call's deadline and cancellation.
+    async fn computed<Req, Resp, F>(
+        &self,
+        request: Request<Req>,
+        cost: usize,
+        work: F,
+    ) -> Result<Response<Resp>, Status>
+    where
+        Req: Send + 'static,
+        Resp: Send + 'static,
+        F: FnOnce(&Req, &Provenance) -> Result<Resp, Status> + Send + 'static,
+    {
+        let metadata = request.metadata().clone();
+        let request = request.into_inner();
+        let provenance = self.provenance.clone();
+        let response = self
+            .compute
+            .run_sized(&metadata, cost, move || work(&request, &provenance))
+            .await?;
+        Ok(Response::new(response))
+    }
 }
 
 /// SolveTerms: compute and render a parsed request (the handler parses it
@@ -198,102 +223,66 @@ impl pb::restructuring_service_server::RestructuringService for RestructuringApi
         &self,
         request: Request<pb::SplitClaimRequest>,
     ) -> Result<Response<pb::SplitClaimResponse>, Status> {
-        let metadata = request.metadata().clone();
-        let request = request.into_inner();
-        let provenance = self.provenance.clone();
-        let cost = split_cost(&request);
-        let response = self
-            .compute
-            .run_sized(&metadata, cost, move || {
-                Ok(split_claim_response(&request, &provenance)?)
-            })
-            .await?;
-        Ok(Response::new(response))
+        let cost = split_cost(request.get_ref());
+        self.computed(request, cost, |request, provenance| {
+            Ok(split_claim_response(request, provenance)?)
+        })
+        .await
     }
 
     async fn build_schedule(
         &self,
         request: Request<pb::BuildScheduleRequest>,
     ) -> Result<Response<pb::BuildScheduleResponse>, Status> {
-        let metadata = request.metadata().clone();
-        let request = request.into_inner();
-        let provenance = self.provenance.clone();
-        let response = self
-            .compute
-            .run(&metadata, move || {
-                Ok(build_schedule_response(&request, &provenance)?)
-            })
-            .await?;
-        Ok(Response::new(response))
+        self.computed(request, usize::MAX, |request, provenance| {
+            Ok(build_schedule_response(request, provenance)?)
+        })
+        .await
     }
 
     async fn value_restructuring(
         &self,
         request: Request<pb::ValueRestructuringRequest>,
     ) -> Result<Response<pb::ValueRestructuringResponse>, Status> {
-        let metadata = request.metadata().clone();
-        let request = request.into_inner();
-        let provenance = self.provenance.clone();
-        let cost = value_restructuring_cost(&request);
-        let response = self
-            .compute
-            .run_sized(&metadata, cost, move || {
-                Ok(value_restructuring_response(&request, &provenance)?)
-            })
-            .await?;
-        Ok(Response::new(response))
+        let cost = value_restructuring_cost(request.get_ref());
+        self.computed(request, cost, |request, provenance| {
+            Ok(value_restructuring_response(request, provenance)?)
+        })
+        .await
     }
 
     async fn assess_concessionality(
         &self,
         request: Request<pb::AssessConcessionalityRequest>,
     ) -> Result<Response<pb::AssessConcessionalityResponse>, Status> {
-        let metadata = request.metadata().clone();
-        let request = request.into_inner();
-        let provenance = self.provenance.clone();
-        let response = self
-            .compute
-            .run(&metadata, move || {
-                Ok(assess_concessionality_response(&request, &provenance)?)
-            })
-            .await?;
-        Ok(Response::new(response))
+        self.computed(request, usize::MAX, |request, provenance| {
+            Ok(assess_concessionality_response(request, provenance)?)
+        })
+        .await
     }
 
     async fn solve_terms(
         &self,
         request: Request<pb::SolveTermsRequest>,
     ) -> Result<Response<pb::SolveTermsResponse>, Status> {
-        let metadata = request.metadata().clone();
-        let request = request.into_inner();
-        let input = solve::parse_solve(&request)?;
-        let provenance = self.provenance.clone();
-        let response = self
-            .compute
-            .run(&metadata, move || {
-                Ok(solve_terms_response(&request, &input, &provenance)?)
-            })
-            .await?;
-        Ok(Response::new(response))
+        let input = solve::parse_solve(request.get_ref())?;
+        self.computed(request, usize::MAX, move |request, provenance| {
+            Ok(solve_terms_response(request, &input, provenance)?)
+        })
+        .await
     }
 
     async fn sweep_valuation(
         &self,
         request: Request<pb::SweepValuationRequest>,
     ) -> Result<Response<pb::SweepValuationResponse>, Status> {
-        let metadata = request.metadata().clone();
-        let request = request.into_inner();
-        let provenance = self.provenance.clone();
         // Validation (which expands the old claim) and the whole grid run as
         // one call on the bounded compute pool; the domain checks the
         // call's cancellation flag once per cell.
-        let response = self
-            .compute
-            .run(&metadata, move || {
-                Ok(sweep::sweep_valuation_response(&request, &provenance)?)
-            })
-            .await?;
-        Ok(Response::new(response))
+        self.computed(request, usize::MAX, |request, provenance| {
+            Ok(sweep::sweep_valuation_response(request, provenance)?)
+        })
+        .await
     }
 
     async fn list_term_presets(
