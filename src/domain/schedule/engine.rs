@@ -7,10 +7,11 @@ use num_traits::{Signed, Zero};
 use rust_decimal::Decimal;
 
 use super::accrual::accrual_fraction;
-use super::annuity::{Growth, LevelPaymentSolver};
+use super::annuity::LevelPaymentSolver;
 use super::business_days::AccrualDates;
 use super::dates::{first_accrual_start, payment_dates};
 use super::day_count::DayCount;
+use super::growth::Growth;
 use super::rate_index::RateIndex;
 use super::terms::{Amortization, GraceInterest, LoanTerms, RateSegment};
 use crate::domain::currency::Currency;

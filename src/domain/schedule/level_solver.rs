@@ -79,7 +79,7 @@
 //!   growth carries `<2 + 3 + 1>`, `f` `<7>`, `fl(O f)` `<10>`, and the
 //!   quotient `<10 + 12 (m - 1) + 1 + 1> = <12 m>`.
 //!
-//! So `|P~ - P| <= gamma_(12 m) P` ([`super::annuity::estimate_bound`]). The
+//! So `|P~ - P| <= gamma_(12 m) P` ([`estimate_bound`]). The
 //! model `fl(a op b) = (a op b)(1 + d)`, `|d| <= u`, needs every result in
 //! the normal range: each leaf, product and sum is checked to lie within
 //! `1e-290 ..= 1e290` (a result below 2^-1022 or above the largest double
@@ -95,7 +95,7 @@ use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 use rust_decimal::Decimal;
 
-use super::annuity::{estimate_bound, Growth};
+use super::growth::Growth;
 
 /// How many rates keep their memoised node values (least recently used
 /// first out).
@@ -547,6 +547,14 @@ fn compose((alpha_x, beta_x): (f64, f64), (alpha_y, beta_y): (f64, f64)) -> (f64
     } else {
         (f64::NAN, f64::NAN)
     }
+}
+
+/// The relative error bound `gamma_K`, `K = 12 periods`, of stage 1 (see
+/// the module documentation).
+pub fn estimate_bound(periods: usize) -> f64 {
+    let k = 12.0 * periods as f64;
+    let u = f64::EPSILON / 2.0;
+    k * u / (1.0 - k * u)
 }
 
 #[cfg(test)]

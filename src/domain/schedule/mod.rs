@@ -72,16 +72,18 @@ pub mod dates;
 pub mod day_count;
 pub mod engine;
 pub mod frequency;
+pub mod growth;
 pub mod level_solver;
 pub mod rate_index;
 pub mod terms;
 
-pub use annuity::{level_payment, level_payment_on_fractions, Growth, LevelPaymentSolver};
+pub use annuity::{level_payment, level_payment_on_fractions, LevelPaymentSolver};
 pub use business_days::{AccrualDates, BusinessDayConvention, BusinessDays, MAX_HOLIDAYS};
 pub use dates::{add_months, first_accrual_start, payment_dates, MAX_DATE, MIN_DATE};
 pub use day_count::DayCount;
 pub use engine::{build_schedule, first_accrual_start_used, Installment, Schedule};
 pub use frequency::Frequency;
+pub use growth::Growth;
 pub use terms::{
     Amortization, Fixing, FloatingRate, GraceInterest, InterestRate, LoanTerms, RateSegment,
     RateStart, RateStep, RateStepTiming, MAX_PERIODS,
