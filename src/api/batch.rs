@@ -43,11 +43,6 @@ use crate::api::decode_status::classify;
 use pb::evaluate_batch_request::Request as Item;
 use pb::evaluate_batch_response::Result as Outcome;
 
-/// The gRPC path of EvaluateBatch (its request body is charged to the
-/// byte budget one message at a time, see
-/// [`crate::server::request_limits`]).
-pub const EVALUATE_BATCH_PATH: &str = "/debtcalc.v1.BatchService/EvaluateBatch";
-
 /// Default cap on the items of one EvaluateBatch stream in flight.
 pub const DEFAULT_MAX_BATCH_ITEMS_IN_FLIGHT: usize = 16;
 

@@ -211,6 +211,7 @@ async fn router_and_health(
         )))
         .layer(RequestLimitsLayer::new(
             config.requests,
+            client_streaming_methods(config.security.reflection),
             config.max_request_bytes,
             Some(config.request_timeout),
             connections.clone(),
@@ -231,16 +232,33 @@ async fn router_and_health(
 /// The gRPC paths the router serves: debtcalc's and health's methods, and
 /// reflection's when it is on (the labels of the per-call metrics).
 pub fn served_methods(reflection: bool) -> Vec<String> {
-    let mut methods = telemetry::methods_of(pb::FILE_DESCRIPTOR_SET);
-    methods.extend(telemetry::methods_of(tonic_health::pb::FILE_DESCRIPTOR_SET));
+    served_descriptor_sets(reflection)
+        .into_iter()
+        .flat_map(telemetry::methods_of)
+        .collect()
+}
+
+/// The gRPC paths the router serves whose client streams its messages
+/// (EvaluateBatch, reflection's ServerReflectionInfo): their request bodies
+/// are charged to the byte budget one message at a time.
+pub fn client_streaming_methods(reflection: bool) -> Vec<String> {
+    served_descriptor_sets(reflection)
+        .into_iter()
+        .flat_map(telemetry::client_streaming_methods_of)
+        .collect()
+}
+
+/// The descriptor sets of the services the router serves.
+fn served_descriptor_sets(reflection: bool) -> Vec<&'static [u8]> {
+    let mut sets = vec![
+        pb::FILE_DESCRIPTOR_SET,
+        tonic_health::pb::FILE_DESCRIPTOR_SET,
+    ];
     if reflection {
-        for version in ["v1", "v1alpha"] {
-            methods.push(format!(
-                "/grpc.reflection.{version}.ServerReflection/ServerReflectionInfo"
-            ));
-        }
+        sets.push(tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET);
+        sets.push(tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET);
     }
-    methods
+    sets
 }
 
 /// The reference data the server answers from: the operator's file when
@@ -393,4 +411,42 @@ pub fn shutdown_signal(config: &ServerConfig) -> impl Future<Output = ()> + Send
 /// The address a listener is bound to, for the one start-up log line.
 pub fn local_addr(listener: &TcpListener) -> Result<SocketAddr, ServeError> {
     Ok(listener.local_addr()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The methods whose bodies are charged message by message come from the
+    /// descriptors: every client-streaming method served, and only those.
+    #[test]
+    fn client_streaming_methods_come_from_the_descriptors() {
+        let mut with_reflection = client_streaming_methods(true);
+        with_reflection.sort();
+        assert_eq!(
+            with_reflection,
+            [
+                "/debtcalc.v1.BatchService/EvaluateBatch",
+                "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+                "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+            ]
+        );
+        assert_eq!(
+            client_streaming_methods(false),
+            ["/debtcalc.v1.BatchService/EvaluateBatch"]
+        );
+    }
+
+    #[test]
+    fn served_methods_include_reflection_only_when_it_is_on() {
+        let reflection = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo";
+        assert!(served_methods(true).iter().any(|m| m == reflection));
+        assert!(!served_methods(false).iter().any(|m| m == reflection));
+        assert!(served_methods(false)
+            .iter()
+            .any(|m| m == "/grpc.health.v1.Health/Check"));
+        assert!(served_methods(false)
+            .iter()
+            .any(|m| m == "/debtcalc.v1.RestructuringService/SplitClaim"));
+    }
 }

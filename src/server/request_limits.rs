@@ -18,7 +18,9 @@
 //! `REQUEST_MEMORY_BUDGET`) rather than waiting, so no set of slow senders
 //! can deadlock the budget.
 //!
-//! A stream of request messages (BatchService/EvaluateBatch) is charged one
+//! A stream of request messages (a client-streaming method, as the served
+//! services' descriptors say: BatchService/EvaluateBatch, reflection's
+//! ServerReflectionInfo) is charged one
 //! message at a time: the latest message's reservation is released when
 //! the next message's header arrives, so a long stream holds no more of the
 //! budget than a unary call (its decoded items are bounded by the stream's
@@ -63,7 +65,7 @@
 //! instead of holding its buffer until the request timeout. Streaming
 //! services (reflection, health) are not subject to it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -107,12 +109,16 @@ pub struct RequestLimitsLayer {
     max_message: usize,
     body_timeout: Duration,
     request_timeout: Option<Duration>,
+    /// The paths of client-streaming methods (see the module documentation).
+    streamed_methods: Arc<HashSet<String>>,
 }
 
 impl RequestLimitsLayer {
-    /// `request_timeout`: the server's bound on every call's deadline.
+    /// `request_timeout`: the server's bound on every call's deadline;
+    /// `streamed_methods`: the paths of the client-streaming methods.
     pub fn new(
         limits: RequestLimits,
+        streamed_methods: Vec<String>,
         max_message: usize,
         request_timeout: Option<Duration>,
         registry: ConnectionRegistry,
@@ -127,6 +133,7 @@ impl RequestLimitsLayer {
             max_message,
             body_timeout: limits.request_body_timeout,
             request_timeout,
+            streamed_methods: Arc::new(streamed_methods.into_iter().collect()),
         }
     }
 }
@@ -176,7 +183,7 @@ where
             .and_then(|peer| self.layer.registry.start_call(peer));
         let deadline = call_deadline(request.headers(), self.layer.request_timeout);
         let timed = request.uri().path().starts_with("/debtcalc.");
-        let streamed = request.uri().path() == crate::api::batch::EVALUATE_BATCH_PATH;
+        let streamed = self.layer.streamed_methods.contains(request.uri().path());
         let layer = self.layer.clone();
         let request = request.map(|body| {
             Body::new(BudgetedBody {

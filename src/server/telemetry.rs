@@ -216,25 +216,54 @@ impl<S> tower::Layer<S> for ObserveLayer {
 /// The gRPC paths of every method of the services in `descriptor_set` (an
 /// encoded `FileDescriptorSet`).
 pub fn methods_of(descriptor_set: &[u8]) -> Vec<String> {
+    described_methods(descriptor_set)
+        .into_iter()
+        .map(|method| method.path)
+        .collect()
+}
+
+/// The gRPC paths of the methods in `descriptor_set` whose client sends a
+/// stream of messages (the request body is charged one message at a time,
+/// see [`super::request_limits`]).
+pub fn client_streaming_methods_of(descriptor_set: &[u8]) -> Vec<String> {
+    described_methods(descriptor_set)
+        .into_iter()
+        .filter(|method| method.client_streaming)
+        .map(|method| method.path)
+        .collect()
+}
+
+/// A method as its descriptor describes it.
+struct DescribedMethod {
+    path: String,
+    client_streaming: bool,
+}
+
+/// Every method of the services in `descriptor_set`; none when the set does
+/// not decode (the sets are compiled in, so a test checks they decode).
+fn described_methods(descriptor_set: &[u8]) -> Vec<DescribedMethod> {
     use prost::Message;
     let Ok(set) = prost_types::FileDescriptorSet::decode(descriptor_set) else {
         return Vec::new();
     };
-    let mut paths = Vec::new();
+    let mut methods = Vec::new();
     for file in &set.file {
         let package = file.package();
         for service in &file.service {
+            let service_name = if package.is_empty() {
+                service.name().to_string()
+            } else {
+                format!("{package}.{}", service.name())
+            };
             for method in &service.method {
-                let service = if package.is_empty() {
-                    service.name().to_string()
-                } else {
-                    format!("{package}.{}", service.name())
-                };
-                paths.push(format!("/{service}/{}", method.name()));
+                methods.push(DescribedMethod {
+                    path: format!("/{service_name}/{}", method.name()),
+                    client_streaming: method.client_streaming(),
+                });
             }
         }
     }
-    paths
+    methods
 }
 
 /// The label of unknown paths.
