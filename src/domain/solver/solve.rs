@@ -103,7 +103,8 @@
 //! bisect down to adjacent grid values, inside one step of cents); a
 //! schedule of 66 semi-annual payments costs about 0.1 ms per evaluation
 //! in a release build, 1,200 monthly payments about 2 ms (a rate solve on
-//! such a schedule: 33 evaluations, 63 ms). The old claim is valued once;
+//! such a schedule: 33 evaluations, 63 ms; `cargo bench --bench solve`
+//! times these cases). The old claim is valued once;
 //! the answer is valued once more, in full, by `value_restructuring`, which gives
 //! `achieved_reduction` and `valuation`. Each evaluation builds at most
 //! [`crate::domain::schedule::MAX_PERIODS`] periods, so the time is bounded
