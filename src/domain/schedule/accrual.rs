@@ -5,10 +5,10 @@
 
 use chrono::NaiveDate;
 
-use super::calendar::add_months;
 use super::day_count::ScheduleContext;
 use super::terms::LoanTerms;
 use crate::domain::error::DomainError;
+use crate::domain::time::calendar::add_months;
 
 impl ScheduleContext {
     /// The context of the schedule of `terms`: anchored at the first payment

@@ -4,8 +4,8 @@
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use std::fmt;
 
-use super::calendar::{MAX_DATE, MIN_DATE};
 use crate::domain::error::DomainError;
+use crate::domain::time::calendar::{MAX_DATE, MIN_DATE};
 
 /// The most holidays a schedule may list.
 pub const MAX_HOLIDAYS: usize = 5_000;

@@ -16,9 +16,11 @@
 
 use chrono::NaiveDate;
 
-pub use super::calendar::{add_months, days_in_month, is_month_end, MAX_DATE, MIN_DATE};
 use super::terms::LoanTerms;
 use crate::domain::error::DomainError;
+pub use crate::domain::time::calendar::{
+    add_months, days_in_month, is_month_end, MAX_DATE, MIN_DATE,
+};
 
 /// The unadjusted due dates of all `grace_periods + installment_count`
 /// periods, in order.

@@ -11,10 +11,10 @@ use num_bigint::BigInt;
 use rust_decimal::Decimal;
 use std::fmt;
 
-use super::calendar::is_leap_year;
 use super::frequency::Frequency;
 use crate::domain::error::DomainError;
 use crate::domain::rounding::{div_round, pow10, RoundingMode};
+use crate::domain::time::calendar::is_leap_year;
 use crate::domain::time::{NotionalPeriods, Thirty360};
 
 /// How the days of an accrual period are counted.

@@ -67,7 +67,6 @@
 pub mod accrual;
 pub mod annuity;
 pub mod business_days;
-pub mod calendar;
 pub mod dates;
 pub mod day_count;
 pub mod engine;

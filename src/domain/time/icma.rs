@@ -15,7 +15,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::domain::schedule::calendar::{days_in_month, is_month_end};
+use super::calendar::{days_in_month, is_month_end};
 
 /// The notional regular periods through `anchor`, `months` months long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -26,8 +26,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use super::calendar::is_month_end;
 use super::thirty_360::Thirty360;
-use crate::domain::schedule::calendar::is_month_end;
 
 /// Whether `a` and `b` are a whole number of calendar months apart in the
 /// sense of the module documentation.
@@ -53,7 +53,7 @@ pub fn month_count_days(start: NaiveDate, end: NaiveDate) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::schedule::add_months;
+    use crate::domain::time::calendar::add_months;
     use proptest::prelude::*;
 
     fn d(text: &str) -> NaiveDate {

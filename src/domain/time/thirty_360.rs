@@ -19,7 +19,7 @@
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
 
-use crate::domain::schedule::calendar::is_month_end;
+use super::calendar::is_month_end;
 
 /// A member of the 30/360 family (see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
