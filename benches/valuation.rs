@@ -28,7 +28,7 @@ use debtcalc::domain::rounding::RoundingMode;
 use debtcalc::domain::schedule::{
     build_schedule, Amortization, DayCount, Frequency, GraceInterest, InterestRate, LoanTerms,
 };
-use debtcalc::domain::solver::principal_after_write_off;
+use debtcalc::domain::split::principal_after_write_off;
 use debtcalc::domain::split::{split_claim, ProgramWeight, SplitInput, WriteOff};
 use debtcalc::domain::valuation::{
     present_value, sweep_valuation, value_restructuring, CashFlow, Compounding, DebtStream,

@@ -13,9 +13,8 @@ use super::pb::debtcalc::v1 as pb;
 use crate::domain::rounding::RoundingMode;
 use crate::domain::schedule::dates::is_month_end;
 use crate::domain::schedule::{add_months, LoanTerms};
-use crate::domain::solver::{
-    all_presets, find_preset, preset_terms, principal_after_write_off, TermPreset,
-};
+use crate::domain::solver::{all_presets, find_preset, preset_terms, TermPreset};
+use crate::domain::split::principal_after_write_off;
 use crate::domain::valuation::DebtStream;
 
 /// A preset with the parameters it leaves open, resolved.

@@ -4,6 +4,7 @@ use num_bigint::BigInt;
 use rust_decimal::Decimal;
 
 use super::allocation::largest_remainder;
+use super::currency::Currency;
 use super::error::DomainError;
 use super::money::{mantissa, scaled_integer, Money};
 use super::rounding::{div_round, pow10, RoundingMode};
@@ -108,6 +109,23 @@ pub fn split_claim(input: &SplitInput) -> Result<Split, DomainError> {
     })
 }
 
+/// The principal a write-off share leaves of a face: `face x (1 - share)`,
+/// exactly, rounded half-even to the minor unit once. The remainder is what
+/// is rounded here (the new loan's principal, as restructuring terms state
+/// it), where [`split_claim`] rounds the written-off part (half-even the two
+/// can differ by a minor unit).
+pub fn principal_after_write_off(
+    face: Decimal,
+    currency: Currency,
+    share: Decimal,
+) -> Result<Money, DomainError> {
+    let kept = pow10(share.scale()) - mantissa(share);
+    let numerator = mantissa(face) * kept * pow10(currency.minor_units);
+    let denominator = pow10(face.scale() + share.scale());
+    let minor = div_round(&numerator, &denominator, RoundingMode::HalfEven);
+    Money::from_minor_units(currency, &minor, "new principal")
+}
+
 /// The decimals as integers over one common power of ten, so that their
 /// ratios are exact.
 pub(crate) fn common_scale_integers(values: impl Iterator<Item = Decimal> + Clone) -> Vec<BigInt> {
@@ -210,5 +228,26 @@ mod tests {
         assert_eq!(at(RoundingMode::HalfUp), "0.03");
         assert_eq!(at(RoundingMode::Down), "0.02");
         assert_eq!(at(RoundingMode::Ceiling), "0.03");
+    }
+
+    #[test]
+    fn principal_after_write_off_rounds_half_even_once() {
+        let usd = crate::domain::currency::find("USD").unwrap();
+        let p = |face: &str, share: &str| {
+            principal_after_write_off(
+                Decimal::from_str(face).unwrap(),
+                usd,
+                Decimal::from_str(share).unwrap(),
+            )
+            .unwrap()
+            .amount
+            .to_string()
+        };
+        assert_eq!(p("1000000.00", "0.67"), "330000.00");
+        assert_eq!(p("100.00", "0.3333333333333333333333333333"), "66.67");
+        assert_eq!(p("0.05", "0.5"), "0.02");
+        assert_eq!(p("0.07", "0.5"), "0.04");
+        assert_eq!(p("10960000000", "0.9"), "1096000000.00");
+        assert_eq!(p("1.00", "1"), "0.00");
     }
 }

@@ -11,6 +11,7 @@
 
 pub(crate) mod preset_table;
 pub mod presets;
+mod problem;
 pub(crate) mod search;
 pub mod solve;
 
@@ -19,7 +20,8 @@ mod proptests;
 
 pub use preset_table::{all_presets, find_preset};
 pub use presets::{preset_terms, PresetOption, PresetRate, TermPreset, Treatment};
+pub use problem::solve_terms;
 pub use solve::{
-    principal_after_write_off, solve_terms, Bound, BoundSide, SolveInput, SolveOutcome, Unknown,
-    ValuePoint, WriteOffBase, MAX_ITERATIONS, MAX_RATE_BOUND, TOLERANCE, VALUE_DECIMALS,
+    Bound, BoundSide, SolveInput, SolveOutcome, Unknown, ValuePoint, WriteOffBase, MAX_ITERATIONS,
+    MAX_RATE_BOUND, TOLERANCE, VALUE_DECIMALS,
 };

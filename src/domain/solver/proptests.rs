@@ -7,16 +7,15 @@ use num_traits::ToPrimitive;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use super::solve::{
-    principal_after_write_off, solve_terms, BoundSide, SolveInput, SolveOutcome, Unknown,
-    MAX_ITERATIONS, TOLERANCE,
-};
+use super::problem::solve_terms;
+use super::solve::{BoundSide, SolveInput, SolveOutcome, Unknown, MAX_ITERATIONS, TOLERANCE};
 use crate::domain::currency::find;
 use crate::domain::money::Money;
 use crate::domain::rounding::RoundingMode;
 use crate::domain::schedule::{
     Amortization, DayCount, Frequency, GraceInterest, InterestRate, LoanTerms,
 };
+use crate::domain::split::principal_after_write_off;
 use crate::domain::valuation::{
     value_restructuring, Compounding, DebtStream, Discounting, FlowKind, KindedFlow,
     RestructuringInput, TimeBasis,

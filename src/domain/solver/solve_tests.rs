@@ -3,12 +3,17 @@
 
 use super::*;
 use crate::domain::currency::find;
+use crate::domain::rounding::RoundingMode;
 use crate::domain::schedule::{
-    add_months, Amortization, DayCount, Frequency, GraceInterest, RateStart, RateStep,
+    add_months, Amortization, DayCount, Frequency, GraceInterest, InterestRate, RateStart, RateStep,
 };
 use crate::domain::solver::preset_table::find_preset;
 use crate::domain::solver::presets::preset_terms;
-use crate::domain::valuation::{Compounding, TimeBasis};
+use crate::domain::solver::solve::*;
+use crate::domain::split::principal_after_write_off;
+use crate::domain::valuation::{value_restructuring, Compounding, RestructuringInput, TimeBasis};
+use crate::domain::valuation::{Discounting, FaceComponents};
+use chrono::NaiveDate;
 use std::str::FromStr;
 
 pub(crate) fn d(s: &str) -> Decimal {
@@ -435,21 +440,4 @@ fn invalid_inputs_are_errors() {
         s.write_off_share = d("7");
     })
     .is_ok());
-}
-
-#[test]
-fn principal_after_write_off_rounds_half_even_once() {
-    let usd = find("USD").unwrap();
-    let p = |face: &str, share: &str| {
-        principal_after_write_off(d(face), usd, d(share))
-            .unwrap()
-            .amount
-            .to_string()
-    };
-    assert_eq!(p("1000000.00", "0.67"), "330000.00");
-    assert_eq!(p("100.00", "0.3333333333333333333333333333"), "66.67");
-    assert_eq!(p("0.05", "0.5"), "0.02");
-    assert_eq!(p("0.07", "0.5"), "0.04");
-    assert_eq!(p("10960000000", "0.9"), "1096000000.00");
-    assert_eq!(p("1.00", "1"), "0.00");
 }

@@ -49,7 +49,7 @@ use super::{Compounding, TimeBasis};
 use crate::domain::error::DomainError;
 use crate::domain::money::Money;
 use crate::domain::schedule::LoanTerms;
-use crate::domain::solver::principal_after_write_off;
+use crate::domain::split::principal_after_write_off;
 
 /// The largest number of rows (write-off shares x instalment counts), and
 /// of rates, of one sweep: 100 x 100 = 10,000 cells.
