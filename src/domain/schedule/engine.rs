@@ -390,3 +390,7 @@ mod tests;
 #[cfg(test)]
 #[path = "engine_convention_tests.rs"]
 mod convention_tests;
+
+#[cfg(test)]
+#[path = "engine_proptests.rs"]
+mod proptests;
