@@ -124,8 +124,8 @@ proptest! {
         prop_assert_eq!(g1.amount.amount, -g2.amount.amount);
         // Ratios invert (exactly, as fractions), logs change sign.
         if let (Some(r1), Some(r2)) = (&g1.ratio_exact, &g2.ratio_exact) {
-            prop_assert_eq!(r1.numerator(), r2.denominator());
-            prop_assert_eq!(r1.denominator(), r2.numerator());
+            prop_assert_eq!(r1.numer(), r2.denom());
+            prop_assert_eq!(r1.denom(), r2.numer());
         }
         if let (Some(l1), Some(l2)) = (g1.log_ratio, g2.log_ratio) {
             prop_assert_eq!(l1, -l2);

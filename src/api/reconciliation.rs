@@ -513,8 +513,8 @@ fn exact_to_pb(value: &ExactValue) -> pb::ExactValue {
     pb::ExactValue {
         value: value.text.clone(),
         exact: Some(value.exact),
-        numerator: value.fraction.numerator().to_string(),
-        denominator: value.fraction.denominator().to_string(),
+        numerator: value.fraction.numer().to_string(),
+        denominator: value.fraction.denom().to_string(),
     }
 }
 
@@ -704,7 +704,7 @@ fn gap_to_pb(gap: &Gap) -> pb::Gap {
         ratio_fraction: gap
             .ratio_exact
             .as_ref()
-            .map(|f| format!("{}/{}", f.numerator(), f.denominator()))
+            .map(|f| format!("{}/{}", f.numer(), f.denom()))
             .unwrap_or_default(),
         log_ratio: gap.log_ratio.map(|d| d.to_string()).unwrap_or_default(),
         contributions: gap.contributions.iter().map(contribution_to_pb).collect(),

@@ -9,6 +9,7 @@ pub mod decimal_text;
 pub mod error;
 pub mod grace;
 pub mod money;
+pub mod numerics;
 pub mod reconciliation;
 pub mod reinvestment;
 pub mod rounding;

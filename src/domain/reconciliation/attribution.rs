@@ -70,10 +70,10 @@ use crate::domain::rounding::{div_round, pow10, RoundingMode};
 
 use super::apportion::apportion;
 use super::claim::ComponentKind;
-use super::fraction::Fraction;
-use super::logarithm::{ln_scaled, LN_DECIMALS};
 use super::party_method::{Dimension, Resolved};
 use super::shapley::{factorial, shapley_numerators, MAX_PLAYERS};
+use crate::domain::numerics::logarithm::{ln_scaled, LN_DECIMALS};
+use crate::domain::numerics::rational::{self, BigRational, RationalDecimal};
 
 /// Decimals of log ratios, log contributions and log shares.
 pub const LOG_DECIMALS: u32 = 20;
@@ -103,7 +103,7 @@ pub struct AttributedPart {
     pub amount_minor: BigInt,
     /// The exact Shapley contribution, in currency units; the parts add up to
     /// the EXACT gap (`creditor_exact - party_exact`) exactly.
-    pub amount_exact: Fraction,
+    pub amount_exact: BigRational,
     /// Contribution to `ln(creditor_exact / party_exact)`, 20 decimals; the
     /// parts add up to the log ratio exactly.
     pub log_contribution: Option<Decimal>,
@@ -117,8 +117,8 @@ pub struct AttributedPart {
 pub struct Attribution {
     /// The creditor's and the other party's exact figures, `v(none)` and
     /// `v(all)`.
-    pub creditor_exact: Fraction,
-    pub party_exact: Fraction,
+    pub creditor_exact: BigRational,
+    pub party_exact: BigRational,
     /// The same figures rounded once to the minor unit, in minor units.
     pub creditor_minor: BigInt,
     pub party_minor: BigInt,
@@ -139,7 +139,7 @@ pub(crate) fn attribute(
     creditor: &Resolved,
     party: &Resolved,
     dimensions: &[Dimension],
-    components: &BTreeMap<ComponentKind, Fraction>,
+    components: &BTreeMap<ComponentKind, BigRational>,
     currency: Currency,
     rounding: RoundingMode,
 ) -> Result<Attribution, DomainError> {
@@ -151,7 +151,7 @@ pub(crate) fn attribute(
     }
     // v(S), exactly.
     // One coalition at a time, each a step the caller can cancel.
-    let values: Vec<Fraction> = (0..1usize << n)
+    let values: Vec<BigRational> = (0..1usize << n)
         .map(|mask| {
             crate::domain::cancel::check()?;
             let switched: Vec<Dimension> = dimensions
@@ -166,10 +166,10 @@ pub(crate) fn attribute(
     // v(S) = N(S) / L over the least common denominator L.
     let common = values
         .iter()
-        .fold(BigInt::one(), |lcm, v| lcm.lcm(v.denominator()));
+        .fold(BigInt::one(), |lcm, v| lcm.lcm(v.denom()));
     let numerators: Vec<BigInt> = values
         .iter()
-        .map(|v| v.numerator() * (&common / v.denominator()))
+        .map(|v| v.numer() * (&common / v.denom()))
         .collect();
     let creditor_exact = values[0].clone();
     let party_exact = values[values.len() - 1].clone();
@@ -248,8 +248,8 @@ pub(crate) fn attribute(
         .iter()
         .enumerate()
         .map(|(k, &i)| {
-            let amount_exact = Fraction::new(contributions[k].clone(), exact_denominator.clone())
-                .unwrap_or_else(Fraction::zero);
+            let amount_exact = rational::ratio(contributions[k].clone(), exact_denominator.clone())
+                .unwrap_or_else(BigRational::zero);
             AttributedPart {
                 dimension: dimensions[i],
                 amount_minor: amounts[k].clone(),
@@ -311,7 +311,7 @@ mod tests {
         }
     }
 
-    fn components() -> BTreeMap<ComponentKind, Fraction> {
+    fn components() -> BTreeMap<ComponentKind, BigRational> {
         [
             (Principal, 3_800_000_000i64),
             (ContractualInterest, 1_500_000_000),
@@ -319,7 +319,7 @@ mod tests {
             (Arrears, 376_000_000),
         ]
         .into_iter()
-        .map(|(k, v)| (k, Fraction::integer(v.into())))
+        .map(|(k, v)| (k, BigRational::from_integer(v.into())))
         .collect()
     }
 
@@ -380,9 +380,9 @@ mod tests {
         let debtor = Resolved::of(&method("3000", &ComponentKind::ALL, "1000000"), usd).unwrap();
         let c = components();
         let v = |s: &[Dimension]| creditor.value_mixed(&debtor, s, &c);
-        let rate_first = v(&[]).sub(&v(&[Dimension::ConversionChain]));
+        let rate_first = v(&[]) - v(&[Dimension::ConversionChain]);
         let rate_second =
-            v(&[Dimension::Offsets]).sub(&v(&[Dimension::Offsets, Dimension::ConversionChain]));
+            v(&[Dimension::Offsets]) - v(&[Dimension::Offsets, Dimension::ConversionChain]);
         assert_eq!(
             rate_first, rate_second,
             "offsets are additive, so here they agree"
@@ -391,8 +391,8 @@ mod tests {
         let debtor = Resolved::of(&method("3000", &[Principal], "0"), usd).unwrap();
         let v = |s: &[Dimension]| creditor.value_mixed(&debtor, s, &c);
         let penalty = Dimension::Component(PenaltyInterest);
-        let rate_first = v(&[]).sub(&v(&[Dimension::ConversionChain]));
-        let rate_second = v(&[penalty]).sub(&v(&[penalty, Dimension::ConversionChain]));
+        let rate_first = v(&[]) - v(&[Dimension::ConversionChain]);
+        let rate_second = v(&[penalty]) - v(&[penalty, Dimension::ConversionChain]);
         assert_ne!(rate_first, rate_second);
     }
 
@@ -411,12 +411,12 @@ mod tests {
             let exact = a
                 .parts
                 .iter()
-                .fold(Fraction::zero(), |s, p| s.add(&p.amount_exact));
-            assert_eq!(exact, a.creditor_exact.sub(&a.party_exact));
+                .fold(BigRational::zero(), |s, p| s + &p.amount_exact);
+            assert_eq!(exact, &a.creditor_exact - &a.party_exact);
             let minor: BigInt = a.parts.iter().map(|p| &p.amount_minor).sum();
             assert_eq!(minor, &a.creditor_minor - &a.party_minor);
         }
-        let exact = |a: &Attribution| -> Vec<Fraction> {
+        let exact = |a: &Attribution| -> Vec<BigRational> {
             a.parts.iter().map(|p| p.amount_exact.clone()).collect()
         };
         assert_eq!(exact(&floor), exact(&ceiling));

@@ -8,7 +8,8 @@ use crate::domain::currency::Currency;
 use crate::domain::error::DomainError;
 use crate::domain::money::Money;
 
-use super::fraction::Fraction;
+use crate::domain::numerics::rational::{self, BigRational};
+use num_traits::Zero;
 
 /// The parts a claim may be broken into. The order of the variants is the
 /// canonical order of reports.
@@ -75,15 +76,15 @@ impl Claim {
     /// The components by kind, exactly; every kind present (zero when not
     /// listed). Errors: no components, a kind listed twice, a negative
     /// amount.
-    pub(crate) fn by_kind(&self) -> Result<BTreeMap<ComponentKind, Fraction>, DomainError> {
+    pub(crate) fn by_kind(&self) -> Result<BTreeMap<ComponentKind, BigRational>, DomainError> {
         if self.components.is_empty() {
             return Err(DomainError::InvalidValuation {
                 reason: "the claim has no components",
             });
         }
-        let mut map: BTreeMap<ComponentKind, Fraction> = ComponentKind::ALL
+        let mut map: BTreeMap<ComponentKind, BigRational> = ComponentKind::ALL
             .iter()
-            .map(|&kind| (kind, Fraction::zero()))
+            .map(|&kind| (kind, BigRational::zero()))
             .collect();
         let mut seen = Vec::with_capacity(self.components.len());
         for component in &self.components {
@@ -98,7 +99,7 @@ impl Claim {
                     reason: "claim components must not be negative",
                 });
             }
-            map.insert(component.kind, Fraction::from_decimal(component.amount));
+            map.insert(component.kind, rational::from_decimal(component.amount));
         }
         Ok(map)
     }
@@ -128,7 +129,7 @@ mod tests {
         assert_eq!(map.len(), 4);
         assert_eq!(
             map[&ComponentKind::Principal],
-            Fraction::from_decimal(Decimal::from(6_576_000_000i64))
+            rational::from_decimal(Decimal::from(6_576_000_000i64))
         );
         assert!(map[&ComponentKind::Arrears].is_zero());
     }

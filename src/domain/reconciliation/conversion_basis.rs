@@ -18,7 +18,7 @@ use std::fmt;
 use crate::domain::currency::Currency;
 use crate::domain::error::DomainError;
 
-use super::fraction::Fraction;
+use crate::domain::numerics::rational::{self, BigRational};
 
 /// `rate` units of `unit` per one `per`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,11 +52,11 @@ impl Rate {
     pub(crate) fn towards(
         &self,
         target: Currency,
-    ) -> Result<(Fraction, Currency, bool), DomainError> {
+    ) -> Result<(BigRational, Currency, bool), DomainError> {
         self.validate()?;
-        let rate = Fraction::from_decimal(self.rate);
+        let rate = rational::from_decimal(self.rate);
         if self.per == target {
-            let factor = rate.recip().ok_or(DomainError::InvalidValuation {
+            let factor = rational::checked_recip(&rate).ok_or(DomainError::InvalidValuation {
                 reason: "a conversion rate must be positive",
             })?;
             Ok((factor, self.unit, true))
@@ -123,13 +123,13 @@ impl Redenomination {
     }
 
     /// `1 / old_per_new`: new units per old unit.
-    pub(crate) fn factor(&self) -> Result<Fraction, DomainError> {
+    pub(crate) fn factor(&self) -> Result<BigRational, DomainError> {
         self.validate()?;
-        Fraction::from_decimal(self.old_per_new)
-            .recip()
-            .ok_or(DomainError::InvalidValuation {
+        rational::checked_recip(&rational::from_decimal(self.old_per_new)).ok_or(
+            DomainError::InvalidValuation {
                 reason: "a redenomination factor must be positive",
-            })
+            },
+        )
     }
 }
 

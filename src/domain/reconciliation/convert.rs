@@ -26,7 +26,8 @@ use crate::domain::money::Money;
 use crate::domain::rounding::RoundingMode;
 
 use super::conversion_basis::{Conversion, Redenomination};
-use super::fraction::{ExactValue, Fraction};
+use super::exact_value::ExactValue;
+use crate::domain::numerics::rational::{self, BigRational, RationalDecimal};
 
 /// What a step does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +92,7 @@ pub fn convert(
 ) -> Result<ConversionResult, DomainError> {
     let (steps, exact) = convert_exact(
         amount.currency,
-        &Fraction::from_decimal(amount.amount),
+        &rational::from_decimal(amount.amount),
         conversion,
         redenomination,
         target,
@@ -109,11 +110,11 @@ pub fn convert(
 /// The exact steps and result of a conversion of `value` units of `unit`.
 pub(crate) fn convert_exact(
     unit: Currency,
-    value: &Fraction,
+    value: &BigRational,
     conversion: &Conversion,
     redenomination: Option<&Redenomination>,
     target: Currency,
-) -> Result<(Vec<ConversionStep>, Fraction), DomainError> {
+) -> Result<(Vec<ConversionStep>, BigRational), DomainError> {
     let mut steps = Vec::with_capacity(2);
     let mut current_unit = unit;
     let mut current = value.clone();
@@ -131,7 +132,7 @@ pub(crate) fn convert_exact(
         }
         let treated_as =
             (current_unit != redenomination.old_unit).then_some(redenomination.old_unit);
-        let output = current.mul(&factor);
+        let output = &current * &factor;
         let quote = format!(
             "{} {} per {}",
             redenomination.old_per_new, redenomination.old_unit, redenomination.new_unit
@@ -157,7 +158,7 @@ pub(crate) fn convert_exact(
         });
     }
     let treated_as = (current_unit != expected_unit).then_some(expected_unit);
-    let output = current.mul(&factor);
+    let output = &current * &factor;
     let kind = if divides {
         StepKind::DivideByRate
     } else {
@@ -181,8 +182,8 @@ fn step(
     (from, treated_as, to): (Currency, Option<Currency>, Currency),
     factor: Decimal,
     quote: String,
-    input: &Fraction,
-    output: &Fraction,
+    input: &BigRational,
+    output: &BigRational,
 ) -> ConversionStep {
     let input = ExactValue::of(input.clone());
     let output = ExactValue::of(output.clone());
@@ -222,7 +223,7 @@ fn step(
 
 /// `value` rounded once to `currency`'s minor unit.
 pub(crate) fn round_money(
-    value: &Fraction,
+    value: &BigRational,
     currency: Currency,
     rounding: RoundingMode,
     quantity: &'static str,

@@ -10,7 +10,7 @@
 //!   DEM by multiplying). A redenomination is "`old_per_new` old units per new
 //!   unit" (1000 RUR per RUB) and divides.
 //! - **Exactness.** Every intermediate value is an exact fraction of big
-//!   integers ([`fraction::Fraction`]); a value is rounded once, to the minor
+//!   integers (`BigRational`, see [`crate::domain::numerics::rational`]); a value is rounded once, to the minor
 //!   unit of its currency, with the caller's [`RoundingMode`]. Steps show the
 //!   unrounded values as fractions and as decimal text (exact when the
 //!   expansion ends within 20 decimals, otherwise rounded half-even there and
@@ -65,8 +65,7 @@ pub mod attribution;
 pub mod claim;
 pub mod conversion_basis;
 pub mod convert;
-pub mod fraction;
-pub mod logarithm;
+pub mod exact_value;
 pub mod party_method;
 pub mod reconcile;
 pub mod reference_data;
@@ -80,7 +79,7 @@ mod proptests;
 pub use claim::{Claim, Component, ComponentKind};
 pub use conversion_basis::{Conversion, ConversionBasis, Rate, Redenomination};
 pub use convert::{convert, ConversionResult, ConversionStep, StepKind};
-pub use fraction::{ExactValue, Fraction};
+pub use exact_value::ExactValue;
 pub use party_method::{Dimension, Offset, PartyMethod};
 pub use reconcile::{reconcile, Contribution, Gap, PartyValuation, Reconciliation};
 pub use reference_data::{ReferenceData, ReferenceDataError};

@@ -10,7 +10,8 @@ use crate::domain::money::Money;
 
 use super::claim::ComponentKind;
 use super::conversion_basis::{Conversion, Redenomination};
-use super::fraction::Fraction;
+use crate::domain::numerics::rational::{self, BigRational, RationalDecimal};
+use num_traits::{One, Signed, Zero};
 
 /// An offset or counter-claim a party deducts from its figure, in the
 /// target currency.
@@ -77,12 +78,12 @@ impl fmt::Display for Dimension {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Resolved {
     /// Target units per unit of the claim (after any redenomination).
-    pub conversion: Fraction,
+    pub conversion: BigRational,
     /// New units per old unit; 1 without a redenomination.
-    pub redenomination: Fraction,
+    pub redenomination: BigRational,
     pub recognised: BTreeSet<ComponentKind>,
     /// The total deducted, in the target currency.
-    pub offsets: Fraction,
+    pub offsets: BigRational,
 }
 
 impl Resolved {
@@ -91,22 +92,22 @@ impl Resolved {
         let (conversion, _, _) = method.conversion.rate().towards(target)?;
         let redenomination = match &method.redenomination {
             Some(r) => r.factor()?,
-            None => Fraction::one(),
+            None => BigRational::one(),
         };
-        let mut offsets = Fraction::zero();
+        let mut offsets = BigRational::zero();
         for offset in &method.offsets {
             if offset.amount.currency != target {
                 return Err(DomainError::InvalidValuation {
                     reason: "offsets must be in the target currency",
                 });
             }
-            let amount = Fraction::from_decimal(offset.amount.amount);
+            let amount = rational::from_decimal(offset.amount.amount);
             if amount.is_negative() {
                 return Err(DomainError::InvalidValuation {
                     reason: "offsets must not be negative",
                 });
             }
-            offsets = offsets.add(&amount);
+            offsets += amount;
         }
         Ok(Self {
             conversion,
@@ -141,27 +142,25 @@ impl Resolved {
         &self,
         other: &Self,
         switched: &[Dimension],
-        components: &BTreeMap<ComponentKind, Fraction>,
-    ) -> Fraction {
+        components: &BTreeMap<ComponentKind, BigRational>,
+    ) -> BigRational {
         let pick = |d: Dimension| if switched.contains(&d) { other } else { self };
         let recognised = components
             .iter()
             .filter(|(&kind, _)| pick(Dimension::Component(kind)).recognised.contains(&kind))
-            .fold(Fraction::zero(), |sum, (_, amount)| sum.add(amount));
-        recognised
-            .mul(&pick(Dimension::ConversionChain).chain())
-            .sub(&pick(Dimension::Offsets).offsets)
+            .fold(BigRational::zero(), |sum, (_, amount)| sum + amount);
+        recognised * pick(Dimension::ConversionChain).chain() - &pick(Dimension::Offsets).offsets
     }
 
     /// Target units per unit of the claim: the redenomination and the rate
     /// together, always taken from the same party.
-    fn chain(&self) -> Fraction {
-        self.redenomination.mul(&self.conversion)
+    fn chain(&self) -> BigRational {
+        &self.redenomination * &self.conversion
     }
 
     /// The exact value of `components` under this method alone.
     #[cfg(test)]
-    pub fn value(&self, components: &BTreeMap<ComponentKind, Fraction>) -> Fraction {
+    pub fn value(&self, components: &BTreeMap<ComponentKind, BigRational>) -> BigRational {
         self.value_mixed(self, &[], components)
     }
 }
@@ -182,8 +181,8 @@ pub(crate) fn describe_choice(method: &PartyMethod, dimension: Dimension) -> Str
         }
         Dimension::Offsets => {
             let currency = method.offsets.first().map(|o| o.amount.currency);
-            let total = method.offsets.iter().fold(Fraction::zero(), |sum, o| {
-                sum.add(&Fraction::from_decimal(o.amount.amount))
+            let total = method.offsets.iter().fold(BigRational::zero(), |sum, o| {
+                sum + rational::from_decimal(o.amount.amount)
             });
             let (text, _) = total.to_decimal_text(28);
             match currency {
@@ -239,14 +238,14 @@ mod tests {
             ]
         );
         assert!(a.differences(&a).is_empty());
-        let components: BTreeMap<ComponentKind, Fraction> = [
+        let components: BTreeMap<ComponentKind, BigRational> = [
             (Principal, 3800),
             (ContractualInterest, 1500),
             (PenaltyInterest, 900),
             (Arrears, 376),
         ]
         .into_iter()
-        .map(|(k, v)| (k, Fraction::integer(v.into())))
+        .map(|(k, v)| (k, BigRational::from_integer(v.into())))
         .collect();
         assert_eq!(a.value(&components).to_string(), "10960");
         // Only the rate switched: 6576 / 1.8.

@@ -3,6 +3,7 @@
 //! not depend on order, and nothing panics for any valid input.
 
 use num_bigint::BigInt;
+use num_traits::{CheckedDiv, One, Signed, Zero};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
@@ -16,11 +17,11 @@ use super::attribution::{attribute, NO_GAP};
 use super::claim::{Claim, Component, ComponentKind};
 use super::conversion_basis::{Conversion, Rate, Redenomination};
 use super::convert::convert;
-use super::fraction::Fraction;
 use super::party_method::{Offset, PartyMethod, Resolved};
 use super::reconcile::{reconcile, Reconciliation};
 use super::settlement::CandidateKind;
 use super::shapley::{factorial, shapley_numerators};
+use crate::domain::numerics::rational::{self, BigRational, RationalDecimal};
 
 fn usd() -> Currency {
     find("USD").unwrap()
@@ -154,15 +155,12 @@ fn check_adds_up(r: &Reconciliation) {
         let exact = gap
             .contributions
             .iter()
-            .fold(Fraction::zero(), |s, c| s.add(&c.amount_exact.fraction));
-        let exact_gap = creditor
-            .value_exact
-            .fraction
-            .sub(&party.value_exact.fraction);
+            .fold(BigRational::zero(), |s, c| s + &c.amount_exact.fraction);
+        let exact_gap = &creditor.value_exact.fraction - &party.value_exact.fraction;
         assert_eq!(exact, exact_gap);
         let (a, b) = (&creditor.value_exact.fraction, &party.value_exact.fraction);
         if a.is_positive() && b.is_positive() {
-            assert_eq!(gap.ratio_exact, a.div(b));
+            assert_eq!(gap.ratio_exact, a.checked_div(b));
         } else {
             assert_eq!(gap.ratio_exact, None);
         }
@@ -192,36 +190,41 @@ fn check_adds_up(r: &Reconciliation) {
 /// the midpoint is `(a + b) / 2` rounded with the reconciliation's mode, the
 /// geometric midpoint `g` (in minor units) is within one unit of
 /// `sqrt(a b)`, and within half a unit for the half-way modes.
-fn check_candidates(r: &Reconciliation, gap: &super::reconcile::Gap, a: &Fraction, b: &Fraction) {
+fn check_candidates(
+    r: &Reconciliation,
+    gap: &super::reconcile::Gap,
+    a: &BigRational,
+    b: &BigRational,
+) {
     let minor = r.target.minor_units;
     let find = |kind: CandidateKind| gap.candidates.iter().find(|c| c.kind == kind);
-    let midpoint = a.add(b).mul(&Fraction::from_scaled(BigInt::from(5), 1));
+    let midpoint = (a + b) * rational::from_scaled(BigInt::from(5), 1);
     let arithmetic = find(CandidateKind::ArithmeticMidpoint).unwrap();
     assert_eq!(
-        Fraction::from_decimal(arithmetic.value.amount),
-        Fraction::from_scaled(midpoint.round_to_scale(minor, r.rounding), minor)
+        rational::from_decimal(arithmetic.value.amount),
+        rational::from_scaled(midpoint.round_to_scale(minor, r.rounding), minor)
     );
     match find(CandidateKind::GeometricMidpoint) {
         Some(geometric) => {
             assert!(a.is_positive() && b.is_positive());
-            let g = Fraction::from_decimal(geometric.value.amount);
+            let g = rational::from_decimal(geometric.value.amount);
             // (g - d)^2 <= a b <= (g + d)^2 with d one unit, half a unit for
             // the half-way modes.
-            let unit = Fraction::from_scaled(BigInt::from(1), minor);
+            let unit = rational::from_scaled(BigInt::from(1), minor);
             let half_way = matches!(
                 r.rounding,
                 RoundingMode::HalfEven | RoundingMode::HalfUp | RoundingMode::HalfDown
             );
             let d = if half_way {
-                unit.mul(&Fraction::from_scaled(BigInt::from(5), 1))
+                unit * rational::from_scaled(BigInt::from(5), 1)
             } else {
                 unit
             };
-            let product = a.mul(b);
-            let low = g.sub(&d);
-            let high = g.add(&d);
-            assert!(low.is_negative() || low.mul(&low) <= product);
-            assert!(product <= high.mul(&high));
+            let product = a * b;
+            let low = &g - &d;
+            let high = &g + &d;
+            assert!(low.is_negative() || &low * &low <= product);
+            assert!(product <= &high * &high);
         }
         None => assert!(!(a.is_positive() && b.is_positive())),
     }
@@ -229,7 +232,7 @@ fn check_candidates(r: &Reconciliation, gap: &super::reconcile::Gap, a: &Fractio
     assert_eq!(creditor.unrounded, a.to_decimal_text(20).0);
     // Write-offs are taken against the creditor's figure as reported: its
     // own figure means exactly none.
-    if Fraction::from_decimal(creditor.value.amount).is_positive() {
+    if rational::from_decimal(creditor.value.amount).is_positive() {
         assert_eq!(creditor.write_off_share.unwrap().value, Decimal::ZERO);
     } else {
         assert!(creditor.write_off_share.is_none());
@@ -272,7 +275,7 @@ proptest! {
             let (f, g) = (&f.gaps[0], &g.gaps[0]);
             prop_assert_eq!(f.amount.amount, -g.amount.amount);
             match (&f.ratio_exact, &g.ratio_exact) {
-                (Some(x), Some(y)) => prop_assert_eq!(x.mul(y), Fraction::one()),
+                (Some(x), Some(y)) => prop_assert_eq!(x * y, BigRational::one()),
                 (None, None) => {}
                 _ => prop_assert!(false, "ratio present one way only"),
             }
@@ -283,8 +286,8 @@ proptest! {
             for (x, y) in f.contributions.iter().zip(&g.contributions) {
                 prop_assert_eq!(x.dimension, y.dimension);
                 prop_assert_eq!(
-                    x.amount_exact.fraction.add(&y.amount_exact.fraction),
-                    Fraction::zero()
+                    &x.amount_exact.fraction + &y.amount_exact.fraction,
+                    BigRational::zero()
                 );
                 prop_assert!((x.amount.amount + y.amount.amount).abs() <= Decimal::new(1, 2));
             }
@@ -303,7 +306,7 @@ proptest! {
             prop_assert!(gap.contributions.is_empty());
             prop_assert_eq!(gap.log_unavailable, Some(NO_GAP));
             if r.parties[0].value_exact.fraction.is_positive() {
-                prop_assert_eq!(gap.ratio_exact.clone(), Some(Fraction::one()));
+                prop_assert_eq!(gap.ratio_exact.clone(), Some(BigRational::one()));
                 prop_assert_eq!(gap.log_ratio, Some(Decimal::ZERO));
             }
         }
@@ -376,10 +379,10 @@ proptest! {
         let conversion = consistent(conversion, redenomination.is_some());
         match convert(&amount, &conversion, redenomination.as_ref(), usd(), mode) {
             Ok(result) => {
-                let rounded = Fraction::from_decimal(result.result.amount);
-                let unit = Fraction::new(BigInt::from(1), BigInt::from(100)).unwrap();
-                let diff = rounded.sub(&result.exact.fraction);
-                prop_assert!(diff < unit && Fraction::zero().sub(&diff) < unit);
+                let rounded = rational::from_decimal(result.result.amount);
+                let unit = rational::ratio(BigInt::from(1), BigInt::from(100)).unwrap();
+                let diff = rounded - &result.exact.fraction;
+                prop_assert!(diff < unit && -diff < unit);
             }
             Err(DomainError::Overflow { .. }) => {}
             Err(e) => prop_assert!(false, "{}", e),

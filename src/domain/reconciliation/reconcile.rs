@@ -12,9 +12,11 @@ use crate::domain::share::Share;
 use super::attribution::attribute;
 use super::claim::Claim;
 use super::convert::{convert_exact, round_money, ConversionStep};
-use super::fraction::{fitted_share, ExactValue, Fraction};
+use super::exact_value::{fitted_share, ExactValue};
 use super::party_method::{describe_choice, Dimension, PartyMethod, Resolved};
 use super::settlement::{candidates, SettlementCandidate};
+use crate::domain::numerics::rational::{BigRational, RationalDecimal};
+use num_traits::{CheckedDiv, Signed, Zero};
 
 /// The most parties one reconciliation takes.
 pub const MAX_PARTIES: usize = 16;
@@ -78,7 +80,7 @@ pub struct Gap {
     pub amount: Money,
     /// `creditor / party` exactly, from the EXACT figures (`value_exact`),
     /// when both are positive.
-    pub ratio_exact: Option<Fraction>,
+    pub ratio_exact: Option<BigRational>,
     /// The same as a decimal: 20 decimals (fewer for ratios above about
     /// 7.9 x 10^8), with an exactness flag; "5000" for the DPRK case.
     pub ratio: Option<Share>,
@@ -135,7 +137,7 @@ pub fn reconcile(
     let components = claim.by_kind()?;
     let total = components
         .values()
-        .fold(Fraction::zero(), |sum, amount| sum.add(amount));
+        .fold(BigRational::zero(), |sum, amount| sum + amount);
     let claim_total = exact_money(&total, claim.unit, "claim total")?;
     let resolved: Vec<Resolved> = parties
         .iter()
@@ -147,7 +149,7 @@ pub fn reconcile(
         let recognised = components
             .iter()
             .filter(|(kind, _)| reduced.recognised.contains(kind))
-            .fold(Fraction::zero(), |sum, (_, amount)| sum.add(amount));
+            .fold(BigRational::zero(), |sum, (_, amount)| sum + amount);
         let (steps, converted) = convert_exact(
             claim.unit,
             &recognised,
@@ -155,13 +157,13 @@ pub fn reconcile(
             method.redenomination.as_ref(),
             target,
         )?;
-        let value_exact = converted.sub(&reduced.offsets);
+        let value_exact = &converted - &reduced.offsets;
         let value = round_money(&value_exact, target, rounding, "party value")?;
         let implied_rate = if value_exact.is_positive() {
             // Informational: left out rather than failing the whole
             // reconciliation when it does not fit the decimal range.
             total
-                .div(&value_exact)
+                .checked_div(&value_exact)
                 .and_then(|rate| fitted_share(&rate, "implied rate").ok())
         } else {
             None
@@ -208,7 +210,7 @@ pub fn reconcile(
             if attribution.creditor_exact.is_positive() && attribution.party_exact.is_positive() {
                 let exact = attribution
                     .creditor_exact
-                    .div(&attribution.party_exact)
+                    .checked_div(&attribution.party_exact)
                     .ok_or(DomainError::Overflow { quantity: "ratio" })?;
                 let shown = fitted_share(&exact, "ratio")?;
                 (Some(exact), Some(shown))
@@ -259,7 +261,7 @@ pub fn reconcile(
 /// A fraction known to be a terminating decimal (a sum of decimals) as
 /// money, at its own scale; `Overflow` if it does not fit.
 fn exact_money(
-    value: &Fraction,
+    value: &BigRational,
     currency: Currency,
     quantity: &'static str,
 ) -> Result<Money, DomainError> {
@@ -357,9 +359,9 @@ mod tests {
         // Within one unit of the 20th decimal of a python3-decimal reference.
         // The references below were computed with python3 `fractions` and
         // `decimal` (getcontext().prec = 100): v(S) = the EXACT figure (a
-        // Fraction, unrounded) with the dimensions in S switched to the
+        // fraction, unrounded) with the dimensions in S switched to the
         // debtor's choice; w(S) = |S|! (n - |S| - 1)! / n!;
-        // amount_i = -sum_S w(S) (v(S + i) - v(S)) (exact Fraction);
+        // amount_i = -sum_S w(S) (v(S + i) - v(S)) (exact fraction);
         // rounded_i = largest remainder of the amount_i in cents to the
         // rounded gap round(v(none)) - round(v(all));
         // ln(p/q) = D(p).ln() - D(q).ln();
@@ -508,10 +510,7 @@ mod tests {
         assert_eq!(rounded_sum(gap), gap.amount.amount);
         assert_eq!(
             exact_sum(gap),
-            r.parties[0]
-                .value_exact
-                .fraction
-                .sub(&r.parties[1].value_exact.fraction)
+            &r.parties[0].value_exact.fraction - &r.parties[1].value_exact.fraction
         );
         // Log attribution, python3 decimal (prec 100), log_i and share_i above:
         // contribution_i = -Shapley_i(ln v), share_i = contribution_i / ln(ratio).
@@ -642,10 +641,10 @@ mod tests {
         );
     }
 
-    fn exact_sum(gap: &Gap) -> Fraction {
+    fn exact_sum(gap: &Gap) -> BigRational {
         gap.contributions
             .iter()
-            .fold(Fraction::zero(), |sum, c| sum.add(&c.amount_exact.fraction))
+            .fold(BigRational::zero(), |sum, c| sum + &c.amount_exact.fraction)
     }
 
     fn rounded_sum(gap: &Gap) -> Decimal {
@@ -717,7 +716,7 @@ mod tests {
         assert_eq!(rounded_sum(gap), gap.amount.amount);
         assert_eq!(
             exact_sum(gap),
-            c.value_exact.fraction.sub(&d.value_exact.fraction)
+            &c.value_exact.fraction - &d.value_exact.fraction
         );
         assert_eq!(k.log_contribution, gap.log_ratio);
         assert_eq!(k.log_share, Some(Decimal::ONE));
@@ -794,7 +793,7 @@ mod tests {
         let gap = &r.gaps[0];
         assert_eq!(gap.amount.amount.to_string(), "1666666.67");
         // python3: Fraction(5000000, 3) - Fraction(233333333, 46666666700)
-        let exact_gap = c.value_exact.fraction.sub(&d.value_exact.fraction);
+        let exact_gap = &c.value_exact.fraction - &d.value_exact.fraction;
         assert_eq!(exact_gap.to_string(), "233333332800000001/140000000100");
         assert_eq!(
             exact_gap.to_decimal_text(20).0,
@@ -840,7 +839,10 @@ mod tests {
         assert_eq!(amounts, vec!["1416666.65", "250000.01", "0.01"]);
         assert_eq!(rounded_sum(gap), gap.amount.amount);
         assert_eq!(exact_sum(gap), exact_gap);
-        assert_ne!(Fraction::from_decimal(gap.amount.amount), exact_gap);
+        assert_ne!(
+            crate::domain::numerics::rational::from_decimal(gap.amount.amount),
+            exact_gap
+        );
         // python3 (decimal, prec 100): ln(Fraction(5000000, 3)) -
         //   ln(Fraction(233333333, 46666666700)) = 19.62465355042115860838|91...
         assert_eq!(

@@ -33,7 +33,7 @@
 
 use num_bigint::BigInt;
 use num_integer::Integer;
-use num_traits::Signed;
+use num_traits::{CheckedDiv, Signed};
 use std::cmp::Ordering;
 
 use crate::domain::currency::Currency;
@@ -42,7 +42,8 @@ use crate::domain::money::Money;
 use crate::domain::rounding::{pow10, RoundingMode};
 use crate::domain::share::Share;
 
-use super::fraction::{fitted_share, scaled_to_text, Fraction, VALUE_DECIMALS};
+use super::exact_value::{fitted_share, VALUE_DECIMALS};
+use crate::domain::numerics::rational::{self, scaled_to_text, BigRational, RationalDecimal};
 
 /// Which candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -73,19 +74,17 @@ pub struct SettlementCandidate {
 /// of `currency`): the creditor's figure, the party's, the arithmetic
 /// midpoint and, when both are positive, the geometric midpoint.
 pub fn candidates(
-    creditor: &Fraction,
-    party: &Fraction,
+    creditor: &BigRational,
+    party: &BigRational,
     currency: Currency,
     rounding: RoundingMode,
 ) -> Result<Vec<SettlementCandidate>, DomainError> {
     let minor = currency.minor_units;
     // Write-off shares are taken against the creditor's figure as reported.
-    let reported = Fraction::from_scaled(creditor.round_to_scale(minor, rounding), minor);
+    let reported = rational::from_scaled(creditor.round_to_scale(minor, rounding), minor);
     let mut list = Vec::with_capacity(4);
     // (a + b) / 2 = (a + b) x 0.5.
-    let midpoint = creditor
-        .add(party)
-        .mul(&Fraction::from_scaled(BigInt::from(5), 1));
+    let midpoint = (creditor + party) * rational::from_scaled(BigInt::from(5), 1);
     for (kind, value) in [
         (CandidateKind::CreditorFigure, creditor),
         (CandidateKind::PartyFigure, party),
@@ -102,7 +101,7 @@ pub fn candidates(
         )?);
     }
     if creditor.is_positive() && party.is_positive() {
-        let product = creditor.mul(party);
+        let product = creditor * party;
         let (geometric, _) = sqrt_to_scale(&product, minor, rounding);
         let (root, unrounded_exact) =
             sqrt_to_scale(&product, VALUE_DECIMALS, RoundingMode::HalfEven);
@@ -123,11 +122,11 @@ fn candidate(
     minor_units: &BigInt,
     unrounded: String,
     unrounded_exact: bool,
-    creditor: &Fraction,
+    creditor: &BigRational,
     currency: Currency,
 ) -> Result<SettlementCandidate, DomainError> {
     let value = Money::from_minor_units(currency, minor_units, "settlement candidate")?;
-    let write_off_share = write_off_share(&Fraction::from_decimal(value.amount), creditor)?;
+    let write_off_share = write_off_share(&rational::from_decimal(value.amount), creditor)?;
     Ok(SettlementCandidate {
         kind,
         value,
@@ -140,15 +139,14 @@ fn candidate(
 /// `1 - candidate / creditor` = `(creditor - candidate) / creditor`, or
 /// `None` unless `creditor > 0`.
 pub fn write_off_share(
-    candidate: &Fraction,
-    creditor: &Fraction,
+    candidate: &BigRational,
+    creditor: &BigRational,
 ) -> Result<Option<Share>, DomainError> {
     if !creditor.is_positive() {
         return Ok(None);
     }
-    let share = creditor
-        .sub(candidate)
-        .div(creditor)
+    let share = (creditor - candidate)
+        .checked_div(creditor)
         .ok_or(DomainError::Overflow {
             quantity: "write-off share",
         })?;
@@ -158,13 +156,13 @@ pub fn write_off_share(
 /// `sqrt(value) x 10^scale` for `value >= 0`, rounded to an integer with
 /// `mode`, exactly, and whether no rounding was needed. A negative `value`
 /// gives (0, false) (callers pass products of positive figures).
-pub fn sqrt_to_scale(value: &Fraction, scale: u32, mode: RoundingMode) -> (BigInt, bool) {
+pub fn sqrt_to_scale(value: &BigRational, scale: u32, mode: RoundingMode) -> (BigInt, bool) {
     if value.is_negative() {
         return (BigInt::from(0), false);
     }
     // X = value x 10^(2 scale) = p / q, q > 0.
-    let p = value.numerator() * pow10(2 * scale);
-    let q = value.denominator();
+    let p = value.numer() * pow10(2 * scale);
+    let q = value.denom();
     // floor(sqrt(X)) = floor(sqrt(floor(X))).
     let floor = (&p / q).sqrt();
     if &floor * &floor * q == p {
@@ -200,7 +198,7 @@ pub fn sqrt_rounded(n: &BigInt, mode: RoundingMode) -> BigInt {
     if !n.is_positive() {
         return BigInt::from(0);
     }
-    sqrt_to_scale(&Fraction::integer(n.clone()), 0, mode).0
+    sqrt_to_scale(&BigRational::from_integer(n.clone()), 0, mode).0
 }
 
 #[cfg(test)]
@@ -212,12 +210,12 @@ mod tests {
         BigInt::from(n)
     }
 
-    fn frac(n: i64, d: i64) -> Fraction {
-        Fraction::new(big(n), big(d)).unwrap()
+    fn frac(n: i64, d: i64) -> BigRational {
+        rational::ratio(big(n), big(d)).unwrap()
     }
 
-    fn cents(n: i64) -> Fraction {
-        Fraction::from_scaled(big(n), 2)
+    fn cents(n: i64) -> BigRational {
+        rational::from_scaled(big(n), 2)
     }
 
     #[test]
@@ -328,7 +326,7 @@ mod tests {
         // sqrt(9/4) = 1.5: half-even goes to 2.
         assert_eq!(sqrt_to_scale(&frac(9, 4), 0, HalfEven), (big(2), false));
         // In cents: a = 0.0025, b = 0.01, sqrt(a b) = 0.005, a tie at cents.
-        let product = frac(25, 10_000).mul(&frac(1, 100));
+        let product = frac(25, 10_000) * frac(1, 100);
         assert_eq!(sqrt_to_scale(&product, 2, HalfEven), (big(0), false));
         assert_eq!(sqrt_to_scale(&product, 2, HalfUp), (big(1), false));
         assert_eq!(sqrt_to_scale(&product, 3, HalfEven), (big(5), true));
@@ -368,7 +366,7 @@ mod tests {
         // An exact figure of 0.004 rounds to 0.00 but is positive: the
         // geometric midpoint is still given; write-off shares are not, as
         // the creditor's figure as reported is zero.
-        let tiny = Fraction::from_scaled(big(4), 3);
+        let tiny = rational::from_scaled(big(4), 3);
         let list = candidates(&tiny, &tiny, usd, RoundingMode::HalfEven).unwrap();
         assert_eq!(list.len(), 4);
         assert_eq!(list[3].value.amount.to_string(), "0.00");

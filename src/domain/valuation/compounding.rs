@@ -13,8 +13,9 @@
 use num_bigint::BigInt;
 use num_traits::Signed;
 
-use super::precision::{BigFloat, Ratio};
 use crate::domain::error::DomainError;
+use crate::domain::numerics::big_float::BigFloat;
+use crate::domain::numerics::rational::BigRational;
 
 /// How a rate compounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -53,28 +54,30 @@ impl Compounding {
     }
 
     /// `L` with `DF(t) = e^(-L t)`: `ln(1 + r)`, `m ln(1 + r/m)` or `r`, to
-    /// [`super::precision::PRECISION_BITS`] bits. An error unless `r > -1`.
-    pub(crate) fn log_growth(self, rate: &Ratio) -> Result<BigFloat, DomainError> {
+    /// [`crate::domain::numerics::big_float::PRECISION_BITS`] bits. An error
+    /// unless `r > -1`.
+    pub(crate) fn log_growth(self, rate: &BigRational) -> Result<BigFloat, DomainError> {
         self.validate()?;
         // r > -1  <=>  num + den > 0 (den > 0).
-        if !(&rate.num + &rate.den).is_positive() {
+        let (num, den) = (rate.numer(), rate.denom());
+        if !(num + den).is_positive() {
             return Err(rate_error());
         }
         match self {
             Self::AnnualEffective => {
-                let base = BigFloat::from_ratio(&(&rate.num + &rate.den), &rate.den);
+                let base = BigFloat::from_ratio(&(num + den), den);
                 base.ln().ok_or_else(rate_error)
             }
             Self::Periodic { periods_per_year } => {
                 let m = BigInt::from(periods_per_year);
-                let per_period_den = &rate.den * &m;
-                let base = BigFloat::from_ratio(&(&rate.num + &per_period_den), &per_period_den);
+                let per_period_den = den * &m;
+                let base = BigFloat::from_ratio(&(num + &per_period_den), &per_period_den);
                 Ok(base
                     .ln()
                     .ok_or_else(rate_error)?
                     .mul(&BigFloat::from_bigint(m)))
             }
-            Self::Continuous => Ok(rate.to_float()),
+            Self::Continuous => Ok(BigFloat::from_rational(rate)),
         }
     }
 }
@@ -85,8 +88,8 @@ mod tests {
     use rust_decimal::Decimal;
     use std::str::FromStr;
 
-    fn ratio(s: &str) -> Ratio {
-        Ratio::from_decimal(Decimal::from_str(s).unwrap())
+    fn ratio(s: &str) -> BigRational {
+        crate::domain::numerics::rational::from_decimal(Decimal::from_str(s).unwrap())
     }
 
     #[test]

@@ -28,11 +28,12 @@
 //! factor has the relative error bound of a flat one, 1e-60.
 
 use rust_decimal::Decimal;
-use std::cmp::Ordering;
 
 use super::compounding::Compounding;
-use super::precision::{BigFloat, Ratio};
 use crate::domain::error::DomainError;
+use crate::domain::numerics::big_float::BigFloat;
+use crate::domain::numerics::rational::{self, BigRational, RationalDecimal};
+use num_traits::{CheckedDiv, One, Zero};
 
 /// What is linear between the tenors of a curve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -126,17 +127,17 @@ impl ZeroCurve {
     /// with flat ends, rounded half-even to 28 decimals.
     pub fn rate_at(&self, years: Decimal) -> Result<Decimal, DomainError> {
         self.validate()?;
-        self.rate_at_ratio(&Ratio::from_decimal(years))
+        self.rate_at_ratio(&rational::from_decimal(years))
             .to_decimal("interpolated zero rate")
     }
 
     /// The segment of `t`: `Inside(i)` for `t` in `(t_{i-1}, t_i]`, or
     /// before the first tenor or after the last one.
-    fn locate(&self, t: &Ratio) -> Segment {
+    fn locate(&self, t: &BigRational) -> Segment {
         // First point with tenor >= t.
         let after = self
             .points
-            .partition_point(|(tenor, _)| Ratio::from_decimal(*tenor).cmp(t) == Ordering::Less);
+            .partition_point(|(tenor, _)| rational::from_decimal(*tenor) < *t);
         if after == 0 {
             Segment::Before
         } else if after == self.points.len() {
@@ -147,24 +148,24 @@ impl ZeroCurve {
     }
 
     /// The weight of `t` between the tenors of points `i - 1` and `i`.
-    fn weight(&self, i: usize, t: &Ratio) -> Ratio {
-        let t0 = Ratio::from_decimal(self.points[i - 1].0);
-        let t1 = Ratio::from_decimal(self.points[i].0);
-        t.sub(&t0)
-            .div(&t1.sub(&t0))
-            .unwrap_or_else(|| Ratio::from_int(0))
+    fn weight(&self, i: usize, t: &BigRational) -> BigRational {
+        let t0 = rational::from_decimal(self.points[i - 1].0);
+        let t1 = rational::from_decimal(self.points[i].0);
+        (t - &t0)
+            .checked_div(&(&t1 - &t0))
+            .unwrap_or_else(BigRational::zero)
     }
 
     /// The exact zero rate at `t` years, linear in the given rates with flat
     /// ends; the curve must be valid.
-    pub(crate) fn rate_at_ratio(&self, t: &Ratio) -> Ratio {
-        let rate = |i: usize| Ratio::from_decimal(self.points[i].1);
+    pub(crate) fn rate_at_ratio(&self, t: &BigRational) -> BigRational {
+        let rate = |i: usize| rational::from_decimal(self.points[i].1);
         match self.locate(t) {
             Segment::Before => rate(0),
             Segment::After => rate(self.points.len() - 1),
             Segment::Inside(i) => {
                 let (r0, r1) = (rate(i - 1), rate(i));
-                r0.add(&r1.sub(&r0).mul(&self.weight(i, t)))
+                &r0 + (&r1 - &r0) * self.weight(i, t)
             }
         }
     }
@@ -176,7 +177,7 @@ impl ZeroCurve {
     ) -> Result<Vec<BigFloat>, DomainError> {
         self.points
             .iter()
-            .map(|(_, r)| compounding.log_growth(&Ratio::from_decimal(*r)))
+            .map(|(_, r)| compounding.log_growth(&rational::from_decimal(*r)))
             .collect()
     }
 
@@ -185,18 +186,18 @@ impl ZeroCurve {
     /// ([`Self::continuous_rates`]).
     pub(crate) fn log_discount(
         &self,
-        t: &Ratio,
+        t: &BigRational,
         compounding: Compounding,
         continuous: &[BigFloat],
     ) -> Result<BigFloat, DomainError> {
         let segment = self.locate(t);
         let last = self.points.len() - 1;
         if segment == Segment::After && self.extrapolation == CurveExtrapolation::FlatForward {
-            let big_t = Ratio::from_decimal(self.points[last].0);
+            let big_t = rational::from_decimal(self.points[last].0);
             let forward = self.forward_at_last(compounding, continuous)?;
-            let beyond = t.sub(&big_t).to_float();
+            let beyond = BigFloat::from_rational(&(t - &big_t));
             return Ok(continuous[last]
-                .mul(&big_t.to_float())
+                .mul(&BigFloat::from_rational(&big_t))
                 .add(&forward.mul(&beyond)));
         }
         let rate = match (self.interpolation, segment) {
@@ -207,10 +208,10 @@ impl ZeroCurve {
             }
             (CurveInterpolation::LinearContinuousZeroRate, Segment::Inside(i)) => {
                 let (l0, l1) = (&continuous[i - 1], &continuous[i]);
-                l0.add(&l1.sub(l0).mul(&self.weight(i, t).to_float()))
+                l0.add(&l1.sub(l0).mul(&BigFloat::from_rational(&self.weight(i, t))))
             }
         };
-        Ok(rate.mul(&t.to_float()))
+        Ok(rate.mul(&BigFloat::from_rational(t)))
     }
 
     /// The instantaneous forward rate at the last tenor `T`, from the left:
@@ -229,37 +230,36 @@ impl ZeroCurve {
         }
         let (t0, r0) = self.points[last - 1];
         let (t1, r1) = self.points[last];
-        let span = Ratio::from_decimal(t1).sub(&Ratio::from_decimal(t0));
+        let span = rational::from_decimal(t1) - rational::from_decimal(t0);
         let slope = match self.interpolation {
             CurveInterpolation::LinearContinuousZeroRate => continuous[last]
                 .sub(&continuous[last - 1])
-                .div(&span.to_float()),
+                .div(&BigFloat::from_rational(&span)),
             CurveInterpolation::LinearZeroRate => {
-                let rate_slope = Ratio::from_decimal(r1)
-                    .sub(&Ratio::from_decimal(r0))
-                    .div(&span);
+                let rate_slope =
+                    (rational::from_decimal(r1) - rational::from_decimal(r0)).checked_div(&span);
                 let per_period = match compounding {
-                    Compounding::AnnualEffective => Some(Ratio::from_int(1)),
+                    Compounding::AnnualEffective => Some(rational::from_int(1)),
                     Compounding::Periodic { periods_per_year } => {
-                        Some(Ratio::from_int(i64::from(periods_per_year)))
+                        Some(rational::from_int(i64::from(periods_per_year)))
                     }
                     Compounding::Continuous => None,
                 };
                 // dL/dr = 1 / (1 + r/m) for m periods a year, 1 if continuous.
                 let dl_dr = match per_period {
-                    Some(m) => Ratio::from_decimal(r1)
-                        .div(&m)
-                        .map(|x| x.add(&Ratio::from_int(1)))
-                        .and_then(|base| Ratio::from_int(1).div(&base)),
-                    None => Some(Ratio::from_int(1)),
+                    Some(m) => rational::from_decimal(r1)
+                        .checked_div(&m)
+                        .map(|x| x + BigRational::one())
+                        .and_then(|base| rational::checked_recip(&base)),
+                    None => Some(BigRational::one()),
                 };
                 rate_slope
-                    .and_then(|s| dl_dr.map(|d| s.mul(&d)))
-                    .map(|x| x.to_float())
+                    .and_then(|s| dl_dr.map(|d| s * d))
+                    .map(|x| BigFloat::from_rational(&x))
             }
         }
         .ok_or_else(super::compounding::rate_error)?;
-        Ok(continuous[last].add(&slope.mul(&Ratio::from_decimal(t1).to_float())))
+        Ok(continuous[last].add(&slope.mul(&BigFloat::from_decimal(t1))))
     }
 }
 
@@ -305,12 +305,9 @@ mod tests {
             assert_eq!(c.rate_at(d(t)).unwrap(), d(want), "t = {t}");
         }
         // A third of the way from 2 to 5 years: exactly 0.03 + 0.015/3 + ...
-        let r = c.rate_at_ratio(&Ratio::new(10.into(), 3.into()));
-        assert_eq!(
-            r.cmp(&Ratio::from_decimal(d("0.0366666666666666666666666666"))),
-            Ordering::Greater
-        );
-        assert_eq!(r.cmp(&Ratio::new(11.into(), 300.into())), Ordering::Equal);
+        let r = c.rate_at_ratio(&BigRational::new(10.into(), 3.into()));
+        assert!(r > rational::from_decimal(d("0.0366666666666666666666666666")));
+        assert_eq!(r, BigRational::new(11.into(), 300.into()));
     }
 
     /// Issue 9, finding 10: the QuantLib rules (linear in continuous rates,

@@ -14,7 +14,7 @@
 //! one `ln` under linear interpolation of the given rates); see
 //! [`super::curve`] for interpolation and extrapolation.
 //!
-//! All of it is carried at [`super::precision::PRECISION_BITS`] bits; see
+//! All of it is carried at [`crate::domain::numerics::big_float::PRECISION_BITS`] bits; see
 //! [`super::precision`] for the guaranteed error.
 
 use chrono::NaiveDate;
@@ -23,8 +23,9 @@ use rust_decimal::Decimal;
 use super::basis::{TimeBasis, Units, LEAP_YEAR_DAYS};
 use super::compounding::Compounding;
 use super::curve::ZeroCurve;
-use super::precision::{BigFloat, Ratio};
 use crate::domain::error::DomainError;
+use crate::domain::numerics::big_float::BigFloat;
+use crate::domain::numerics::rational;
 
 /// How cash flows are discounted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -90,7 +91,7 @@ impl<'a> Engine<'a> {
                 compounding,
                 basis,
             } => {
-                let l = compounding.log_growth(&Ratio::from_decimal(*rate))?;
+                let l = compounding.log_growth(&rational::from_decimal(*rate))?;
                 let per_unit = |n: u64| {
                     l.div(&BigFloat::from_bigint(n.into()))
                         .and_then(|x| x.neg().exp())
@@ -288,8 +289,8 @@ pub fn discount_factor(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::numerics::rational::decimal_reference;
     use crate::domain::rounding::pow10;
-    use crate::domain::valuation::precision::decimal_reference;
     use num_bigint::BigInt;
     use std::str::FromStr;
 
@@ -341,7 +342,7 @@ mod tests {
                 })
                 .collect();
             let factors = engine.factors(&units, &[true; 9]).unwrap();
-            let (num, den) = super::super::precision::decimal_ratio(rate);
+            let (num, den) = crate::domain::numerics::rational::decimal_ratio(rate);
             for (n, df) in years.iter().zip(&factors) {
                 // (1 + r)^-n = den^n / (den + num)^n
                 let exact_num = num_traits::pow(den.clone(), *n as usize);

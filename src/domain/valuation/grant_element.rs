@@ -7,8 +7,9 @@
 
 use rust_decimal::Decimal;
 
-use super::precision::{ratio_to_decimal, Ratio};
 use crate::domain::error::DomainError;
+use crate::domain::numerics::rational::{self, RationalDecimal};
+use num_traits::CheckedDiv;
 
 /// `(face - pv_debt_service) / face`, computed exactly and rounded half-even
 /// to 28 decimals. `face` must be positive. Negative values (debt service
@@ -29,14 +30,14 @@ pub(crate) fn one_minus_ratio(
     denominator: Decimal,
     quantity: &'static str,
 ) -> Result<Decimal, DomainError> {
-    let n = Ratio::from_decimal(numerator);
-    let d = Ratio::from_decimal(denominator);
+    let n = rational::from_decimal(numerator);
+    let d = rational::from_decimal(denominator);
     // (d - n) / d
-    let share = d.sub(&n).div(&d).ok_or(DomainError::InvalidInput {
+    let share = (&d - &n).checked_div(&d).ok_or(DomainError::InvalidInput {
         quantity,
         requirement: "defined (a zero denominator)",
     })?;
-    ratio_to_decimal(&share.num, &share.den, quantity)
+    share.to_decimal(quantity)
 }
 
 #[cfg(test)]

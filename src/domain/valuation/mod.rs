@@ -9,7 +9,8 @@
 //! - [`haircut`], [`grant_element`], [`concessionality`]: what is reported.
 //! - [`stream`], [`restructuring`]: the old claim against the new debt.
 //! - [`sweep`]: one restructuring over a grid of write-off shares and rates.
-//! - [`precision`]: the internal arithmetic and the guaranteed error bound.
+//! - The internal arithmetic and the guaranteed error bound are in
+//!   [`crate::domain::numerics`].
 
 pub mod basis;
 pub mod compounding;
@@ -18,7 +19,6 @@ pub mod curve;
 pub mod discount;
 pub mod grant_element;
 pub mod haircut;
-pub mod precision;
 pub mod present_value;
 pub mod restructuring;
 pub mod stream;

@@ -29,8 +29,9 @@ use std::sync::OnceLock;
 
 use super::basis::{TimeBasis, Units};
 use super::discount::{Discounting, Engine};
-use super::precision::{ratio_to_decimal, BigFloat};
 use crate::domain::error::DomainError;
+use crate::domain::numerics::big_float::BigFloat;
+use crate::domain::numerics::rational::ratio_to_decimal;
 use crate::domain::rounding::pow10;
 
 /// An amount due on a date. All flows of a valuation are in one currency;

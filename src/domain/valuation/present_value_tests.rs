@@ -3,10 +3,10 @@
 //! and properties (monotone in the rate, no panic).
 
 use super::*;
+use crate::domain::numerics::rational::decimal_reference;
 use crate::domain::valuation::basis::TimeBasis;
 use crate::domain::valuation::compounding::Compounding;
 use crate::domain::valuation::curve::ZeroCurve;
-use crate::domain::valuation::precision::decimal_reference;
 use proptest::prelude::*;
 use std::str::FromStr;
 

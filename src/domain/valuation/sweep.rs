@@ -42,12 +42,12 @@ use rust_decimal::Decimal;
 use super::discount::{Discounting, Engine};
 use super::grant_element::grant_element;
 use super::haircut::haircuts;
-use super::precision::BigFloat;
 use super::present_value::{discounted_value, CashFlow, DatedFlows};
 use super::stream::{DebtStream, FaceComponents};
 use super::{Compounding, TimeBasis};
 use crate::domain::error::DomainError;
 use crate::domain::money::Money;
+use crate::domain::numerics::big_float::BigFloat;
 use crate::domain::schedule::LoanTerms;
 use crate::domain::split::principal_after_write_off;
 

@@ -1,8 +1,15 @@
-//! Natural logarithms in fixed point, for the log-ratio attribution.
+//! Natural logarithms.
+//!
+//! - [`BigFloat::ln`]: the logarithm of a discount rate's growth, at
+//!   [`PRECISION_BITS`] bits, good to about 1e-72 relative (tested against
+//!   80-digit Python `decimal` values): `x = y 2^k` with `y` in [0.7, 1.4),
+//!   `ln y = 2 atanh((y - 1) / (y + 1))`.
+//! - [`ln_scaled`]: the logarithm of a positive integer in fixed point, for
+//!   the log-ratio attribution of a reconciliation (below).
 //!
 //! `rust_decimal`'s `ln` works in 28 significant digits; the attribution of a
 //! log ratio divides by that ratio, which can be as small as 10^-29 (two
-//! large figures one cent apart), so more digits are needed. This module
+//! large figures one cent apart), so more digits are needed. [`ln_scaled`]
 //! computes `ln x` for a positive integer `x` as an integer scaled by
 //! 10^[`LN_DECIMALS`], with [`GUARD_DIGITS`] extra digits inside:
 //!
@@ -17,9 +24,69 @@
 //! `decimal` at 100 digits.
 
 use num_bigint::BigInt;
-use num_traits::{Signed, Zero};
+use num_traits::{One, Signed, Zero};
+use std::sync::OnceLock;
 
+use super::big_float::{BigFloat, PRECISION_BITS};
 use crate::domain::rounding::{div_round, pow10, RoundingMode};
+
+impl BigFloat {
+    /// The natural logarithm, or `None` unless `self > 0`.
+    pub fn ln(&self) -> Option<Self> {
+        if !self.mant.is_positive() {
+            return None;
+        }
+        // self = y * 2^k with y in [0.7, 1.4).
+        let bits = self.mant.bits() as i64;
+        let mut k = self.exp.saturating_add(bits);
+        let mut y = Self {
+            mant: self.mant.clone(),
+            exp: -bits,
+        };
+        let below = &self.mant * BigInt::from(10u8) < BigInt::from(7u8) << (bits as u64);
+        if below {
+            y.exp += 1;
+            k = k.saturating_sub(1);
+        }
+        let one = Self::one();
+        let z = y.sub(&one).div(&y.add(&one))?;
+        let ln_y = atanh_series(&z).mul_pow2(1);
+        Some(ln_y.add(&ln2().mul(&Self::from_bigint(BigInt::from(k)))))
+    }
+}
+
+/// `sum z^(2n+1) / (2n+1)` = atanh(z), for `|z| <= 1/3`.
+fn atanh_series(z: &BigFloat) -> BigFloat {
+    if z.is_zero() {
+        return BigFloat::zero();
+    }
+    let z2 = z.mul(z);
+    let stop = -(PRECISION_BITS as i64 + 8);
+    let mut sum = z.clone();
+    let mut power = z.clone();
+    let mut n = 1u64;
+    loop {
+        power = power.mul(&z2);
+        n += 2;
+        let term = power
+            .div(&BigFloat::from_bigint(BigInt::from(n)))
+            .unwrap_or_else(BigFloat::zero);
+        if term.is_zero() || term.top() < stop {
+            break;
+        }
+        sum = sum.add(&term);
+    }
+    sum
+}
+
+/// ln 2 = 2 atanh(1/3), computed once.
+pub(super) fn ln2() -> &'static BigFloat {
+    static LN2: OnceLock<BigFloat> = OnceLock::new();
+    LN2.get_or_init(|| {
+        let third = BigFloat::from_ratio(&BigInt::one(), &BigInt::from(3u8));
+        atanh_series(&third).mul_pow2(1)
+    })
+}
 
 /// Decimals of the fixed-point logarithm.
 pub const LN_DECIMALS: u32 = 80;
@@ -74,13 +141,57 @@ fn twice_atanh(z: &BigInt, one: &BigInt) -> BigInt {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::numerics::big_float::tests::close_to_ratio;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn ln2_matches_python_to_74_digits() {
+        // python3: decimal.getcontext().prec = 110; Decimal(2).ln()
+        let text = "0.69314718055994530941723212145817656807550013436025525412068000949339362196969471560586332699641868754200148102";
+        let digits = text.len() as u32 - 2;
+        let num = BigInt::from_str(&text[2..]).unwrap();
+        let den = pow10(digits);
+        assert!(close_to_ratio(ln2(), &num, &den, 74));
+    }
+
+    #[test]
+    fn ln_against_python_references() {
+        // python3: getcontext().prec = 80; Decimal("1.05").ln()
+        let l105 =
+            "0.048790164169432003065374404223164658607973664415582410040076573114107924323631039";
+        let z = BigFloat::from_decimal(dec("1.05")).ln().unwrap();
+        let num = BigInt::from_str(&l105[2..]).unwrap();
+        assert!(close_to_ratio(&z, &num, &pow10(l105.len() as u32 - 2), 70));
+        // A value far from 1: python3: getcontext().prec = 80; Decimal("0.0001").ln()
+        let l1em4 =
+            "-9.2103403719761827360719658187374568304044059545150919041333116038702904387094099";
+        let w = BigFloat::from_decimal(dec("0.0001")).ln().unwrap();
+        let num = BigInt::from_str(&l1em4.replace('.', "")).unwrap();
+        assert!(close_to_ratio(&w, &num, &pow10(79), 70));
+    }
+
+    #[test]
+    fn ln_is_undefined_for_zero_and_negatives() {
+        assert_eq!(BigFloat::zero().ln(), None);
+        assert_eq!(BigFloat::from_decimal(dec("-2")).ln(), None);
+    }
+}
+
+#[cfg(test)]
+mod fixed_point_tests {
+    use super::*;
     use std::str::FromStr;
 
     /// The first 40 decimals of a fixed-point logarithm.
     fn ln40(x: i64) -> String {
         let scaled = ln_scaled(&BigInt::from(x)).unwrap();
         let rounded = div_round(&scaled, &pow10(LN_DECIMALS - 40), RoundingMode::HalfEven);
-        crate::domain::reconciliation::fraction::scaled_to_text(&rounded, 40)
+        crate::domain::numerics::rational::scaled_to_text(&rounded, 40)
     }
 
     #[test]
