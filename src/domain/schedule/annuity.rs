@@ -206,7 +206,7 @@ pub(crate) fn exact_level_payment(
     for &(numerator, denominator) in later.iter().rev() {
         step(&rate_numerator * numerator, &rate_denominator * denominator);
     }
-    step(current.numerator.clone(), current.denominator.clone());
+    step(current.ratio.numer().clone(), current.ratio.denom().clone());
     if u.is_zero() {
         return Err(DomainError::InvalidTerms {
             reason: "the annuity factor is undefined",
