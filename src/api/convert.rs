@@ -10,7 +10,7 @@ use super::pb::debtcalc::v1 as pb;
 use super::pb::google::r#type::Date as GDate;
 use crate::domain::currency::{self, Currency};
 use crate::domain::decimal_text::parse_decimal;
-use crate::domain::money::Money;
+use crate::domain::money::{scaled_integer_in, Money};
 use crate::domain::rounding::RoundingMode;
 
 /// A decimal string field (`claim.amount`, `write_off_share`).
@@ -96,13 +96,20 @@ pub fn money(
         v.add(field, "MISSING_FIELD", "is required");
         return None;
     };
-    let currency = currency(v, &format!("{field}.currency_code"), &value.currency_code);
-    let amount_field = format!("{field}.amount");
-    let amount = decimal(v, &amount_field, &value.amount)?;
+    // Field paths are built only for a violation: a valid amount allocates
+    // nothing here.
+    let currency = currency::find(&value.currency_code)
+        .or_else(|| currency(v, &format!("{field}.currency_code"), &value.currency_code));
+    let amount_field = || format!("{field}.amount");
+    let amount = match parse_decimal(&value.amount) {
+        Ok(amount) => amount,
+        // Reported (and parsed again) with its field path.
+        Err(_) => return decimal(v, &amount_field(), &value.amount).and(None),
+    };
     match sign {
         Sign::Positive if amount <= Decimal::ZERO => {
             v.add(
-                &amount_field,
+                amount_field(),
                 "NOT_POSITIVE",
                 format!("must be greater than zero, got {amount}"),
             );
@@ -110,7 +117,7 @@ pub fn money(
         }
         Sign::NonNegative if amount < Decimal::ZERO => {
             v.add(
-                &amount_field,
+                amount_field(),
                 "NEGATIVE_AMOUNT",
                 format!("must not be negative, got {amount}"),
             );
@@ -122,9 +129,11 @@ pub fn money(
         currency: currency?,
         amount,
     };
-    let Some(minor) = money.to_minor_units() else {
+    // In i128 (no allocation): a 96-bit mantissa times 10^minor_units fits
+    // for up to 9 minor digits, more than any currency has.
+    let Some(minor) = scaled_integer_in::<i128>(money.amount, money.currency.minor_units) else {
         v.add(
-            &amount_field,
+            amount_field(),
             "TOO_MANY_DECIMALS",
             format!(
                 "{amount} has more decimals than the minor unit of {} ({} decimals)",
@@ -139,7 +148,7 @@ pub fn money(
         Ok(canonical) => Some(canonical),
         Err(_) => {
             v.add(
-                &amount_field,
+                amount_field(),
                 "AMOUNT_TOO_LARGE",
                 format!(
                     "{amount} {} does not fit 29 significant digits with its minor units",

@@ -2,9 +2,12 @@
 
 use std::collections::HashSet;
 
+use rust_decimal::Decimal;
+
 use super::convert::{self, Sign};
 use super::error::{ApiError, Violations};
 use super::pb::debtcalc::v1 as pb;
+use crate::domain::decimal_text::parse_decimal;
 use crate::domain::share::SHARE_DECIMALS;
 use crate::domain::split::{ProgramWeight, Split, SplitInput, WriteOff};
 
@@ -93,29 +96,31 @@ pub(crate) fn parse_programs_at(
         );
         return None;
     }
-    let mut names = HashSet::new();
+    let mut names = HashSet::with_capacity(programs.len());
     let mut parsed = Vec::with_capacity(programs.len());
     let mut all_valid = true;
     for (index, program) in programs.iter().enumerate() {
-        let name_field = format!("{at}[{index}].name");
+        // Field paths are built only for a violation: a valid request
+        // allocates none.
+        let name_field = || format!("{at}[{index}].name");
         let chars = program.name.chars().count();
         if program.name.trim().is_empty() {
             v.add(
-                &name_field,
+                name_field(),
                 "MISSING_FIELD",
                 "is required and must not be blank",
             );
             all_valid = false;
         } else if chars > MAX_PROGRAM_NAME_CHARS {
             v.add(
-                &name_field,
+                name_field(),
                 "NAME_TOO_LONG",
                 format!("at most {MAX_PROGRAM_NAME_CHARS} characters, got {chars}"),
             );
             all_valid = false;
         } else if !names.insert(program.name.as_str()) {
             v.add(
-                &name_field,
+                name_field(),
                 "DUPLICATE_NAME",
                 format!(
                     "{:?} names an earlier programme too; names must be unique",
@@ -124,7 +129,12 @@ pub(crate) fn parse_programs_at(
             );
             all_valid = false;
         }
-        match convert::positive(v, &format!("{at}[{index}].weight"), &program.weight) {
+        let weight = match parse_decimal(&program.weight) {
+            Ok(weight) if weight > Decimal::ZERO => Some(weight),
+            // Reported (and parsed again) with its field path.
+            _ => convert::positive(v, &format!("{at}[{index}].weight"), &program.weight),
+        };
+        match weight {
             Some(weight) => parsed.push(ProgramWeight {
                 name: program.name.clone(),
                 weight,

@@ -1,9 +1,7 @@
 //! Largest-remainder (Hamilton) allocation of a whole number of minor units
 //! by weights: the only rounding of proportional parts that always adds up.
 
-use num_bigint::BigInt;
-use num_integer::Integer;
-use num_traits::{One, Zero};
+use super::rounding::ExactInt;
 
 /// Divides `total` (>= 0) minor units among parties with positive integer
 /// `weights`, in order.
@@ -11,44 +9,58 @@ use num_traits::{One, Zero};
 /// Each party first gets `floor(total x w / W)`; the units left over (fewer
 /// than the number of parties) go one each to the parties with the largest
 /// discarded remainders, ties to the party listed first. The parts add up to
-/// `total` exactly. With no weights, nothing is allocated.
-pub fn largest_remainder(total: &BigInt, weights: &[BigInt]) -> Vec<BigInt> {
-    let weight_sum: BigInt = weights.iter().sum();
+/// `total` exactly. With no weights, nothing is allocated. `None` only where
+/// an `i128` would overflow (see [`ExactInt`]).
+pub fn largest_remainder<T: ExactInt>(total: &T, weights: &[T]) -> Option<Vec<T>> {
+    let mut weight_sum = T::zero();
+    for weight in weights {
+        weight_sum = weight_sum.checked_add(weight)?;
+    }
     if weights.is_empty() || weight_sum.is_zero() {
-        return vec![BigInt::zero(); weights.len()];
+        return Some(vec![T::zero(); weights.len()]);
     }
     let mut parts = Vec::with_capacity(weights.len());
     let mut remainders = Vec::with_capacity(weights.len());
+    let mut left_over = total.clone();
     for (index, weight) in weights.iter().enumerate() {
-        let (quota, remainder) = (total * weight).div_mod_floor(&weight_sum);
+        let (quota, remainder) = total.checked_mul(weight)?.div_mod_floor(&weight_sum);
+        left_over = left_over.checked_sub(&quota)?;
         parts.push(quota);
         remainders.push((remainder, index));
     }
-    let allocated: BigInt = parts.iter().sum();
-    let left_over = total - allocated;
     // Largest remainder first; among equal remainders, the earlier party.
-    remainders.sort_by(|(ra, ia), (rb, ib)| rb.cmp(ra).then(ia.cmp(ib)));
-    let mut unit = BigInt::zero();
-    for (_, index) in remainders {
-        if unit >= left_over {
-            break;
-        }
-        parts[index] += BigInt::one();
-        unit += BigInt::one();
+    // Fewer units are left over than there are parties.
+    remainders.sort_unstable_by(|(ra, ia), (rb, ib)| rb.cmp(ra).then(ia.cmp(ib)));
+    let left_over = left_over.to_usize()?;
+    for (_, index) in remainders.into_iter().take(left_over) {
+        parts[index] = parts[index].checked_add(&T::one())?;
     }
-    parts
+    Some(parts)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use num_bigint::BigInt;
 
+    /// The allocation in big integers, checked equal to the native one.
     fn alloc(total: i64, weights: &[i64]) -> Vec<i64> {
-        let weights: Vec<BigInt> = weights.iter().map(|&w| BigInt::from(w)).collect();
-        largest_remainder(&BigInt::from(total), &weights)
-            .into_iter()
-            .map(|p| i64::try_from(p).unwrap())
-            .collect()
+        let big: Vec<BigInt> = weights.iter().map(|&w| BigInt::from(w)).collect();
+        let big = largest_remainder(&BigInt::from(total), &big).unwrap();
+        let native: Vec<i128> = weights.iter().map(|&w| i128::from(w)).collect();
+        let native = largest_remainder(&i128::from(total), &native).unwrap();
+        assert_eq!(
+            big,
+            native.iter().map(|&p| BigInt::from(p)).collect::<Vec<_>>()
+        );
+        big.into_iter().map(|p| i64::try_from(p).unwrap()).collect()
+    }
+
+    #[test]
+    fn native_overflow_is_none() {
+        let weights = [i128::MAX / 2, i128::MAX / 2];
+        assert_eq!(largest_remainder(&3, &weights), None);
+        assert_eq!(largest_remainder(&0, &[i128::MAX, 1]), None);
     }
 
     #[test]

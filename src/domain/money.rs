@@ -2,12 +2,13 @@
 //! whole minor units (cents), where all money arithmetic happens.
 
 use num_bigint::BigInt;
+use num_traits::ToPrimitive;
 use rust_decimal::Decimal;
 use std::fmt;
 
 use super::currency::Currency;
 use super::error::DomainError;
-use super::rounding::{div_round, pow10, RoundingMode};
+use super::rounding::{div_round, pow10, ExactInt, RoundingMode};
 
 /// An exact amount in one currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,9 +20,9 @@ pub struct Money {
 impl Money {
     /// Builds an amount from a count of minor units (cents for USD), printed
     /// with exactly the currency's minor units.
-    pub fn from_minor_units(
+    pub fn from_minor_units<T: ToPrimitive>(
         currency: Currency,
-        minor: &BigInt,
+        minor: &T,
         quantity: &'static str,
     ) -> Result<Self, DomainError> {
         let amount = decimal_from_scaled(minor, currency.minor_units)
@@ -67,18 +68,24 @@ impl fmt::Display for Money {
 /// The integer `mantissa` of `value` with exactly `scale` decimals
 /// (`value x 10^scale`), or `None` if `value` has more significant decimals.
 pub fn scaled_integer(value: Decimal, scale: u32) -> Option<BigInt> {
+    scaled_integer_in(value, scale)
+}
+
+/// [`scaled_integer`] in any [`ExactInt`]: `None` also where an `i128`
+/// would overflow.
+pub fn scaled_integer_in<T: ExactInt>(value: Decimal, scale: u32) -> Option<T> {
     let normalized = value.normalize();
     let own_scale = normalized.scale();
     if own_scale > scale {
         return None;
     }
-    Some(BigInt::from(normalized.mantissa()) * pow10(scale - own_scale))
+    T::from_i128(normalized.mantissa()).checked_mul(&T::pow10(scale - own_scale)?)
 }
 
 /// `integer / 10^scale` as a decimal with exactly that scale, or `None` if it
 /// does not fit the 96-bit mantissa or the 28-decimal scale.
-pub fn decimal_from_scaled(integer: &BigInt, scale: u32) -> Option<Decimal> {
-    let mantissa = i128::try_from(integer).ok()?;
+pub fn decimal_from_scaled<T: ToPrimitive>(integer: &T, scale: u32) -> Option<Decimal> {
+    let mantissa = integer.to_i128()?;
     Decimal::try_from_i128_with_scale(mantissa, scale).ok()
 }
 

@@ -1,13 +1,11 @@
 //! Shares (fractions such as a write-off share) reported as decimals.
 
 use num_bigint::BigInt;
-use num_integer::Integer;
-use num_traits::Zero;
 use rust_decimal::Decimal;
 
 use super::error::DomainError;
 use super::money::{decimal_from_scaled, scaled_integer};
-use super::rounding::{div_round, pow10, RoundingMode};
+use super::rounding::{div_round, pow10, ExactInt, RoundingMode};
 
 /// The number of decimal places to which an inexact share is rounded
 /// (half-even). Exact shares are printed without trailing zeros.
@@ -26,19 +24,31 @@ impl Share {
     /// `numerator / denominator` (denominator positive). A zero denominator
     /// gives the share 0, exact: the share of nothing.
     pub fn of(numerator: &BigInt, denominator: &BigInt) -> Result<Self, DomainError> {
+        Self::checked_of(numerator, denominator).expect("big integers do not overflow")
+    }
+
+    /// [`Share::of`] in any [`ExactInt`]; `None` where an `i128` would
+    /// overflow.
+    pub fn checked_of<T: ExactInt>(
+        numerator: &T,
+        denominator: &T,
+    ) -> Option<Result<Self, DomainError>> {
         if denominator.is_zero() {
-            return Ok(Self {
+            return Some(Ok(Self {
                 value: Decimal::ZERO,
                 exact: true,
-            });
+            }));
         }
-        let scaled = numerator * pow10(SHARE_DECIMALS);
+        let scaled = numerator.checked_mul(&T::pow10(SHARE_DECIMALS)?)?;
         let exact = scaled.mod_floor(denominator).is_zero();
         let rounded = div_round(&scaled, denominator, RoundingMode::HalfEven);
         let value = decimal_from_scaled(&rounded, SHARE_DECIMALS)
-            .ok_or(DomainError::Overflow { quantity: "share" })?
-            .normalize();
-        Ok(Self { value, exact })
+            .ok_or(DomainError::Overflow { quantity: "share" })
+            .map(|value| Self {
+                value: value.normalize(),
+                exact,
+            });
+        Some(value)
     }
 }
 
@@ -53,8 +63,12 @@ pub fn sums_to_one(shares: &[Decimal]) -> bool {
 mod tests {
     use super::*;
 
+    /// The share in big integers, checked equal to the native one.
     fn share(n: i64, d: i64) -> Share {
-        Share::of(&BigInt::from(n), &BigInt::from(d)).unwrap()
+        let big = Share::of(&BigInt::from(n), &BigInt::from(d)).unwrap();
+        let native = Share::checked_of(&i128::from(n), &i128::from(d));
+        assert_eq!(native, Some(Ok(big)));
+        big
     }
 
     #[test]

@@ -6,8 +6,8 @@ use rust_decimal::Decimal;
 use super::allocation::largest_remainder;
 use super::currency::Currency;
 use super::error::DomainError;
-use super::money::{mantissa, scaled_integer, Money};
-use super::rounding::{div_round, pow10, RoundingMode};
+use super::money::{mantissa, scaled_integer_in, Money};
+use super::rounding::{div_round, pow10, ExactInt, RoundingMode};
 use super::share::Share;
 
 /// How the write-off is fixed.
@@ -59,54 +59,88 @@ pub struct Split {
     pub allocations: Vec<ProgramAllocation>,
 }
 
-/// Splits a claim. All arithmetic is on whole minor units in big integers,
-/// so nothing is truncated on the way; the only rounding is the write-off
-/// given as a share, with `input.rounding`.
+/// Splits a claim. All arithmetic is on whole minor units in exact
+/// integers, so nothing is truncated on the way; the only rounding is the
+/// write-off given as a share, with `input.rounding`.
+///
+/// The integers are `i128` when every product the split forms fits one
+/// (below about 1.7e38: the claim in minor units times the share's
+/// mantissa, a part times 10^20, the remainder times a weight): the DPRK
+/// claim of 1.096e12 cents with a share of up to 26 digits, say. An
+/// ordinary split thus allocates only its result; the moment a product
+/// would overflow, the whole split runs again in `BigInt`. The two give the
+/// same figures (tested), so which one ran is not visible.
 pub fn split_claim(input: &SplitInput) -> Result<Split, DomainError> {
+    match split_in::<i128>(input) {
+        Some(result) => result,
+        None => split_in::<BigInt>(input).expect("big integers do not overflow"),
+    }
+}
+
+/// [`split_claim`] in `T`; `None` where an `i128` would overflow.
+fn split_in<T: ExactInt>(input: &SplitInput) -> Option<Result<Split, DomainError>> {
     let currency = input.claim.currency;
-    let claim_minor = input
-        .claim
-        .to_minor_units()
-        .ok_or(DomainError::Overflow { quantity: "claim" })?;
-    let written_off_minor = match &input.write_off {
-        WriteOff::Share(share) => div_round(
-            &(&claim_minor * mantissa(*share)),
-            &pow10(share.scale()),
-            input.rounding,
-        ),
-        WriteOff::Remaining(remaining) => {
-            let remaining_minor = remaining.to_minor_units().ok_or(DomainError::Overflow {
-                quantity: "remaining",
-            })?;
-            &claim_minor - remaining_minor
+    let minor = |money: &Money, quantity: &'static str| {
+        match scaled_integer_in::<T>(money.amount, currency.minor_units) {
+            Some(value) => Some(Ok(value)),
+            // Too many decimals is the caller's error; otherwise an i128
+            // overflowed.
+            None if money.amount.normalize().scale() > currency.minor_units => {
+                Some(Err(DomainError::Overflow { quantity }))
+            }
+            None => None,
         }
     };
-    let remaining_minor = &claim_minor - &written_off_minor;
+    let claim_minor = match minor(&input.claim, "claim")? {
+        Ok(value) => value,
+        Err(error) => return Some(Err(error)),
+    };
+    let written_off_minor = match &input.write_off {
+        WriteOff::Share(share) => div_round(
+            &claim_minor.checked_mul(&T::from_i128(share.mantissa()))?,
+            &T::pow10(share.scale())?,
+            input.rounding,
+        ),
+        WriteOff::Remaining(remaining) => match minor(remaining, "remaining")? {
+            Ok(value) => claim_minor.checked_sub(&value)?,
+            Err(error) => return Some(Err(error)),
+        },
+    };
+    let remaining_minor = claim_minor.checked_sub(&written_off_minor)?;
 
-    let weights = common_scale_integers(input.programs.iter().map(|p| p.weight));
-    let weight_sum: BigInt = weights.iter().sum();
-    let parts = largest_remainder(&remaining_minor, &weights);
-    let allocations = input
-        .programs
-        .iter()
-        .zip(parts.iter().zip(&weights))
-        .map(|(program, (part, weight))| {
+    let weights = common_scale_integers_in::<T>(input.programs.iter().map(|p| p.weight))?;
+    let mut weight_sum = T::zero();
+    for weight in &weights {
+        weight_sum = weight_sum.checked_add(weight)?;
+    }
+    let parts = largest_remainder(&remaining_minor, &weights)?;
+    let mut allocations = Vec::with_capacity(input.programs.len());
+    for (program, (part, weight)) in input.programs.iter().zip(parts.iter().zip(&weights)) {
+        let share = Share::checked_of(part, &remaining_minor)?;
+        let weight_share = Share::checked_of(weight, &weight_sum)?;
+        let allocation = (|| {
             Ok(ProgramAllocation {
                 name: program.name.clone(),
                 amount: Money::from_minor_units(currency, part, "allocation")?,
-                share: Share::of(part, &remaining_minor)?,
-                weight_share: Share::of(weight, &weight_sum)?,
+                share: share?,
+                weight_share: weight_share?,
             })
+        })();
+        match allocation {
+            Ok(allocation) => allocations.push(allocation),
+            Err(error) => return Some(Err(error)),
+        }
+    }
+    let write_off_share = Share::checked_of(&written_off_minor, &claim_minor)?;
+    Some((|| {
+        Ok(Split {
+            claim: Money::from_minor_units(currency, &claim_minor, "claim")?,
+            written_off: Money::from_minor_units(currency, &written_off_minor, "written_off")?,
+            remaining: Money::from_minor_units(currency, &remaining_minor, "remaining")?,
+            write_off_share: write_off_share?,
+            allocations,
         })
-        .collect::<Result<Vec<_>, DomainError>>()?;
-
-    Ok(Split {
-        claim: Money::from_minor_units(currency, &claim_minor, "claim")?,
-        written_off: Money::from_minor_units(currency, &written_off_minor, "written_off")?,
-        remaining: Money::from_minor_units(currency, &remaining_minor, "remaining")?,
-        write_off_share: Share::of(&written_off_minor, &claim_minor)?,
-        allocations,
-    })
+    })())
 }
 
 /// The principal a write-off share leaves of a face: `face x (1 - share)`,
@@ -129,14 +163,26 @@ pub fn principal_after_write_off(
 /// The decimals as integers over one common power of ten, so that their
 /// ratios are exact.
 pub(crate) fn common_scale_integers(values: impl Iterator<Item = Decimal> + Clone) -> Vec<BigInt> {
+    common_scale_integers_in(values).expect("big integers do not overflow")
+}
+
+/// [`common_scale_integers`] in any [`ExactInt`]; `None` where an `i128`
+/// would overflow.
+fn common_scale_integers_in<T: ExactInt>(
+    values: impl Iterator<Item = Decimal> + Clone,
+) -> Option<Vec<T>> {
     let scale = values
         .clone()
         .map(|v| v.normalize().scale())
         .max()
         .unwrap_or(0);
-    values
-        .map(|v| scaled_integer(v, scale).expect("the common scale covers every value"))
-        .collect()
+    // Every value has at most `scale` decimals, so `None` is an overflow.
+    // Sized up front: collecting into an Option would grow the list.
+    let mut integers = Vec::with_capacity(values.size_hint().0);
+    for value in values {
+        integers.push(scaled_integer_in(value, scale)?);
+    }
+    Some(integers)
 }
 
 #[cfg(test)]
@@ -249,5 +295,99 @@ mod tests {
         assert_eq!(p("0.07", "0.5"), "0.04");
         assert_eq!(p("10960000000", "0.9"), "1096000000.00");
         assert_eq!(p("1.00", "1"), "0.00");
+    }
+
+    mod native {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// `m / 10^scale` for an `m` in [0, max].
+        fn decimal(max: i64, scale: u32) -> impl Strategy<Value = Decimal> {
+            (0..=max).prop_map(move |m| Decimal::new(m, scale))
+        }
+
+        fn input() -> impl Strategy<Value = SplitInput> {
+            let claim = prop_oneof![
+                (1i64..=i64::MAX).prop_map(|m| Decimal::new(m, 2)),
+                // Up to the largest Decimal: i128 products overflow.
+                (1u64..=u64::MAX, 1u32..=u32::MAX).prop_map(|(lo, hi)| {
+                    Decimal::from_i128_with_scale((i128::from(hi) << 64) | i128::from(lo), 2)
+                }),
+            ];
+            let share = prop_oneof![
+                decimal(100, 2),
+                (0u64..=u64::MAX).prop_map(|m| Decimal::from_i128_with_scale(
+                    i128::from(m) % 10i128.pow(19) + 1,
+                    19
+                )
+                .min(Decimal::ONE)),
+            ];
+            let weights = prop::collection::vec(
+                prop_oneof![
+                    decimal(1000, 0),
+                    (1i64..=i64::MAX).prop_map(|m| Decimal::new(m, 6))
+                ],
+                0..6,
+            );
+            let modes = prop::sample::select(vec![
+                RoundingMode::HalfEven,
+                RoundingMode::HalfUp,
+                RoundingMode::Down,
+                RoundingMode::Ceiling,
+            ]);
+            (claim, share, weights, modes).prop_map(|(claim, share, weights, rounding)| {
+                SplitInput {
+                    claim: Money {
+                        currency: crate::domain::currency::find("USD").unwrap(),
+                        amount: claim,
+                    },
+                    write_off: WriteOff::Share(share),
+                    programs: weights
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, weight)| ProgramWeight {
+                            name: format!("p{i}"),
+                            weight: weight.max(Decimal::ONE),
+                        })
+                        .collect(),
+                    rounding,
+                }
+            })
+        }
+
+        proptest! {
+            /// Wherever the i128 split finishes, it gives the big-integer
+            /// split's figures; where it cannot, it says so (None), never a
+            /// wrong figure.
+            #[test]
+            fn i128_and_big_integers_agree(input in input()) {
+                let big = split_in::<BigInt>(&input).unwrap();
+                if let Some(native) = split_in::<i128>(&input) {
+                    prop_assert_eq!(native, big.clone());
+                }
+                prop_assert_eq!(split_claim(&input), big);
+            }
+        }
+
+        #[test]
+        fn both_paths_are_taken() {
+            let usd = crate::domain::currency::find("USD").unwrap();
+            let at = |claim: &str, share: &str| SplitInput {
+                claim: Money {
+                    currency: usd,
+                    amount: Decimal::from_str(claim).unwrap(),
+                },
+                write_off: WriteOff::Share(Decimal::from_str(share).unwrap()),
+                programs: programs(&[("a", "1"), ("b", "2")]),
+                rounding: RoundingMode::HalfEven,
+            };
+            assert!(split_in::<i128>(&at("10960000000", "0.9")).is_some());
+            let huge = at(
+                "792281625142643375935439503.35",
+                "0.3333333333333333333333333333",
+            );
+            assert!(split_in::<i128>(&huge).is_none());
+            assert_eq!(split_claim(&huge), split_in::<BigInt>(&huge).unwrap());
+        }
     }
 }
