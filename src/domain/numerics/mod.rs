@@ -28,9 +28,9 @@
 //! - Each discount factor is computed with a relative error below
 //!   [`DISCOUNT_FACTOR_RELATIVE_ERROR`] = 1e-60. Why: `ln` is good to
 //!   2^-254 (about 3.5e-77) relative and `exp` to about 1e-72 (both tested
-//!   against 80-digit Python `decimal` values); a flat rate's per-unit factor raised to `u` units carries
-//!   `u` times that, and `u` stays below 1e8 (days over the whole range of
-//!   dates), so below 1e-64; every product adds 2^-256 (~1e-77). The tests
+//!   against 80-digit Python `decimal` values); a flat rate's per-unit
+//!   factor raised to `u` units carries `u` times that, and `u` stays below
+//!   1e8 (days over the whole range of dates), so below 1e-64; every product adds 2^-256 (~1e-77). The tests
 //!   check 1e-60 against the exact rationals `(1 + r)^-n` over 100 years
 //!   (they pass at 1e-70).
 //! - A reported figure (a present value, a discount factor, a duration) is
@@ -48,6 +48,21 @@
 //! Ratios of decimals (haircuts, grant elements, curve rates) are computed
 //! exactly as rationals and rounded once the same way
 //! ([`rational::ratio_to_decimal`]).
+//!
+//! # Float backend
+//!
+//! [`big_float::BigFloat`] stays debtcalc's own (a `num-bigint` mantissa,
+//! one truncation per operation, `exp` and `ln` written for 256 bits).
+//! `dashu-float`'s `FBig` was measured in its place at the same 256 bits
+//! (`cargo bench --bench float_backend`: the flat-rate present-value
+//! kernel, one `ln`, one `exp`, a running product and a sum, checked to
+//! agree within 1e-70 and to round to the same `Decimal`). It keeps the
+//! precision (its `exp` and `ln` are correctly rounded) but was 4.3-5.0x
+//! slower on the kernel and 10x slower on `ln` + `exp` (2026-12-03, two
+//! runs on the loaded 2-core machine; figures in BENCHMARKS.md, "Float
+//! backend"), so it was not adopted: the issue asks for a maintained float
+//! only if it is not slower. It stays a dev-dependency of that bench, which
+//! can decide again on a later version.
 
 pub mod big_float;
 pub mod exponential;
