@@ -1,6 +1,7 @@
 //! Allocations on the hot paths, counted (never timed) by a counting global
-//! allocator: an upper bound per SplitClaim domain call, and per parsed
-//! SplitClaim request.
+//! allocator: an upper bound per SplitClaim domain call and per parsed
+//! SplitClaim request, and no allocation per cash flow when a
+//! ValueRestructuring request is parsed.
 //!
 //! The counter is per thread, so tests running side by side do not see each
 //! other's allocations; each call is made once before it is counted, so
@@ -183,4 +184,63 @@ fn parsing_a_valid_split_request_builds_no_field_path() {
     eprintln!("parse with 20 programmes: {n} allocations");
     // The programme list, its names, and the set of names seen.
     assert!(n <= 1 + 20 + 1, "{n} allocations to parse 20 programmes");
+}
+
+/// A ValueRestructuring request: the README's DPRK claim against `count`
+/// semi-annual cash flows of 27,250,000.00 USD.
+fn restructuring_with_flows(count: i32) -> pb::ValueRestructuringRequest {
+    let flows = (0..count)
+        .map(|k| pb::CashFlow {
+            date: Some(debtcalc::api::pb::google::r#type::Date {
+                year: 2014 + (k + 1) / 2,
+                month: if k % 2 == 0 { 11 } else { 5 },
+                day: 5,
+            }),
+            amount: Some(pb::Money {
+                currency_code: "USD".into(),
+                amount: "27250000.00".into(),
+            }),
+            kind: pb::CashFlowKind::Principal as i32,
+        })
+        .collect();
+    pb::ValueRestructuringRequest {
+        old_claim: Some(pb::DebtStream {
+            stream: Some(pb::debt_stream::Stream::DueAtValuation(pb::Money {
+                currency_code: "USD".into(),
+                amount: "10960000000".into(),
+            })),
+        }),
+        new_debt: Some(pb::DebtStream {
+            stream: Some(pb::debt_stream::Stream::CashFlows(pb::CashFlowList {
+                flows,
+            })),
+        }),
+        valuation_date: Some(debtcalc::api::pb::google::r#type::Date {
+            year: 2014,
+            month: 5,
+            day: 5,
+        }),
+        discounting: Some(pb::Discounting {
+            rate: Some(pb::discounting::Rate::FlatRate("0.05".into())),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn parsing_cash_flows_builds_no_field_path_per_flow() {
+    let parse = |request: &pb::ValueRestructuringRequest| {
+        debtcalc::api::valuation::parse_restructuring(request).unwrap()
+    };
+    let small = restructuring_with_flows(2);
+    let large = restructuring_with_flows(200);
+    parse(&small);
+    parse(&large);
+    let (two, _) = allocations(|| parse(&small));
+    let (two_hundred, _) = allocations(|| parse(&large));
+    eprintln!("parse ValueRestructuring: 2 flows {two}, 200 flows {two_hundred} allocations");
+    // The same allocations whatever the number of flows (the list of
+    // flows is sized once): nothing per flow.
+    assert_eq!(two_hundred, two, "allocations grow with the flows");
 }

@@ -111,15 +111,22 @@ fn cash_flows(v: &mut Violations, at: &str, flows: &[pb::CashFlow]) -> Option<De
     let mut parsed = Vec::with_capacity(flows.len());
     let mut valid = true;
     for (i, flow) in flows.iter().enumerate() {
-        let date = convert::date(v, &format!("{at}[{i}].date"), flow.date.as_ref());
-        let amount = convert::money(
-            v,
-            &format!("{at}[{i}].amount"),
-            flow.amount.as_ref(),
-            Sign::Positive,
-        );
-        let kind = flow_kind(v, &format!("{at}[{i}].kind"), flow.kind);
-        match (date, amount, kind) {
+        // Parsed first with no field path, so a valid flow allocates none;
+        // a flow with a violation is parsed again to report it at its path.
+        let mut quiet = Violations::new();
+        let parse = |v: &mut Violations, at: Option<&str>| {
+            let path = |name: &str| at.map_or_else(String::new, |at| format!("{at}[{i}].{name}"));
+            (
+                convert::date(v, &path("date"), flow.date.as_ref()),
+                convert::money(v, &path("amount"), flow.amount.as_ref(), Sign::Positive),
+                flow_kind(v, &path("kind"), flow.kind),
+            )
+        };
+        let mut parsed_flow = parse(&mut quiet, None);
+        if !quiet.is_empty() {
+            parsed_flow = parse(v, Some(at));
+        }
+        match parsed_flow {
             (Some(date), Some(amount), Some(kind)) => {
                 match currency {
                     Some(c) if c != amount.currency => {
