@@ -27,6 +27,8 @@ pub mod settlement_service;
 pub mod settlement_step;
 pub mod solve;
 pub mod split;
+pub mod swap_buyback;
+pub mod swap_buyback_render;
 pub mod sweep;
 pub mod valuation;
 pub mod warnings;
