@@ -18,6 +18,35 @@ use crate::domain::swap::buyback::{
 
 pub use super::swap_buyback_render::render;
 
+/// Warning code: an instrument bought at a price of 0 (given away, not
+/// bought back; probably a price left out, since an unset price is par).
+pub const PRICE_ZERO: &str = "PRICE_ZERO";
+
+/// A buyback evaluated: its result and the warnings of its request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluated {
+    pub result: pb::BuybackSwapResult,
+    pub warnings: Vec<pb::Warning>,
+}
+
+/// Parses, evaluates and renders the `BuybackSwap` at `field` ("buyback").
+pub fn run(field: &str, swap: &pb::BuybackSwap) -> Result<Evaluated, ApiError> {
+    let input = parse(field, swap)?;
+    let evaluation = evaluate(field, &input)?;
+    let result = render(&input, &evaluation)?;
+    let mut warnings = buyback_warnings(field, swap);
+    for (i, instrument) in input.instruments.iter().enumerate() {
+        if instrument.price.is_zero() {
+            warnings.push(pb::Warning {
+                code: PRICE_ZERO.into(),
+                field: format!("{field}.instruments[{i}].price"),
+                message: "the price is 0: the instrument is retired for nothing (an unset price means par, 1)".into(),
+            });
+        }
+    }
+    Ok(Evaluated { result, warnings })
+}
+
 /// Parses and checks the `BuybackSwap` at `field` ("buyback"): every bad
 /// field named at once, by its path in the request.
 pub fn parse(field: &str, swap: &pb::BuybackSwap) -> Result<BuybackInput, ApiError> {
