@@ -77,6 +77,7 @@ pub fn services(
         data.reference,
         &data.reference_source,
         data.settlements,
+        data.swaps,
     ))
 }
 

@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use debtcalc::api::pb::debtcalc::v1::reconciliation_service_client::ReconciliationServiceClient;
 use debtcalc::api::pb::debtcalc::v1::restructuring_service_client::RestructuringServiceClient;
 use debtcalc::api::pb::debtcalc::v1::settlement_service_client::SettlementServiceClient;
+use debtcalc::api::pb::debtcalc::v1::swap_service_client::SwapServiceClient;
 use debtcalc::server::{self, ServerConfig};
 use tokio::sync::oneshot;
 use tonic::transport::Channel;
@@ -71,6 +72,10 @@ impl TestServer {
 
     pub async fn settlement(&self) -> SettlementServiceClient<Channel> {
         SettlementServiceClient::new(self.channel().await)
+    }
+
+    pub async fn swap(&self) -> SwapServiceClient<Channel> {
+        SwapServiceClient::new(self.channel().await)
     }
 
     /// Stops accepting and waits for the server task to end.
