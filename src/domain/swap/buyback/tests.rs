@@ -395,3 +395,52 @@ fn a_buyback_mid_period_pays_accrued_interest_and_skips_paid_instalments() {
     // Remaining debt service: 24.8 + 23.6 + 22.4 + 21.2 = 92 m.
     assert_eq!(e.instruments[0].debt_service, d("92000000.00"));
 }
+
+/// A zero curve that is flat at 5% gives the flat rate's figures, under
+/// every timing (the curve is read at t = k - 1/2 at mid-year).
+#[test]
+fn a_flat_curve_gives_the_flat_rate() {
+    use crate::domain::valuation::ZeroCurve;
+    for timing in [
+        DiscountTiming::Dated,
+        DiscountTiming::EndOfYear,
+        DiscountTiming::MidYear,
+    ] {
+        let flat_rate = evaluate_buyback(&worked_case(timing)).unwrap();
+        let mut input = worked_case(timing);
+        input.discounting = Discounting::Curve {
+            curve: ZeroCurve::new(vec![(d("1"), d("0.05")), (d("10"), d("0.05"))]).unwrap(),
+            compounding: Compounding::AnnualEffective,
+            basis: TimeBasis::Months,
+        };
+        let curve = evaluate_buyback(&input).unwrap();
+        for (a, b) in [
+            (curve.old_present_value, flat_rate.old_present_value),
+            (curve.new_present_value, flat_rate.new_present_value),
+            (
+                curve.commitments_present_value,
+                flat_rate.commitments_present_value,
+            ),
+        ] {
+            assert!(close(a, b, "1e-18"), "{timing:?}: {a} against {b}");
+        }
+    }
+    // A rising curve: year 1 at mid-year reads the 1-year rate (flat
+    // before the first tenor), year 5 at 4.5 years the interpolated 5.5%.
+    let mut input = worked_case(DiscountTiming::MidYear);
+    input.discounting = Discounting::Curve {
+        curve: ZeroCurve::new(vec![(d("1"), d("0.04")), (d("6"), d("0.06"))]).unwrap(),
+        compounding: Compounding::AnnualEffective,
+        basis: TimeBasis::Months,
+    };
+    let e = evaluate_buyback(&input).unwrap();
+    let first = e.years[1].discount_factor.unwrap();
+    assert!(close(first * first * d("1.04"), Decimal::ONE, "1e-26"));
+    // 4.5 years: 4% + (4.5 - 1) / 5 x 2% = 5.4%; DF^2 = 1.054^-9.
+    let fifth = e.years[5].discount_factor.unwrap();
+    assert!(close(
+        fifth * fifth * d("1.054").powi(9),
+        Decimal::ONE,
+        "1e-26"
+    ));
+}
