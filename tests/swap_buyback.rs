@@ -200,3 +200,105 @@ async fn the_library_buybacks_run_by_id() {
             .any(|f| f.reproduced == Some(false)));
     }
 }
+
+mod hostile {
+    use super::*;
+    use debtcalc::api::error::ApiError;
+    use debtcalc::api::swap::{evaluate, Context};
+    use proptest::prelude::*;
+
+    /// Decimal strings a client may send, plausible and hostile.
+    fn text() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "0",
+            "1",
+            "0.55",
+            "0.0001",
+            "1.0000000000000000000000000001",
+            "2",
+            "-0.5",
+            "1e3",
+            "1_000",
+            "",
+            " 1",
+            "0.0000000000000000000000000001",
+            "79228162514264337593543950335",
+            "99999999999999999999999999",
+            "0.33333333333333333333333333333",
+        ])
+        .prop_map(str::to_string)
+    }
+
+    fn code() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec!["USD", "JPY", "KWD", "", "usd", "XXQ"])
+    }
+
+    fn terms(rate: String, year: i32, count: u32, grace: u32) -> Option<pb::LoanTerms> {
+        Some(pb::LoanTerms {
+            first_payment_date: date(year, 1, 31),
+            frequency: pb::Frequency::SemiAnnual as i32,
+            installment_count: Some(count),
+            grace_periods: Some(grace),
+            annual_rate: rate,
+            ..Default::default()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Any values in the buyback's fields: an answer or a status
+        /// naming fields, never INTERNAL and never a panic.
+        #[test]
+        fn hostile_values_never_give_internal(
+            face in text(), price in text(), rate in text(), new_face in text(),
+            new_rate in text(), fee in text(), share in text(), discount in text(),
+            commitment in text(), codes in (code(), code(), code()),
+            years in (1990i32..2100, 1990i32..2100, 1990i32..2100),
+            counts in (0u32..1300, 0u32..1300, 0u32..50),
+            timing in 0i32..5, horizon in 0u32..200,
+        ) {
+            let swap = pb::BuybackSwap {
+                buyback_date: date(years.0, 6, 30),
+                instruments: vec![pb::RetiredInstrument {
+                    label: "x".into(),
+                    kind: 2,
+                    principal: Some(money(codes.0, &face)),
+                    terms: terms(rate, years.1, counts.0, counts.2),
+                    price,
+                }],
+                financing: Some(pb::NewFinancing {
+                    principal: Some(money(codes.1, &new_face)),
+                    terms: terms(new_rate, years.2, counts.1, 0),
+                }),
+                fees: vec![
+                    pb::UpfrontFee { label: "f".into(), amount: Some(pb::upfront_fee::Amount::Fixed(money(codes.2, &fee))) },
+                    pb::UpfrontFee { label: "s".into(), amount: Some(pb::upfront_fee::Amount::ShareOfNewPrincipal(share)) },
+                ],
+                grants: None,
+                commitments: vec![pb::Commitment {
+                    label: "c".into(),
+                    kind: 1,
+                    payments: vec![pb::CommitmentPayment { date: date(years.2, 12, 31), amount: Some(money(codes.0, &commitment)) }],
+                }],
+                discounting: Some(pb::Discounting {
+                    rate: Some(pb::discounting::Rate::FlatRate(discount)),
+                    ..Default::default()
+                }),
+                investor_discounting: None,
+                timing,
+                horizons_years: vec![horizon],
+            };
+            let ctx = Context { provenance: None, library_version: "" };
+            match evaluate(&request(swap), "request".into(), &ctx) {
+                Ok(_) => {}
+                Err(ApiError::InvalidArgument(violations)) => {
+                    prop_assert!(!violations.is_empty());
+                    prop_assert!(violations.iter().all(|v| v.field.starts_with("buyback")), "{violations:?}");
+                }
+                Err(ApiError::OutOfRange { fields, .. }) => prop_assert!(!fields.is_empty()),
+                Err(other) => prop_assert!(false, "{other:?}"),
+            }
+        }
+    }
+}

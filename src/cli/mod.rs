@@ -1,7 +1,7 @@
 //! The offline command line: `debtcalc call` runs any RPC without a server,
 //! through the same handlers ([`crate::api::dispatch`]), with the request
 //! and the response in the proto3 JSON mapping grpcurl uses; the shortcuts
-//! (`split`, `schedule`, `value`, `settlement`, `reconcile`) build the everyday
+//! (`split`, `schedule`, `value`, `settlement`, `swap`, `reconcile`) build the everyday
 //! requests from flags. Answers print as grpcurl's JSON, a table, CSV or an
 //! XLSX workbook.
 //!
@@ -98,6 +98,9 @@ pub enum Command {
     /// A settlement of the library, analysed whole (AnalyzeSettlement), or
     /// the list of them.
     Settlement(shortcuts::SettlementArgs),
+    /// A debt swap of the library, evaluated (EvaluateSwap), or the list of
+    /// them.
+    Swap(shortcuts::SwapArgs),
     /// Two parties' valuations of one claim and the gap between them
     /// (ReconcileValuations).
     Reconcile(shortcuts::ReconcileArgs),
@@ -145,6 +148,10 @@ fn execute(
         ),
         Command::Settlement(args) => {
             let (method, request) = shortcuts::settlement_request(&args)?;
+            (method, request.to_string(), args.output, args.show_request)
+        }
+        Command::Swap(args) => {
+            let (method, request) = shortcuts::swap_request(&args);
             (method, request.to_string(), args.output, args.show_request)
         }
         Command::Reconcile(args) => (

@@ -92,6 +92,24 @@ def test_default_output_equals_emit_defaults_for_presence_fields(grpcurl, flag):
     assert plain["conventions"]["currencyMinorUnits"] == full["conventions"]["currencyMinorUnits"] == 2
 
 
+def test_swap_flags_and_numbers_are_printed(grpcurl):
+    # Bolivia 1987: 100,000 / 650,000 = 2/13 does not terminate, so the
+    # price is inexact (false, printed); the multiplier 2.5 is exact.
+    result = grpcurl("debtcalc.v1.SwapService/EvaluateSwap", data='{"swapId": "bolivia-ci-1987"}')
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)["threeParty"]
+    assert body["purchasePriceExact"] is False
+    assert body["redemptionPriceExact"] is False
+    assert body["multiplierExact"] is True
+    # A development swap: payments numbered from 1, share decimals echoed,
+    # a face remaining of zero printed as an amount.
+    result = grpcurl("debtcalc.v1.SwapService/EvaluateSwap", data='{"swapId": "russia-mozambique-2017"}')
+    body = json.loads(result.stdout)
+    assert [p["number"] for p in body["development"]["counterpartPayments"]] == [1, 2, 3, 4, 5]
+    assert body["development"]["faceRemaining"] == {"currencyCode": "USD", "amount": "0.00"}
+    assert body["conventions"]["shareDecimals"] == 20
+
+
 def test_buyback_that_saves_nothing_prints_its_verdicts(grpcurl):
     # A loan bought at par and refinanced on its own terms: nothing is
     # saved, so the verdicts are false and year 0 is printed as year 0.
