@@ -108,4 +108,3 @@ def test_default_output_equals_emit_defaults_for_presence_fields(grpcurl, flag):
     full = json.loads(full.stdout)
     assert plain["writeOffShareExact"] == full["writeOffShareExact"] is False
     assert plain["conventions"]["currencyMinorUnits"] == full["conventions"]["currencyMinorUnits"] == 2
-
