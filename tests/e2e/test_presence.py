@@ -76,22 +76,6 @@ def test_schedule_without_grace_echoes_zero_grace(grpcurl):
     assert body["installments"][0]["number"] == 1
 
 
-@pytest.mark.parametrize("flag", ["-emit-defaults"])
-def test_default_output_equals_emit_defaults_for_presence_fields(grpcurl, flag):
-    # With -emit-defaults grpcurl prints every field; the presence fields
-    # must print the same values either way.
-    request = {
-        "claim": {"currencyCode": "USD", "amount": "3"},
-        "remaining": {"currencyCode": "USD", "amount": "1"},
-    }
-    plain = call(grpcurl, "SplitClaim", request)
-    full = grpcurl(f"{SERVICE}/SplitClaim", data=json.dumps(request), flags=(flag,))
-    assert full.returncode == 0, full.stderr
-    full = json.loads(full.stdout)
-    assert plain["writeOffShareExact"] == full["writeOffShareExact"] is False
-    assert plain["conventions"]["currencyMinorUnits"] == full["conventions"]["currencyMinorUnits"] == 2
-
-
 def test_swap_flags_and_numbers_are_printed(grpcurl):
     # Bolivia 1987: 100,000 / 650,000 = 2/13 does not terminate, so the
     # price is inexact (false, printed); the multiplier 2.5 is exact.
@@ -108,6 +92,22 @@ def test_swap_flags_and_numbers_are_printed(grpcurl):
     assert [p["number"] for p in body["development"]["counterpartPayments"]] == [1, 2, 3, 4, 5]
     assert body["development"]["faceRemaining"] == {"currencyCode": "USD", "amount": "0.00"}
     assert body["conventions"]["shareDecimals"] == 20
+
+
+@pytest.mark.parametrize("flag", ["-emit-defaults"])
+def test_default_output_equals_emit_defaults_for_presence_fields(grpcurl, flag):
+    # With -emit-defaults grpcurl prints every field; the presence fields
+    # must print the same values either way.
+    request = {
+        "claim": {"currencyCode": "USD", "amount": "3"},
+        "remaining": {"currencyCode": "USD", "amount": "1"},
+    }
+    plain = call(grpcurl, "SplitClaim", request)
+    full = grpcurl(f"{SERVICE}/SplitClaim", data=json.dumps(request), flags=(flag,))
+    assert full.returncode == 0, full.stderr
+    full = json.loads(full.stdout)
+    assert plain["writeOffShareExact"] == full["writeOffShareExact"] is False
+    assert plain["conventions"]["currencyMinorUnits"] == full["conventions"]["currencyMinorUnits"] == 2
 
 
 def test_buyback_that_saves_nothing_prints_its_verdicts(grpcurl):
