@@ -128,6 +128,21 @@ async fn bad_buybacks_name_their_fields() {
             "buyback.commitments[0].payments[0].date"
         ]
     );
+    // A new loan accruing before the buyback date.
+    let mut swap = bolivia();
+    swap.financing = Some(pb::NewFinancing {
+        principal: Some(money("USD", "100")),
+        terms: swap.instruments[0].terms.clone().map(|t| pb::LoanTerms {
+            accrual_start_date: date(1988, 1, 1),
+            ..t
+        }),
+    });
+    let status = client.evaluate_swap(request(swap)).await.unwrap_err();
+    assert_eq!(error_reason(&status), "BEFORE_BUYBACK_DATE");
+    assert_eq!(
+        violation_fields(&status),
+        ["buyback.financing.terms.accrual_start_date"]
+    );
     // Nothing given: the required fields.
     let status = client
         .evaluate_swap(request(pb::BuybackSwap::default()))

@@ -88,7 +88,7 @@ pub fn check(input: &BuybackInput) -> Vec<InputProblem> {
         if let Some(start) = financing.terms.accrual_start {
             if start < input.buyback_date {
                 problems.add(
-                    "financing.terms.accrual_start",
+                    "financing.terms.accrual_start_date",
                     "BEFORE_BUYBACK_DATE",
                     format!(
                         "the new debt cannot accrue interest before the buyback date {}",
