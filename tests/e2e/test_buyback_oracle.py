@@ -303,3 +303,53 @@ def test_price_above_par_and_currency_mismatch_name_their_fields(stub):
     message = err.value.details()
     assert "buyback.instruments[1].price" in message
     assert "buyback.fees[0].fixed.currency_code" in message
+
+
+def test_a_bond_bought_between_coupons_pays_its_accrued_interest(stub):
+    """Bought on 15 June 2025, three months into the coupon period 15 March
+    to 15 September (92 of 184 days): the holders receive 62.5% of the face
+    plus half a coupon; the buyback is paid in cash, each flow discounted at
+    the end of its operation year (15 June to 15 June)."""
+    d2 = date(2025, 6, 15)
+    bond = bullet(Decimal("40000000.00"), Decimal("0.07"), 2, 12, date(2025, 9, 15))
+
+    def year(d):
+        k = 0 if d <= d2 else 1
+        while k and add_months(d2, 12 * k) < d:
+            k += 1
+        return k
+
+    req = pb.EvaluateSwapRequest(
+        buyback=pb.BuybackSwap(
+            buyback_date=gdate(d2),
+            instruments=[
+                pb.RetiredInstrument(
+                    kind=pb.INSTRUMENT_KIND_BOND,
+                    principal=usd("40000000.00"),
+                    terms=terms(date(2025, 9, 15), 2, 12, "0.07", pb.AMORTIZATION_BULLET),
+                    price="0.625",
+                )
+            ],
+            discounting=pb.Discounting(flat_rate="0.06"),
+            timing=pb.DISCOUNT_TIMING_END_OF_YEAR,
+        )
+    )
+    req.buyback.instruments[0].terms.accrual_start_date.CopyFrom(gdate(date(2025, 3, 15)))
+    r = stub.EvaluateSwap(req).buyback
+    accrued = cents(Decimal("40000000.00") * Decimal("0.035") * 92 / 184)
+    assert money(r.instruments[0].accrued_interest) == accrued
+    cost = cents(Decimal("0.625") * Decimal("40000000.00")) + accrued
+    assert money(r.buyback_cost) == cost
+    assert money(r.upfront_outlay) == cost  # paid in cash
+    flows_ = flows(bond)
+    last = max(year(d) for d, _ in flows_)
+    for k in range(1, last + 1):
+        assert money(r.years[k].old_debt_service) == sum((a for d, a in flows_ if year(d) == k), Decimal(0)), k
+    pv = sum((a / Decimal("1.06") ** year(d) for d, a in flows_), Decimal(0))
+    assert close(r.old_present_value_exact, pv)
+    assert close(r.present_value_saving_exact, pv - cost)
+    # 40 m repaid on 15 March 2031, 69 months after the buyback date.
+    assert Decimal(r.average_time_to_maturity_before_years) == Decimal(69) / 12
+    # At 6% (the debtor's rate, no investor rate given) the holders gain
+    # cost - PV.
+    assert money(r.investor.gain) == cents(cost - pv)
