@@ -290,3 +290,63 @@ async fn the_request_limits_and_tokens_apply_as_on_the_grpc_listener() {
         "REQUEST_TOO_LARGE"
     );
 }
+
+/// With TLS configured, the web listener serves TLS too, with the same
+/// certificate (HTTP/2, as browsers negotiate it), and a plaintext request
+/// gets no page.
+#[tokio::test]
+async fn the_web_listener_serves_tls_when_the_server_does() {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    use tonic::transport::{Certificate, ClientTlsConfig, Endpoint};
+
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_key = KeyPair::generate().unwrap();
+    let ca_pem = ca_params.self_signed(&ca_key).unwrap().pem();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["localhost".to_string()])
+        .unwrap()
+        .signed_by(&leaf_key, &issuer)
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("debtcalc-web-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = (dir.join("tls.crt"), dir.join("tls.key"));
+    std::fs::write(&cert, leaf.pem()).unwrap();
+    std::fs::write(&key, leaf_key.serialize_pem()).unwrap();
+    let mut config = ServerConfig::default();
+    config.security.tls = Some(debtcalc::server::security::TlsSettings {
+        cert,
+        key,
+        client_ca: None,
+    });
+    let server = start(config).await;
+
+    let channel = Endpoint::from_shared(format!("https://{}", server.web))
+        .unwrap()
+        .tls_config(
+            ClientTlsConfig::new()
+                .ca_certificate(Certificate::from_pem(&ca_pem))
+                .domain_name("localhost"),
+        )
+        .unwrap()
+        .connect()
+        .await
+        .expect("a TLS connection to the web listener");
+    let list = pb::settlement_service_client::SettlementServiceClient::new(channel)
+        .list_settlements(pb::ListSettlementsRequest {})
+        .await
+        .expect("ListSettlements over TLS on the web listener")
+        .into_inner();
+    assert!(list.settlements.iter().any(|s| s.id == "dprk-2014"));
+
+    // Plaintext HTTP on the TLS port: no page (the handshake fails).
+    let mut stream = TcpStream::connect(server.web).await.unwrap();
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: page\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw).await;
+    assert!(!raw.starts_with(b"HTTP/1.1 200"));
+}
