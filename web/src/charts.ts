@@ -13,3 +13,6 @@ export async function renderCharts(
   const section = document.getElementById("charts");
   if (section) section.hidden = true;
 }
+
+/** Removes the charts (after a failed analysis): there are none. */
+export function clearCharts(): void {}

@@ -12,7 +12,7 @@ import { SettlementService } from "../gen/debtcalc/v1/settlement_service_pb";
 import { AnalyzeSettlementRequestSchema } from "../gen/debtcalc/v1/settlement_pb";
 import { clearFieldErrors, fieldErrors, showFieldError } from "./errors";
 import { clearResults, renderResponse, byId } from "./render";
-import { renderCharts } from "./charts";
+import { clearCharts, renderCharts } from "./charts";
 
 /** Sends the access token, when one is entered. */
 const withToken: Interceptor = (next) => async (request) => {
@@ -210,6 +210,7 @@ async function analyse(): Promise<void> {
 /** Shows a failed call: each field violation next to its input. */
 function showError(e: unknown): void {
   clearResults();
+  clearCharts();
   const error = ConnectError.from(e);
   const violations = fieldErrors(error);
   const byInput = new Map<string, string[]>();
