@@ -11,12 +11,13 @@ use prost::Message;
 use tonic::{Request, Status};
 
 use super::pb::debtcalc::v1 as pb;
+use super::pb::debtcalc::v1::chart_service_server::ChartService;
 use super::pb::debtcalc::v1::reconciliation_service_server::ReconciliationService;
 use super::pb::debtcalc::v1::restructuring_service_server::RestructuringService;
 use super::pb::debtcalc::v1::settlement_service_server::SettlementService;
 use super::provenance::Provenance;
 use super::settlement_library::SettlementLibrary;
-use super::{BatchApi, ReconciliationApi, RestructuringApi, SettlementApi};
+use super::{BatchApi, ChartApi, ReconciliationApi, RestructuringApi, SettlementApi};
 use crate::api::compute::ComputePool;
 use crate::domain::reconciliation::ReferenceData;
 
@@ -27,6 +28,7 @@ pub struct Services {
     reconciliation: ReconciliationApi,
     settlement: SettlementApi,
     batch: BatchApi,
+    chart: ChartApi,
 }
 
 /// The streaming RPCs [`Services::call_stream`] serves, by full method name.
@@ -100,6 +102,7 @@ methods! {
     "debtcalc.v1.SettlementService" / "AnalyzeSettlement" => settlement.analyze_settlement(pb::AnalyzeSettlementRequest),
     "debtcalc.v1.SettlementService" / "ListSettlements" => settlement.list_settlements(pb::ListSettlementsRequest),
     "debtcalc.v1.SettlementService" / "GetSettlement" => settlement.get_settlement(pb::GetSettlementRequest),
+    "debtcalc.v1.ChartService" / "RenderChart" => chart.render_chart(pb::RenderChartRequest),
 }
 
 impl Services {
@@ -119,6 +122,18 @@ impl Services {
             library.source(),
         );
         let reference = Arc::new(reference);
+        let settlement = SettlementApi::new(
+            library,
+            reference.clone(),
+            reference_source,
+            provenance.clone(),
+        );
+        let chart = ChartApi::new(
+            settlement.library(),
+            reference.clone(),
+            reference_source,
+            provenance.clone(),
+        );
         Self {
             restructuring: RestructuringApi::new(ComputePool::default(), provenance.clone()),
             batch: BatchApi::new(
@@ -131,7 +146,8 @@ impl Services {
                 reference_source,
                 provenance.clone(),
             ),
-            settlement: SettlementApi::new(library, reference, reference_source, provenance),
+            settlement,
+            chart,
         }
     }
 }

@@ -3,6 +3,9 @@
 //! mapping of errors to `tonic::Status`.
 
 pub mod batch;
+pub mod chart;
+pub mod chart_figures;
+pub mod chart_service;
 pub mod compute;
 pub mod concessionality;
 pub mod convert;
@@ -33,6 +36,7 @@ pub mod warnings;
 pub mod zero_curve;
 
 pub use batch::BatchApi;
+pub use chart_service::ChartApi;
 pub use reconciliation_service::ReconciliationApi;
 pub use restructuring_service::RestructuringApi;
 pub use settlement_service::SettlementApi;

@@ -6,6 +6,7 @@
 use serde_json::{json, Map, Value};
 
 use super::call::OutputArgs;
+use super::chart::{ChartArgs, SettlementChartArgs};
 use super::{exit, json as pbjson, Failure};
 
 /// `debtcalc split`: SplitClaim.
@@ -64,6 +65,8 @@ pub struct ScheduleArgs {
     pub loan: LoanArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub chart: ChartArgs,
     /// Print the request instead of running it.
     #[arg(long)]
     pub show_request: bool,
@@ -158,7 +161,9 @@ Examples:
   # The whole DPRK settlement: conversion, split, schedule, fund, valuations, concessionality, 1:5000
   debtcalc settlement dprk-2014
   # Valued at 7% only, written to a workbook
-  debtcalc settlement dprk-2014 --discount-rate 0.07 --format xlsx --output dprk.xlsx")]
+  debtcalc settlement dprk-2014 --discount-rate 0.07 --format xlsx --output dprk.xlsx
+  # The 1:5000 gap drawn as a waterfall on a log axis
+  debtcalc settlement dprk-2014 --chart dprk-gap.svg --chart-kind waterfall")]
 pub struct SettlementArgs {
     /// The settlement's id (`dprk-2014`, `cuba-2014`, ...); none lists them.
     pub id: Option<String>,
@@ -167,6 +172,8 @@ pub struct SettlementArgs {
     pub discount_rates: Vec<String>,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub chart: SettlementChartArgs,
     /// Print the request instead of running it.
     #[arg(long)]
     pub show_request: bool,
@@ -195,6 +202,8 @@ pub struct ReconcileArgs {
     pub parties: Vec<String>,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub chart: ChartArgs,
     /// Print the request instead of running it.
     #[arg(long)]
     pub show_request: bool,

@@ -27,12 +27,13 @@ use tonic::transport::Server;
 use tower::layer::util::{Identity, Stack};
 
 use crate::api::pb::debtcalc::v1::batch_service_server::BatchServiceServer;
+use crate::api::pb::debtcalc::v1::chart_service_server::ChartServiceServer;
 use crate::api::pb::debtcalc::v1::reconciliation_service_server::ReconciliationServiceServer;
 use crate::api::pb::debtcalc::v1::restructuring_service_server::RestructuringServiceServer;
 use crate::api::pb::debtcalc::v1::settlement_service_server::SettlementServiceServer;
 use crate::api::provenance::Provenance;
 use crate::api::settlement_library::SettlementLibrary;
-use crate::api::{pb, BatchApi, ReconciliationApi, RestructuringApi, SettlementApi};
+use crate::api::{pb, BatchApi, ChartApi, ReconciliationApi, RestructuringApi, SettlementApi};
 use crate::domain::reconciliation::ReferenceData;
 pub use config::ServerConfig;
 use connections::{ConnectionRegistry, LimitedIncoming};
@@ -220,6 +221,9 @@ async fn services(
     health_reporter
         .set_serving::<BatchServiceServer<BatchApi>>()
         .await;
+    health_reporter
+        .set_serving::<ChartServiceServer<ChartApi>>()
+        .await;
 
     let reflection = || {
         tonic_reflection::server::Builder::configure()
@@ -248,16 +252,26 @@ async fn services(
         reference_source,
         settlements,
     } = data;
-    let settlement = SettlementServiceServer::new(
-        SettlementApi::new(
-            settlements,
-            std::sync::Arc::new(reference.clone()),
+    let reference_data = std::sync::Arc::new(reference.clone());
+    let settlement_api = SettlementApi::new(
+        settlements,
+        reference_data.clone(),
+        reference_source.clone(),
+        provenance.clone(),
+    )
+    .with_compute(compute.clone());
+    let chart = ChartServiceServer::new(
+        ChartApi::new(
+            settlement_api.library(),
+            reference_data,
             reference_source.clone(),
             provenance.clone(),
         )
         .with_compute(compute.clone()),
     )
     .max_decoding_message_size(config.max_request_bytes);
+    let settlement = SettlementServiceServer::new(settlement_api)
+        .max_decoding_message_size(config.max_request_bytes);
     let reconciliation = ReconciliationServiceServer::new(
         ReconciliationApi::new(reference, reference_source, provenance).with_compute(compute),
     )
@@ -267,6 +281,7 @@ async fn services(
         .add_service(auth.wrap(restructuring))
         .add_service(auth.wrap(reconciliation))
         .add_service(auth.wrap(settlement))
+        .add_service(auth.wrap(chart))
         .add_service(auth.wrap(batch));
     if config.security.reflection {
         routes = routes

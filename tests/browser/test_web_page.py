@@ -59,6 +59,24 @@ def test_the_dprk_settlement_on_the_page(browser, page_url, output_dir):
     # PV and grant element at 5% (the service's figures, as in the README).
     valuations = browser.find_element(By.ID, "valuations").text
     assert "5.00% USD 691,361,620.32 36.92%" in valuations, valuations
+    # The charts, drawn by the service for the same request, shown as
+    # images that loaded (blob: URLs, which the CSP allows), each with its
+    # title and exact figures as its text alternative; the waterfall in the
+    # reconciliation view.
+    WebDriverWait(browser, WAIT).until(
+        lambda b: len(b.find_elements(By.CSS_SELECTOR, "#charts img, #reconciliation-view img")) == 4,
+        "the four charts never appeared",
+    )
+    for chart in ("chart-schedule", "chart-reinvestment", "chart-grant-element", "chart-waterfall"):
+        image = browser.find_element(By.CSS_SELECTOR, f"#{chart} img")
+        WebDriverWait(browser, WAIT).until(
+            lambda b: b.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image),
+            f"#{chart} never loaded",
+        )
+        assert image.get_attribute("alt"), chart
+    waterfall = browser.find_element(By.CSS_SELECTOR, "#reconciliation-view #chart-waterfall img")
+    assert "1:5000" in waterfall.get_attribute("alt"), waterfall.get_attribute("alt")
+    browser.execute_script("document.getElementById('schedule-details').open = false")
     browser.save_screenshot(str(output_dir / "dprk-2014.png"))
 
     # Nothing was fetched from another origin, and nothing was refused
