@@ -150,6 +150,40 @@ def test_the_page_fits_a_narrow_screen(browser, page_url, output_dir):
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
+def test_every_settlement_of_the_library_runs_on_the_page(browser, page_url):
+    """The page sends each library settlement as the library has it (a
+    settlement without a repayment gets no terms from the empty inputs) and
+    the service answers it."""
+    browser.get(page_url)
+    WebDriverWait(browser, WAIT).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, "#settlement option[value='dprk-2014']")
+    )
+    ids = [
+        option.get_attribute("value")
+        for option in browser.find_elements(By.CSS_SELECTOR, "#settlement option")
+    ]
+    assert len(ids) >= 10, ids
+    refused = {}
+    for settlement in ids:
+        Select(browser.find_element(By.ID, "settlement")).select_by_value(settlement)
+        # Each analysis ends in "Updated: ..." or a refusal; wait for this one's.
+        WebDriverWait(browser, WAIT).until(
+            lambda b: b.execute_script(
+                "return document.getElementById('settlement').value === arguments[0]"
+                " && !document.getElementById('results').hasAttribute('aria-busy')"
+                " && /^(Updated|The service refused|Not sent)/.test("
+                "document.getElementById('form-status').textContent)",
+                settlement,
+            ),
+            f"{settlement} never finished",
+        )
+        status = text_of(browser, "form-status")
+        if not status.startswith("Updated"):
+            errors = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".field-error") if e.text]
+            refused[settlement] = (status, errors)
+    assert refused == {}
+
+
 def test_every_input_has_a_label(browser, page_url):
     browser.get(page_url)
     WebDriverWait(browser, WAIT).until(lambda b: b.find_elements(By.CSS_SELECTOR, "#settlement option"))
@@ -161,3 +195,32 @@ def test_every_input_has_a_label(browser, page_url):
         """
     )
     assert unlabelled == []
+
+
+def test_the_page_is_usable_from_the_keyboard(browser, page_url):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    # A fresh page (nothing focused yet) opened on the DPRK settlement.
+    browser.get(page_url + "?settlement=dprk-2014")
+    wait_for_text(browser, "figure-ratio", "1:5000")
+
+    def tab():
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        return browser.switch_to.active_element
+
+    assert tab().get_attribute("class") == "skip"
+    assert tab().get_attribute("id") == "settlement"
+    # Tab through the inputs, change the write-off on the way, and press
+    # Enter on the button.
+    seen = []
+    for _ in range(40):
+        active = tab()
+        seen.append(active.get_attribute("id"))
+        if seen[-1] == "write-off":
+            ActionChains(browser).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).send_keys("0.8").perform()
+        if seen[-1] == "analyse":
+            break
+    assert seen[-1] == "analyse", seen
+    assert "write-off" in seen and "discount-rates" in seen, seen
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    wait_for_text(browser, "figure-written-off", "USD 8,768,000,000.00 (80.00%)")

@@ -129,7 +129,13 @@ function fieldsIntoRequest(request: Json): boolean {
     if (share) request.writeOff = { ...(object(request.writeOff) ?? {}), writeOffShare: share };
     else delete request.writeOff;
     if (object(request.writeOff)) delete (request.writeOff as Json).remaining;
-
+  }
+  // Terms are written when the request has loan terms or one is typed: a
+  // settlement without a repayment keeps none.
+  const termsTyped = ["installments", "annual-rate", "grace-periods", "first-payment"].some(
+    (id) => input(id).value.trim() !== "",
+  );
+  if (!object(repayment?.preset) && (object(repayment?.loanTerms) || termsTyped)) {
     const terms: Json = { ...(object(repayment?.loanTerms) ?? {}) };
     const count = (id: string, key: string) => {
       const text = input(id).value.trim();
@@ -229,6 +235,7 @@ function showError(e: unknown): void {
 
 /** Loads a settlement of the library (or the hand-entered template) and analyses it. */
 async function load(id: string): Promise<void> {
+  status(`Loading ${id === OWN ? "your own settlement" : id}…`);
   clearFieldErrors();
   byId("settlement-title").textContent = "";
   if (id === OWN || id === "") {
