@@ -10,6 +10,10 @@ the standard library's XML parser:
   write-off 9,864,000,000.00 in the notes;
 - the grant element at the IMF's 5%: 1 - (1/40) sum_k 1.05^(-k/2), noted
   with 4 decimals of a percent;
+- the Russia-Mozambique swap (2017): $40 m cancelled at the valuation
+  date, five counterpart payments of 0.2 x 40 m a year later each; the
+  debtor's saving in present value at 5% = 40 m - 8 m sum_k 1.05^-k, k = 1..5
+  (whole years), rounded half-even to the cent;
 - the committed README charts (docs/charts/) are what the documented
   command draws today (scripts/update-examples regenerates them)."""
 
@@ -106,6 +110,25 @@ def test_dprk_grant_element_against_decimal(stub):
     note = next(t for t in texts if t.startswith("IMF / World Bank: grant element"))
     assert f"grant element {percent}% at 5%" in note
     assert len(r.conventions.curve_discount_rates) == 25
+
+
+def test_mozambique_swap_savings_against_decimal(stub):
+    r = stub.RenderChart(
+        pb.RenderChartRequest(
+            kind=pb.CHART_KIND_SWAP_SAVINGS, swap=pb.EvaluateSwapRequest(swap_id="russia-mozambique-2017")
+        )
+    )
+    root, texts = parse(r.svg)
+    face = Decimal(40000000)
+    payment = face * Decimal("0.2")
+    pv_saving = face - sum(payment * Decimal("1.05") ** -k for k in range(1, 6))
+    pv_saving = pv_saving.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    assert f"At 5%: the debtor's saving in present value {grouped(pv_saving)} USD" in texts
+    assert f"Debt service cancelled {grouped(face)} USD; counterpart paid {grouped(5 * payment)} USD; nominal saving 0.00 USD" in texts
+    # The valuation date and five payment dates, a point on each series.
+    assert r.conventions.points == 6
+    circles = [c.get("fill") for c in root.iter(SVG + "circle")]
+    assert circles.count("#2CA02C") == 6
 
 
 def test_bad_chart_request_names_the_field(stub):
