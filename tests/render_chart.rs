@@ -454,6 +454,59 @@ async fn a_reconciliation_request_draws_its_waterfall() {
     assert!(svg.has_text("gap 1:5000"));
 }
 
+#[tokio::test]
+async fn a_concessionality_request_draws_its_curve() {
+    let server = TestServer::start().await;
+    let loan = loan_with_grace();
+    let assess = pb::AssessConcessionalityRequest {
+        principal: loan.principal.clone(),
+        terms: loan.terms.clone(),
+        convention: pb::ConcessionalityConvention::Dac2018Lmic as i32,
+        ..Default::default()
+    };
+    let assessed = server
+        .restructuring()
+        .await
+        .assess_concessionality(assess.clone())
+        .await
+        .unwrap()
+        .into_inner();
+    let request = pb::RenderChartRequest {
+        subject: Some(Subject::Concessionality(assess)),
+        options: Some(pb::ChartOptions {
+            min_discount_rate: "0.02".into(),
+            max_discount_rate: "0.1".into(),
+            discount_rate_step: "0.01".into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let (response, svg) = render(&server, request).await;
+    assert_eq!(response.kind, pb::ChartKind::GrantElement as i32);
+    let conventions = response.conventions.unwrap();
+    assert_eq!(
+        conventions.curve_discount_rates,
+        ["0.02", "0.03", "0.04", "0.05", "0.06", "0.07", "0.08", "0.09", "0.1"]
+    );
+    assert_eq!(svg.count("circle", PRINCIPAL), 9);
+    // The requested convention in red, the other four for sovereign
+    // borrowers grey; its rate marked.
+    assert_eq!(svg.count("polygon", DECREASE), 1);
+    assert_eq!(svg.count("polygon", GUIDE), 4);
+    assert!(svg.has_text("requested 7%"));
+    let ge: f64 = assessed.grant_element.parse().unwrap();
+    let expected = format!("{:.4}", ge * 100.0);
+    let expected = expected.trim_end_matches('0').trim_end_matches('.');
+    let verdict = if assessed.concessional == Some(true) {
+        "concessional"
+    } else {
+        "not concessional"
+    };
+    assert!(svg.has_text(&format!(
+        "DAC 2018 LMIC: grant element {expected}% at 7% (threshold 15%): {verdict}"
+    )));
+}
+
 fn swap(id: &str) -> pb::RenderChartRequest {
     pb::RenderChartRequest {
         kind: pb::ChartKind::SwapSavings as i32,

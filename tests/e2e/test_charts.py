@@ -146,3 +146,29 @@ def test_readme_chart_is_what_the_command_draws(name, tmp_path):
     assert result.returncode == 0, result.stderr.decode()
     committed = ROOT / "docs" / "charts" / name
     assert out.read_bytes() == committed.read_bytes(), f"{committed} is stale: run scripts/update-examples"
+
+
+def test_cli_writes_the_charts_of_schedule_and_reconcile(tmp_path):
+    schedule = tmp_path / "schedule.svg"
+    result = run_cli(
+        "schedule", "--principal", "1090000000 USD", "--first-payment", "2015-03-17",
+        "--frequency", "semi-annual", "--installments", "40", "--chart", str(schedule),
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    root, texts = parse(schedule.read_bytes())
+    assert len(rect_heights(root, "#1F77B4")) == 41
+    assert "Payment per instalment (USD)" in texts
+    gap = tmp_path / "gap.svg"
+    result = run_cli(
+        "reconcile", "--claim", "6576000000 SUR", "--target", "USD",
+        "--party", "Russia=basis:gosbank-settlement-rate", "--party", "DPRK=rate:3000 RUR per USD",
+        "--chart", str(gap),
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    _, texts = parse(gap.read_bytes())
+    assert "gap 1:5000" in texts
+    # A chart the subject cannot draw: the RPC's error and exit code.
+    result = run_cli("settlement", "cuba-2014", "--chart", str(tmp_path / "x.svg"), "--chart-kind", "waterfall")
+    assert result.returncode == 64 + 3, result.stderr.decode()
+    assert b"kind" in result.stderr
+    assert not (tmp_path / "x.svg").exists()
