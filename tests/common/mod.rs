@@ -132,3 +132,4 @@ pub fn money(currency: &str, amount: &str) -> debtcalc::api::pb::debtcalc::v1::M
 }
 pub mod heavy;
 pub mod raw;
+pub mod reconcile;
