@@ -454,6 +454,143 @@ async fn a_reconciliation_request_draws_its_waterfall() {
     assert!(svg.has_text("gap 1:5000"));
 }
 
+#[tokio::test]
+async fn a_concessionality_request_draws_its_curve() {
+    let server = TestServer::start().await;
+    let loan = loan_with_grace();
+    let assess = pb::AssessConcessionalityRequest {
+        principal: loan.principal.clone(),
+        terms: loan.terms.clone(),
+        convention: pb::ConcessionalityConvention::Dac2018Lmic as i32,
+        ..Default::default()
+    };
+    let assessed = server
+        .restructuring()
+        .await
+        .assess_concessionality(assess.clone())
+        .await
+        .unwrap()
+        .into_inner();
+    let request = pb::RenderChartRequest {
+        subject: Some(Subject::Concessionality(assess)),
+        options: Some(pb::ChartOptions {
+            min_discount_rate: "0.02".into(),
+            max_discount_rate: "0.1".into(),
+            discount_rate_step: "0.01".into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let (response, svg) = render(&server, request).await;
+    assert_eq!(response.kind, pb::ChartKind::GrantElement as i32);
+    let conventions = response.conventions.unwrap();
+    assert_eq!(
+        conventions.curve_discount_rates,
+        ["0.02", "0.03", "0.04", "0.05", "0.06", "0.07", "0.08", "0.09", "0.1"]
+    );
+    assert_eq!(svg.count("circle", PRINCIPAL), 9);
+    // The requested convention in red, the other four for sovereign
+    // borrowers grey; its rate marked.
+    assert_eq!(svg.count("polygon", DECREASE), 1);
+    assert_eq!(svg.count("polygon", GUIDE), 4);
+    assert!(svg.has_text("requested 7%"));
+    let ge: f64 = assessed.grant_element.parse().unwrap();
+    let expected = format!("{:.4}", ge * 100.0);
+    let expected = expected.trim_end_matches('0').trim_end_matches('.');
+    let verdict = if assessed.concessional == Some(true) {
+        "concessional"
+    } else {
+        "not concessional"
+    };
+    assert!(svg.has_text(&format!(
+        "DAC 2018 LMIC: grant element {expected}% at 7% (threshold 15%): {verdict}"
+    )));
+}
+
+fn swap(id: &str) -> pb::RenderChartRequest {
+    pb::RenderChartRequest {
+        kind: pb::ChartKind::SwapSavings as i32,
+        subject: Some(Subject::Swap(pb::EvaluateSwapRequest {
+            swap_id: id.into(),
+            ..Default::default()
+        })),
+        options: None,
+    }
+}
+
+#[tokio::test]
+async fn mozambique_swap_savings_over_time() {
+    let server = TestServer::start().await;
+    let evaluated = server
+        .swap()
+        .await
+        .evaluate_swap(pb::EvaluateSwapRequest {
+            swap_id: "russia-mozambique-2017".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let Some(pb::evaluate_swap_response::Result::Development(result)) = evaluated.result else {
+        panic!("a development swap");
+    };
+    let (response, svg) = render(&server, swap("russia-mozambique-2017")).await;
+    let conventions = response.conventions.unwrap();
+    assert_eq!(
+        conventions.source_rpc,
+        "debtcalc.v1.SwapService/EvaluateSwap"
+    );
+    // $40 m cancelled at the valuation date, then five counterpart
+    // payments: six dates, one point per series at each.
+    assert_eq!(result.counterpart_payments.len(), 5);
+    assert_eq!(conventions.points, Some(6));
+    for colour in [PRINCIPAL, INTEREST, "#2CA02C"] {
+        assert_eq!(svg.count("circle", colour), 6, "{colour}");
+    }
+    for label in [
+        "Debt service cancelled (cumulative)",
+        "Counterpart paid into the fund (cumulative)",
+        "Debtor's saving so far",
+        "Year (due dates)",
+        "Cumulative amount (USD)",
+    ] {
+        assert!(svg.has_text(label), "{label}");
+    }
+    // The figures are EvaluateSwap's.
+    let amount = |m: Option<pb::Money>| m.unwrap().amount;
+    assert_eq!(amount(result.debt_service_cancelled.clone()), "40000000.00");
+    assert_eq!(amount(result.nominal_saving.clone()), "0.00");
+    assert!(svg.has_text(
+        "Debt service cancelled 40,000,000.00 USD; counterpart paid 40,000,000.00 USD; nominal saving 0.00 USD"
+    ));
+    let pv = amount(result.valuations[0].debtor_saving.clone());
+    let note = svg.text_containing("At 5%").unwrap();
+    assert!(
+        note.contains(&debtcalc::chart::format::grouped(pv.parse().unwrap())),
+        "{note} {pv}"
+    );
+}
+
+#[tokio::test]
+async fn a_three_party_swap_has_no_savings_over_time() {
+    let server = TestServer::start().await;
+    let status = server
+        .chart()
+        .await
+        .render_chart(swap("bolivia-ci-1987"))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), tonic::Code::InvalidArgument);
+    assert_eq!(violation_fields(&status), ["kind"]);
+    let unknown = server
+        .chart()
+        .await
+        .render_chart(swap("atlantis-2099"))
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), tonic::Code::NotFound);
+}
+
 /// The charts need no font files: plotters is built without its ttf,
 /// font-kit and fontconfig features (the lock file has none of them).
 #[test]

@@ -18,13 +18,16 @@
 //! - [`grant_element`]: the grant element against the discount rate, with
 //!   the concessionality thresholds and the requested rates marked;
 //! - [`waterfall`]: the reconciliation gap on a logarithmic axis, from the
-//!   creditor's figure through each difference's factor to the debtor's.
+//!   creditor's figure through each difference's factor to the debtor's;
+//! - [`swap_savings`]: a debt-for-development swap's cancelled debt service,
+//!   counterpart and the debtor's saving, cumulative over time.
 
 pub mod format;
 pub mod frame;
 pub mod grant_element;
 pub mod reinvestment;
 pub mod schedule;
+pub mod swap_savings;
 pub mod waterfall;
 
 use std::fmt;

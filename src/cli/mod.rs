@@ -78,6 +78,7 @@ pub fn services(
         data.reference,
         &data.reference_source,
         data.settlements,
+        data.swaps,
     ))
 }
 

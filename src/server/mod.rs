@@ -31,9 +31,13 @@ use crate::api::pb::debtcalc::v1::chart_service_server::ChartServiceServer;
 use crate::api::pb::debtcalc::v1::reconciliation_service_server::ReconciliationServiceServer;
 use crate::api::pb::debtcalc::v1::restructuring_service_server::RestructuringServiceServer;
 use crate::api::pb::debtcalc::v1::settlement_service_server::SettlementServiceServer;
+use crate::api::pb::debtcalc::v1::swap_service_server::SwapServiceServer;
 use crate::api::provenance::Provenance;
 use crate::api::settlement_library::SettlementLibrary;
-use crate::api::{pb, BatchApi, ChartApi, ReconciliationApi, RestructuringApi, SettlementApi};
+use crate::api::swap_library::SwapLibrary;
+use crate::api::{
+    pb, BatchApi, ChartApi, ReconciliationApi, RestructuringApi, SettlementApi, SwapApi,
+};
 use crate::domain::reconciliation::ReferenceData;
 pub use config::ServerConfig;
 use connections::{ConnectionRegistry, LimitedIncoming};
@@ -48,13 +52,15 @@ pub type ServerRouter = Router<Stack<RequestLimitsLayer, Stack<ObserveLayer, Ide
 pub type ServeError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The data the server answers from, loaded and validated before it serves:
-/// the reference data (conversion bases) and the settlement library.
+/// the reference data (conversion bases), the settlement library and the
+/// swap library (built in).
 #[derive(Debug, Clone)]
 pub struct LoadedData {
     pub reference: ReferenceData,
     /// "builtin" or "operator-supplied" (never the file's path).
     pub reference_source: String,
     pub settlements: SettlementLibrary,
+    pub swaps: SwapLibrary,
 }
 
 impl LoadedData {
@@ -88,10 +94,12 @@ pub fn load_data(config: &ServerConfig) -> Result<LoadedData, ServeError> {
             }
         })?,
     };
+    let swaps = SwapLibrary::builtin()?;
     Ok(LoadedData {
         reference,
         reference_source,
         settlements,
+        swaps,
     })
 }
 
@@ -219,6 +227,9 @@ async fn services(
         .set_serving::<SettlementServiceServer<SettlementApi>>()
         .await;
     health_reporter
+        .set_serving::<SwapServiceServer<SwapApi>>()
+        .await;
+    health_reporter
         .set_serving::<BatchServiceServer<BatchApi>>()
         .await;
     health_reporter
@@ -251,7 +262,13 @@ async fn services(
         reference,
         reference_source,
         settlements,
+        swaps,
     } = data;
+    let swaps = std::sync::Arc::new(swaps);
+    let swap = SwapServiceServer::new(
+        SwapApi::new((*swaps).clone(), provenance.clone()).with_compute(compute.clone()),
+    )
+    .max_decoding_message_size(config.max_request_bytes);
     let reference_data = std::sync::Arc::new(reference.clone());
     let settlement_api = SettlementApi::new(
         settlements,
@@ -267,6 +284,7 @@ async fn services(
             reference_source.clone(),
             provenance.clone(),
         )
+        .with_swaps(swaps)
         .with_compute(compute.clone()),
     )
     .max_decoding_message_size(config.max_request_bytes);
@@ -281,6 +299,7 @@ async fn services(
         .add_service(auth.wrap(restructuring))
         .add_service(auth.wrap(reconciliation))
         .add_service(auth.wrap(settlement))
+        .add_service(auth.wrap(swap))
         .add_service(auth.wrap(chart))
         .add_service(auth.wrap(batch));
     if config.security.reflection {

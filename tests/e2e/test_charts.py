@@ -10,6 +10,10 @@ the standard library's XML parser:
   write-off 9,864,000,000.00 in the notes;
 - the grant element at the IMF's 5%: 1 - (1/40) sum_k 1.05^(-k/2), noted
   with 4 decimals of a percent;
+- the Russia-Mozambique swap (2017): $40 m cancelled at the valuation
+  date, five counterpart payments of 0.2 x 40 m a year later each; the
+  debtor's saving in present value at 5% = 40 m - 8 m sum_k 1.05^-k, k = 1..5
+  (whole years), rounded half-even to the cent;
 - the committed README charts (docs/charts/) are what the documented
   command draws today (scripts/update-examples regenerates them)."""
 
@@ -108,6 +112,25 @@ def test_dprk_grant_element_against_decimal(stub):
     assert len(r.conventions.curve_discount_rates) == 25
 
 
+def test_mozambique_swap_savings_against_decimal(stub):
+    r = stub.RenderChart(
+        pb.RenderChartRequest(
+            kind=pb.CHART_KIND_SWAP_SAVINGS, swap=pb.EvaluateSwapRequest(swap_id="russia-mozambique-2017")
+        )
+    )
+    root, texts = parse(r.svg)
+    face = Decimal(40000000)
+    payment = face * Decimal("0.2")
+    pv_saving = face - sum(payment * Decimal("1.05") ** -k for k in range(1, 6))
+    pv_saving = pv_saving.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    assert f"At 5%: the debtor's saving in present value {grouped(pv_saving)} USD" in texts
+    assert f"Debt service cancelled {grouped(face)} USD; counterpart paid {grouped(5 * payment)} USD; nominal saving 0.00 USD" in texts
+    # The valuation date and five payment dates, a point on each series.
+    assert r.conventions.points == 6
+    circles = [c.get("fill") for c in root.iter(SVG + "circle")]
+    assert circles.count("#2CA02C") == 6
+
+
 def test_bad_chart_request_names_the_field(stub):
     import grpc
 
@@ -123,3 +146,29 @@ def test_readme_chart_is_what_the_command_draws(name, tmp_path):
     assert result.returncode == 0, result.stderr.decode()
     committed = ROOT / "docs" / "charts" / name
     assert out.read_bytes() == committed.read_bytes(), f"{committed} is stale: run scripts/update-examples"
+
+
+def test_cli_writes_the_charts_of_schedule_and_reconcile(tmp_path):
+    schedule = tmp_path / "schedule.svg"
+    result = run_cli(
+        "schedule", "--principal", "1090000000 USD", "--first-payment", "2015-03-17",
+        "--frequency", "semi-annual", "--installments", "40", "--chart", str(schedule),
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    root, texts = parse(schedule.read_bytes())
+    assert len(rect_heights(root, "#1F77B4")) == 41
+    assert "Payment per instalment (USD)" in texts
+    gap = tmp_path / "gap.svg"
+    result = run_cli(
+        "reconcile", "--claim", "6576000000 SUR", "--target", "USD",
+        "--party", "Russia=basis:gosbank-settlement-rate", "--party", "DPRK=rate:3000 RUR per USD",
+        "--chart", str(gap),
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    _, texts = parse(gap.read_bytes())
+    assert "gap 1:5000" in texts
+    # A chart the subject cannot draw: the RPC's error and exit code.
+    result = run_cli("settlement", "cuba-2014", "--chart", str(tmp_path / "x.svg"), "--chart-kind", "waterfall")
+    assert result.returncode == 64 + 3, result.stderr.decode()
+    assert b"kind" in result.stderr
+    assert not (tmp_path / "x.svg").exists()

@@ -1,0 +1,233 @@
+//! The swap library: one JSON file per swap (`data/swaps/<id>.json`), each
+//! the protobuf JSON mapping of a `debtcalc.v1.Swap` (facts with sources,
+//! a note, the EvaluateSwap request it stands for and the published
+//! figures set against the response). Built into the binary and validated
+//! at start like the settlement library: every request is evaluated, every
+//! published figure must name a figure of the response, and its
+//! `reproduced` flag must say truly whether the computation gives it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use prost::Message;
+use prost_reflect::DynamicMessage;
+
+use super::pb::debtcalc::v1 as pb;
+use super::settlement_library::{library_version, message_figure, pool};
+use super::swap::{evaluate, kind_name, Context};
+use crate::domain::decimal_text::parse_decimal;
+
+/// The built-in swaps, compiled into the binary. A test checks that this
+/// list names every file of `data/swaps/`.
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "bolivia-ci-1987",
+        include_str!("../../data/swaps/bolivia-ci-1987.json"),
+    ),
+    (
+        "russia-mozambique-2017",
+        include_str!("../../data/swaps/russia-mozambique-2017.json"),
+    ),
+];
+
+/// Why the swap library could not be loaded; names the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SwapLibraryError {
+    pub file: String,
+    pub message: String,
+}
+
+impl fmt::Display for SwapLibraryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "swap library: {}: {}", self.file, self.message)
+    }
+}
+
+impl std::error::Error for SwapLibraryError {}
+
+/// The loaded, validated swaps, by id.
+#[derive(Debug, Clone, Default)]
+pub struct SwapLibrary {
+    swaps: BTreeMap<String, pb::Swap>,
+    /// "sha256:" and the hex SHA-256 of the files, hashed as the
+    /// settlement library's.
+    version: String,
+}
+
+impl SwapLibrary {
+    /// The built-in library, validated.
+    pub fn builtin() -> Result<Self, SwapLibraryError> {
+        Self::from_files(
+            BUILTIN
+                .iter()
+                .map(|(id, text)| (format!("{id}.json"), (*text).to_string())),
+        )
+    }
+
+    /// Parses and validates files given as (file name, text).
+    pub fn from_files(
+        files: impl Iterator<Item = (String, String)>,
+    ) -> Result<Self, SwapLibraryError> {
+        let fail_at = |file: &str, message: String| SwapLibraryError {
+            file: file.to_string(),
+            message,
+        };
+        let descriptor = pool()
+            .and_then(|p| p.get_message_by_name("debtcalc.v1.Swap"))
+            .ok_or_else(|| {
+                fail_at(
+                    "descriptors",
+                    "debtcalc.v1.Swap is not in the descriptors".into(),
+                )
+            })?;
+        let files: Vec<(String, String)> = files.collect();
+        let version = library_version(&files);
+        let mut swaps = BTreeMap::new();
+        for (name, text) in &files {
+            let fail = |message: String| fail_at(name, message);
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            let dynamic = DynamicMessage::deserialize(descriptor.clone(), &mut deserializer)
+                .map_err(|e| fail(format!("not a debtcalc.v1.Swap in protobuf JSON: {e}")))?;
+            deserializer
+                .end()
+                .map_err(|e| fail(format!("trailing characters: {e}")))?;
+            let mut swap = pb::Swap::decode(dynamic.encode_to_vec().as_slice())
+                .map_err(|e| fail(e.to_string()))?;
+            validate(name, &mut swap, &version).map_err(fail)?;
+            if swaps.insert(swap.id.clone(), swap).is_some() {
+                return Err(fail("a second swap with this id".into()));
+            }
+        }
+        Ok(Self { swaps, version })
+    }
+
+    /// A swap by id.
+    pub fn get(&self, id: &str) -> Option<&pb::Swap> {
+        self.swaps.get(id)
+    }
+
+    /// Every swap, by id.
+    pub fn all(&self) -> impl Iterator<Item = &pb::Swap> {
+        self.swaps.values()
+    }
+
+    /// Where the library came from: always "builtin".
+    pub fn source(&self) -> &str {
+        "builtin"
+    }
+
+    /// The library's version (see [`library_version`]).
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+}
+
+/// The figure at `path` (protobuf JSON names, `[i]` for list elements) of
+/// an EvaluateSwap response, as decimal text.
+pub fn response_figure(response: &pb::EvaluateSwapResponse, path: &str) -> Option<String> {
+    message_figure(response, "debtcalc.v1.EvaluateSwapResponse", path)
+}
+
+/// Checks one swap, completes its sources, and evaluates its request.
+fn validate(file: &str, swap: &mut pb::Swap, version: &str) -> Result<(), String> {
+    let id = swap.id.clone();
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(format!(
+            "id {id:?} must be lower-case letters, digits and hyphens"
+        ));
+    }
+    if file != format!("{id}.json") {
+        return Err(format!("the file of swap {id:?} must be named {id}.json"));
+    }
+    if swap.title.trim().is_empty() {
+        return Err("title is required".into());
+    }
+    if swap.note.trim().is_empty() {
+        return Err("note is required (what is uncertain, assumed or not reproduced)".into());
+    }
+    if swap.facts.is_empty() {
+        return Err("at least one fact is required".into());
+    }
+    for (i, fact) in swap.facts.iter().enumerate() {
+        if fact.name.trim().is_empty() || fact.value.trim().is_empty() {
+            return Err(format!("facts[{i}] needs a name and a value"));
+        }
+        if fact.source.trim().is_empty() {
+            return Err(format!("facts[{i}] ({}) has no source", fact.name));
+        }
+    }
+    let mut sources: Vec<String> = Vec::new();
+    for source in swap
+        .sources
+        .iter()
+        .chain(swap.facts.iter().map(|f| &f.source))
+    {
+        if !sources.contains(source) {
+            sources.push(source.clone());
+        }
+    }
+    swap.sources = sources;
+    let request = swap
+        .request
+        .as_ref()
+        .ok_or_else(|| "request is required".to_string())?;
+    if !request.swap_id.is_empty() {
+        return Err("request.swap_id must be empty".into());
+    }
+    let kind = kind_name(request).ok_or("request needs a kind of swap")?;
+    if swap.kind != kind {
+        return Err(format!(
+            "kind {:?} is not the request's kind {kind:?}",
+            swap.kind
+        ));
+    }
+    // Answers computed here are discarded: no provenance to echo.
+    let ctx = Context {
+        provenance: None,
+        library_version: version,
+    };
+    let response = evaluate(request, format!("library:{id}"), &ctx).map_err(|e| {
+        let status = tonic::Status::from(e);
+        format!("its request does not evaluate: {}", status.message())
+    })?;
+    for (i, figure) in swap.published_figures.iter().enumerate() {
+        let published = parse_decimal(&figure.published).map_err(|_| {
+            format!(
+                "published_figures[{i}].published {:?} is not a decimal",
+                figure.published
+            )
+        })?;
+        let computed = response_figure(&response, &figure.response_field).ok_or_else(|| {
+            format!(
+                "published_figures[{i}].response_field {:?} names no amount or decimal of the response",
+                figure.response_field
+            )
+        })?;
+        let same = parse_decimal(&computed).is_ok_and(|c| c == published);
+        match figure.reproduced {
+            Some(true) if !same => {
+                return Err(format!(
+                    "published_figures[{i}] says reproduced, but {} is {computed}, not {}",
+                    figure.response_field, figure.published
+                ))
+            }
+            Some(false) if same => {
+                return Err(format!(
+                    "published_figures[{i}] says not reproduced, but {} is exactly {}",
+                    figure.response_field, figure.published
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "published_figures[{i}].reproduced is required (true or false)"
+                ))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
