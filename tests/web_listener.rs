@@ -350,3 +350,32 @@ async fn the_web_listener_serves_tls_when_the_server_does() {
     let _ = stream.read_to_end(&mut raw).await;
     assert!(!raw.starts_with(b"HTTP/1.1 200"));
 }
+
+/// The call's deadline is the request-limits layer's, as on the gRPC
+/// listener: DEADLINE_EXCEEDED with its ErrorInfo (tonic alone would answer
+/// CANCELLED "Timeout expired").
+#[tokio::test]
+async fn a_client_deadline_is_enforced_by_the_same_layer() {
+    let server = start(ServerConfig::default()).await;
+    let answer = grpc_web(
+        server.web,
+        ANALYZE,
+        &pb::AnalyzeSettlementRequest {
+            settlement_id: "dprk-2014".into(),
+            ..Default::default()
+        },
+        "Grpc-Timeout: 1n\r\n",
+    )
+    .await;
+    assert_eq!(
+        answer.code(),
+        tonic::Code::DeadlineExceeded as i32,
+        "{:?}",
+        answer.trailers
+    );
+    use tonic_types::StatusExt;
+    assert_eq!(
+        answer.status().get_details_error_info().unwrap().reason,
+        "DEADLINE_EXCEEDED"
+    );
+}
