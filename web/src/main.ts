@@ -234,7 +234,11 @@ function showError(e: unknown): void {
 }
 
 /** Loads a settlement of the library (or the hand-entered template) and analyses it. */
+let loading = 0;
+
 async function load(id: string): Promise<void> {
+  // A later choice wins over a library answer still on its way.
+  const mine = ++loading;
   status(`Loading ${id === OWN ? "your own settlement" : id}…`);
   clearFieldErrors();
   byId("settlement-title").textContent = "";
@@ -247,6 +251,7 @@ async function load(id: string): Promise<void> {
   }
   try {
     const answer = await settlements.getSettlement({ id }, { timeoutMs: 30_000 });
+    if (mine !== loading) return;
     const settlement = answer.settlement;
     if (!settlement?.request) throw new Error(`the library has no request for ${id}`);
     const request = toJson(AnalyzeSettlementRequestSchema, settlement.request) as Json;
@@ -255,7 +260,7 @@ async function load(id: string): Promise<void> {
     editorChanged = false;
     byId("settlement-title").textContent = settlement.title;
   } catch (e) {
-    showFieldError("settlement", ConnectError.from(e).rawMessage);
+    if (mine === loading) showFieldError("settlement", ConnectError.from(e).rawMessage);
     return;
   }
   await analyse();
