@@ -86,6 +86,9 @@ impl fmt::Display for ChartError {
 
 impl std::error::Error for ChartError {}
 
+#[cfg(test)]
+mod edge_tests;
+
 /// Maps a plotters error.
 pub(crate) fn drawing<E: fmt::Display>(error: E) -> ChartError {
     ChartError::Drawing(error.to_string())

@@ -59,7 +59,10 @@ Examples:
     --end-of-month --format table
   # The schedule as an Excel workbook
   debtcalc schedule --principal \"1090000000 USD\" --first-payment 2015-03-17 \\
-    --frequency semi-annual --installments 40 --format xlsx --output dprk-schedule.xlsx")]
+    --frequency semi-annual --installments 40 --format xlsx --output dprk-schedule.xlsx
+  # ... and drawn: principal and interest bars, the outstanding balance
+  debtcalc schedule --principal \"1090000000 USD\" --first-payment 2015-03-17 \\
+    --frequency semi-annual --installments 40 --chart dprk-schedule.svg")]
 pub struct ScheduleArgs {
     #[command(flatten)]
     pub loan: LoanArgs,
@@ -186,6 +189,9 @@ Examples:
   # The 1:5000 gap: Russia at the Gosbank rate against the DPRK at 3,000 rubles per dollar
   debtcalc reconcile --claim \"6576000000 SUR\" --target USD \\
     --party Russia=basis:gosbank-settlement-rate --party \"DPRK=rate:3000 RUR per USD\"
+  # The same gap drawn as a waterfall on a log axis
+  debtcalc reconcile --claim \"6576000000 SUR\" --target USD \\
+    --party Russia=basis:gosbank-settlement-rate --party \"DPRK=rate:3000 RUR per USD\" --chart gap.svg
   # The conversion bases a party can name
   debtcalc call ListConversionBases")]
 pub struct ReconcileArgs {
