@@ -4,8 +4,12 @@
 
 pub mod batch;
 pub mod chart;
+mod chart_draw;
+mod chart_drawn;
 pub mod chart_figures;
+mod chart_request;
 pub mod chart_service;
+mod chart_swap;
 pub mod compute;
 pub mod concessionality;
 pub mod convert;
