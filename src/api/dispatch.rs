@@ -11,6 +11,7 @@ use prost::Message;
 use tonic::{Request, Status};
 
 use super::pb::debtcalc::v1 as pb;
+use super::pb::debtcalc::v1::chart_service_server::ChartService;
 use super::pb::debtcalc::v1::reconciliation_service_server::ReconciliationService;
 use super::pb::debtcalc::v1::restructuring_service_server::RestructuringService;
 use super::pb::debtcalc::v1::settlement_service_server::SettlementService;
@@ -18,7 +19,7 @@ use super::pb::debtcalc::v1::swap_service_server::SwapService;
 use super::provenance::Provenance;
 use super::settlement_library::SettlementLibrary;
 use super::swap_library::SwapLibrary;
-use super::{BatchApi, ReconciliationApi, RestructuringApi, SettlementApi, SwapApi};
+use super::{BatchApi, ChartApi, ReconciliationApi, RestructuringApi, SettlementApi, SwapApi};
 use crate::api::compute::ComputePool;
 use crate::domain::reconciliation::ReferenceData;
 
@@ -30,6 +31,7 @@ pub struct Services {
     settlement: SettlementApi,
     swap: SwapApi,
     batch: BatchApi,
+    chart: ChartApi,
 }
 
 /// The streaming RPCs [`Services::call_stream`] serves, by full method name.
@@ -106,6 +108,7 @@ methods! {
     "debtcalc.v1.SwapService" / "EvaluateSwap" => swap.evaluate_swap(pb::EvaluateSwapRequest),
     "debtcalc.v1.SwapService" / "ListSwaps" => swap.list_swaps(pb::ListSwapsRequest),
     "debtcalc.v1.SwapService" / "GetSwap" => swap.get_swap(pb::GetSwapRequest),
+    "debtcalc.v1.ChartService" / "RenderChart" => chart.render_chart(pb::RenderChartRequest),
 }
 
 impl Services {
@@ -126,6 +129,19 @@ impl Services {
             library.source(),
         );
         let reference = Arc::new(reference);
+        let settlement = SettlementApi::new(
+            library,
+            reference.clone(),
+            reference_source,
+            provenance.clone(),
+        );
+        let chart = ChartApi::new(
+            settlement.library(),
+            reference.clone(),
+            reference_source,
+            provenance.clone(),
+        )
+        .with_swaps(Arc::new(swaps.clone()));
         Self {
             restructuring: RestructuringApi::new(ComputePool::default(), provenance.clone()),
             batch: BatchApi::new(
@@ -139,7 +155,8 @@ impl Services {
                 provenance.clone(),
             ),
             swap: SwapApi::new(swaps, provenance.clone()),
-            settlement: SettlementApi::new(library, reference, reference_source, provenance),
+            settlement,
+            chart,
         }
     }
 }

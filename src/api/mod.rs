@@ -3,6 +3,13 @@
 //! mapping of errors to `tonic::Status`.
 
 pub mod batch;
+pub mod chart;
+mod chart_draw;
+mod chart_drawn;
+pub mod chart_figures;
+mod chart_request;
+pub mod chart_service;
+mod chart_swap;
 pub mod compute;
 pub mod concessionality;
 pub mod convert;
@@ -41,6 +48,7 @@ pub mod warnings;
 pub mod zero_curve;
 
 pub use batch::BatchApi;
+pub use chart_service::ChartApi;
 pub use reconciliation_service::ReconciliationApi;
 pub use restructuring_service::RestructuringApi;
 pub use settlement_service::SettlementApi;

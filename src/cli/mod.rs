@@ -12,6 +12,7 @@
 //! 67 INVALID_ARGUMENT, 69 NOT_FOUND, 75 OUT_OF_RANGE).
 
 pub mod call;
+pub mod chart;
 pub mod diagnose;
 pub mod json;
 pub mod sheet;
@@ -122,6 +123,7 @@ fn execute(
     reference_data: Option<PathBuf>,
     settlements: Option<PathBuf>,
 ) -> Result<u8, Failure> {
+    let mut chart_job = None;
     let (method, request, output, show) = match command {
         Command::Call(args) => {
             let method = call::resolve(&args.method)?;
@@ -134,12 +136,18 @@ fn execute(
             args.output,
             args.show_request,
         ),
-        Command::Schedule(args) => (
-            "debtcalc.v1.RestructuringService/BuildSchedule",
-            shortcuts::schedule_request(&args)?.to_string(),
-            args.output,
-            args.show_request,
-        ),
+        Command::Schedule(args) => {
+            let request = shortcuts::schedule_request(&args)?;
+            if let Some(path) = &args.chart.chart {
+                chart_job = Some(chart::ChartJob::new(path, "schedule", &request, None));
+            }
+            (
+                "debtcalc.v1.RestructuringService/BuildSchedule",
+                request.to_string(),
+                args.output,
+                args.show_request,
+            )
+        }
         Command::Value(args) => (
             "debtcalc.v1.RestructuringService/ValueRestructuring",
             shortcuts::value_request(&args)?.to_string(),
@@ -148,18 +156,34 @@ fn execute(
         ),
         Command::Settlement(args) => {
             let (method, request) = shortcuts::settlement_request(&args)?;
+            if let Some(path) = &args.chart.chart {
+                if args.id.is_none() {
+                    return Err(Failure::new(
+                        exit::USAGE,
+                        "--chart draws one settlement: give its id",
+                    ));
+                }
+                let kind = Some(args.chart.chart_kind.kind());
+                chart_job = Some(chart::ChartJob::new(path, "settlement", &request, kind));
+            }
             (method, request.to_string(), args.output, args.show_request)
         }
         Command::Swap(args) => {
             let (method, request) = shortcuts::swap_request(&args);
             (method, request.to_string(), args.output, args.show_request)
         }
-        Command::Reconcile(args) => (
-            "debtcalc.v1.ReconciliationService/ReconcileValuations",
-            shortcuts::reconcile_request(&args)?.to_string(),
-            args.output,
-            args.show_request,
-        ),
+        Command::Reconcile(args) => {
+            let request = shortcuts::reconcile_request(&args)?;
+            if let Some(path) = &args.chart.chart {
+                chart_job = Some(chart::ChartJob::new(path, "reconciliation", &request, None));
+            }
+            (
+                "debtcalc.v1.ReconciliationService/ReconcileValuations",
+                request.to_string(),
+                args.output,
+                args.show_request,
+            )
+        }
     };
     let descriptor = call::descriptor(method)?;
     if show {
@@ -175,7 +199,10 @@ fn execute(
     match call::run(&services, &descriptor, &request)? {
         call::Outcome::Answer(answer) => {
             call::write_answer(&answer, &output)?;
-            Ok(exit::OK)
+            match &chart_job {
+                Some(job) => chart::draw(&services, job, output.format_error),
+                None => Ok(exit::OK),
+            }
         }
         call::Outcome::Answers(answers) => {
             // A stream's answers, one JSON message after the other, as

@@ -58,6 +58,10 @@ pub struct ServerConfig {
     /// A plaintext listener serving only the health service (for probes
     /// that cannot speak TLS); `None` for none.
     pub health_listen: Option<SocketAddr>,
+    /// An HTTP listener serving the web page (its assets, embedded in the
+    /// binary) and gRPC-Web to the same services; `None` (the default) for
+    /// none. See [`super::web`].
+    pub http_listen: Option<SocketAddr>,
 }
 
 impl Default for ServerConfig {
@@ -76,6 +80,7 @@ impl Default for ServerConfig {
             drain_timeout: Duration::from_secs(10),
             security: Default::default(),
             health_listen: None,
+            http_listen: None,
         }
     }
 }

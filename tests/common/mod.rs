@@ -7,6 +7,7 @@ pub mod solve;
 
 use std::net::SocketAddr;
 
+use debtcalc::api::pb::debtcalc::v1::chart_service_client::ChartServiceClient;
 use debtcalc::api::pb::debtcalc::v1::reconciliation_service_client::ReconciliationServiceClient;
 use debtcalc::api::pb::debtcalc::v1::restructuring_service_client::RestructuringServiceClient;
 use debtcalc::api::pb::debtcalc::v1::settlement_service_client::SettlementServiceClient;
@@ -72,6 +73,10 @@ impl TestServer {
 
     pub async fn settlement(&self) -> SettlementServiceClient<Channel> {
         SettlementServiceClient::new(self.channel().await)
+    }
+
+    pub async fn chart(&self) -> ChartServiceClient<Channel> {
+        ChartServiceClient::new(self.channel().await)
     }
 
     pub async fn swap(&self) -> SwapServiceClient<Channel> {
