@@ -212,6 +212,10 @@ fn swap_flags_and_counts_have_presence() {
         ("ThreePartySwapResult", "multiplier_exact"),
         ("CounterpartPayment", "number"),
         ("SwapConventions", "share_decimals"),
+        ("BuybackSwapResult", "saves_in_present_value"),
+        ("BuybackSwapResult", "saves_after_commitments"),
+        ("BuybackYear", "year"),
+        ("HorizonSaving", "years"),
     ] {
         assert!(field(message, name).proto3_optional(), "{message}.{name}");
     }

@@ -186,7 +186,10 @@ async fn the_library_holds_sourced_swaps_runnable_by_id() {
     assert_eq!(
         ids,
         [
+            ("belize-blue-bond-2021", "buyback"),
+            ("bolivia-buyback-1988", "buyback"),
             ("bolivia-ci-1987", "three_party"),
+            ("ecuador-galapagos-2023", "buyback"),
             ("russia-mozambique-2017", "development")
         ]
     );

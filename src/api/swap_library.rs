@@ -22,8 +22,20 @@ use crate::domain::decimal_text::parse_decimal;
 /// list names every file of `data/swaps/`.
 pub const BUILTIN: &[(&str, &str)] = &[
     (
+        "belize-blue-bond-2021",
+        include_str!("../../data/swaps/belize-blue-bond-2021.json"),
+    ),
+    (
+        "bolivia-buyback-1988",
+        include_str!("../../data/swaps/bolivia-buyback-1988.json"),
+    ),
+    (
         "bolivia-ci-1987",
         include_str!("../../data/swaps/bolivia-ci-1987.json"),
+    ),
+    (
+        "ecuador-galapagos-2023",
+        include_str!("../../data/swaps/ecuador-galapagos-2023.json"),
     ),
     (
         "russia-mozambique-2017",

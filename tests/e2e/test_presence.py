@@ -108,3 +108,30 @@ def test_default_output_equals_emit_defaults_for_presence_fields(grpcurl, flag):
     full = json.loads(full.stdout)
     assert plain["writeOffShareExact"] == full["writeOffShareExact"] is False
     assert plain["conventions"]["currencyMinorUnits"] == full["conventions"]["currencyMinorUnits"] == 2
+
+
+def test_buyback_that_saves_nothing_prints_its_verdicts(grpcurl):
+    # A loan bought at par and refinanced on its own terms: nothing is
+    # saved, so the verdicts are false and year 0 is printed as year 0.
+    terms = {
+        "firstPaymentDate": {"year": 2026, "month": 1, "day": 1},
+        "accrualStartDate": {"year": 2025, "month": 1, "day": 1},
+        "frequency": "FREQUENCY_ANNUAL",
+        "installmentCount": 3,
+        "annualRate": "0.05",
+    }
+    result = grpcurl("debtcalc.v1.SwapService/EvaluateSwap", data=json.dumps({
+        "buyback": {
+            "buybackDate": {"year": 2025, "month": 1, "day": 1},
+            "instruments": [{"principal": {"currencyCode": "USD", "amount": "300"}, "terms": terms}],
+            "financing": {"principal": {"currencyCode": "USD", "amount": "300"}, "terms": terms},
+            "discounting": {"flatRate": "0.05"},
+        }
+    }))
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)["buyback"]
+    assert body["savesInPresentValue"] is False
+    assert body["savesAfterCommitments"] is False
+    assert body["years"][0]["year"] == 0
+    assert [h["years"] for h in body["horizons"]] == [1, 2, 3, 5]
+    assert body["nominalSaving"]["amount"] == "0.00"
