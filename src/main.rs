@@ -57,6 +57,11 @@ struct Cli {
     )]
     settlements: Option<std::path::PathBuf>,
 
+    /// A directory of swap files (<id>.json, the format of data/swaps/)
+    /// that replaces the built-in swap library.
+    #[arg(long, global = true, env = "DEBTCALC_SWAPS", help_heading = "Data")]
+    swaps: Option<std::path::PathBuf>,
+
     #[command(flatten, next_help_heading = SERVER)]
     ops: server::ops_args::OpsArgs,
 
@@ -112,6 +117,7 @@ fn main() -> ExitCode {
                 *command,
                 cli.reference_data,
                 cli.settlements,
+                cli.swaps,
             ))
         }
         other => other,
@@ -150,6 +156,7 @@ fn main() -> ExitCode {
                 listen,
                 reference_data: cli.reference_data,
                 settlements: cli.settlements,
+                swaps: cli.swaps,
                 ..ServerConfig::default()
             });
             if let Err(e) = cli.ops.apply(&mut config) {

@@ -50,6 +50,9 @@ pub struct ServerConfig {
     /// `data/settlements/`) that replaces the built-in settlement library;
     /// `None` for the built-in library.
     pub settlements: Option<PathBuf>,
+    /// A directory of swap files (`<id>.json`, the format of `data/swaps/`)
+    /// that replaces the built-in swap library; `None` for the built-in one.
+    pub swaps: Option<PathBuf>,
     /// On SIGTERM/SIGINT, how long calls in flight get to finish before the
     /// process exits anyway.
     pub drain_timeout: Duration,
@@ -77,6 +80,7 @@ impl Default for ServerConfig {
             connections: ConnectionLimits::default(),
             requests: RequestLimits::default(),
             settlements: None,
+            swaps: None,
             drain_timeout: Duration::from_secs(10),
             security: Default::default(),
             health_listen: None,

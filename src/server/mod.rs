@@ -94,7 +94,10 @@ pub fn load_data(config: &ServerConfig) -> Result<LoadedData, ServeError> {
             }
         })?,
     };
-    let swaps = SwapLibrary::builtin()?;
+    let swaps = match &config.swaps {
+        Some(dir) => SwapLibrary::load_dir(dir)?,
+        None => SwapLibrary::builtin()?,
+    };
     Ok(LoadedData {
         reference,
         reference_source,
