@@ -11,12 +11,15 @@ use prost::Message;
 use tonic::{Request, Status};
 
 use super::pb::debtcalc::v1 as pb;
+use super::pb::debtcalc::v1::chart_service_server::ChartService;
 use super::pb::debtcalc::v1::reconciliation_service_server::ReconciliationService;
 use super::pb::debtcalc::v1::restructuring_service_server::RestructuringService;
 use super::pb::debtcalc::v1::settlement_service_server::SettlementService;
+use super::pb::debtcalc::v1::swap_service_server::SwapService;
 use super::provenance::Provenance;
 use super::settlement_library::SettlementLibrary;
-use super::{BatchApi, ReconciliationApi, RestructuringApi, SettlementApi};
+use super::swap_library::SwapLibrary;
+use super::{BatchApi, ChartApi, ReconciliationApi, RestructuringApi, SettlementApi, SwapApi};
 use crate::api::compute::ComputePool;
 use crate::domain::reconciliation::ReferenceData;
 
@@ -26,7 +29,9 @@ pub struct Services {
     restructuring: RestructuringApi,
     reconciliation: ReconciliationApi,
     settlement: SettlementApi,
+    swap: SwapApi,
     batch: BatchApi,
+    chart: ChartApi,
 }
 
 /// The streaming RPCs [`Services::call_stream`] serves, by full method name.
@@ -100,16 +105,21 @@ methods! {
     "debtcalc.v1.SettlementService" / "AnalyzeSettlement" => settlement.analyze_settlement(pb::AnalyzeSettlementRequest),
     "debtcalc.v1.SettlementService" / "ListSettlements" => settlement.list_settlements(pb::ListSettlementsRequest),
     "debtcalc.v1.SettlementService" / "GetSettlement" => settlement.get_settlement(pb::GetSettlementRequest),
+    "debtcalc.v1.SwapService" / "EvaluateSwap" => swap.evaluate_swap(pb::EvaluateSwapRequest),
+    "debtcalc.v1.SwapService" / "ListSwaps" => swap.list_swaps(pb::ListSwapsRequest),
+    "debtcalc.v1.SwapService" / "GetSwap" => swap.get_swap(pb::GetSwapRequest),
+    "debtcalc.v1.ChartService" / "RenderChart" => chart.render_chart(pb::RenderChartRequest),
 }
 
 impl Services {
     /// The services over `reference` data (labelled `reference_source` in
-    /// responses, as the server labels it) and the settlement `library`,
-    /// computing on a default compute pool.
+    /// responses, as the server labels it), the settlement `library` and
+    /// the swap library `swaps`, computing on a default compute pool.
     pub fn new(
         reference: ReferenceData,
         reference_source: &str,
         library: SettlementLibrary,
+        swaps: SwapLibrary,
     ) -> Self {
         // The server's provenance for the same data (server::LoadedData).
         let provenance = Provenance::new(
@@ -119,6 +129,19 @@ impl Services {
             library.source(),
         );
         let reference = Arc::new(reference);
+        let settlement = SettlementApi::new(
+            library,
+            reference.clone(),
+            reference_source,
+            provenance.clone(),
+        );
+        let chart = ChartApi::new(
+            settlement.library(),
+            reference.clone(),
+            reference_source,
+            provenance.clone(),
+        )
+        .with_swaps(Arc::new(swaps.clone()));
         Self {
             restructuring: RestructuringApi::new(ComputePool::default(), provenance.clone()),
             batch: BatchApi::new(
@@ -131,7 +154,9 @@ impl Services {
                 reference_source,
                 provenance.clone(),
             ),
-            settlement: SettlementApi::new(library, reference, reference_source, provenance),
+            swap: SwapApi::new(swaps, provenance.clone()),
+            settlement,
+            chart,
         }
     }
 }
@@ -170,7 +195,8 @@ mod tests {
     fn calls_a_handler_and_refuses_an_unknown_method() {
         let data = ReferenceData::builtin().expect("built-in data");
         let library = SettlementLibrary::builtin(&data, "builtin").expect("library");
-        let services = Services::new(data, "builtin", library);
+        let swaps = SwapLibrary::builtin().expect("swap library");
+        let services = Services::new(data, "builtin", library, swaps);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

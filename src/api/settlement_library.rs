@@ -64,7 +64,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
 ];
 
 /// debtcalc's descriptors, decoded once, for the protobuf JSON mapping.
-fn pool() -> Option<&'static DescriptorPool> {
+pub(crate) fn pool() -> Option<&'static DescriptorPool> {
     static POOL: std::sync::OnceLock<Option<DescriptorPool>> = std::sync::OnceLock::new();
     POOL.get_or_init(|| DescriptorPool::decode(pb::FILE_DESCRIPTOR_SET).ok())
         .as_ref()
@@ -217,7 +217,7 @@ impl SettlementLibrary {
     }
 }
 
-fn library_version(files: &[(String, String)]) -> String {
+pub(crate) fn library_version(files: &[(String, String)]) -> String {
     let mut sorted: Vec<&(String, String)> = files.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     let mut bytes = Vec::new();
@@ -327,8 +327,14 @@ fn validate(
 /// "schedule.installments[0].payment"), naming a Money (its amount) or a
 /// decimal string. `None` when the path names nothing of the kind.
 pub fn response_figure(response: &v1::AnalyzeSettlementResponse, path: &str) -> Option<String> {
-    let descriptor = pool()?.get_message_by_name("debtcalc.v1.AnalyzeSettlementResponse")?;
-    let dynamic = DynamicMessage::decode(descriptor, response.encode_to_vec().as_slice()).ok()?;
+    message_figure(response, "debtcalc.v1.AnalyzeSettlementResponse", path)
+}
+
+/// [`response_figure`] of any debtcalc message `message` whose full name is
+/// `name` (an EvaluateSwapResponse for the swap library).
+pub(crate) fn message_figure(message: &impl Message, name: &str, path: &str) -> Option<String> {
+    let descriptor = pool()?.get_message_by_name(name)?;
+    let dynamic = DynamicMessage::decode(descriptor, message.encode_to_vec().as_slice()).ok()?;
     let options = SerializeOptions::new().skip_default_fields(false);
     let json = dynamic
         .serialize_with_options(serde_json::value::Serializer, &options)

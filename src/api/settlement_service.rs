@@ -47,14 +47,39 @@ impl SettlementApi {
         Self { compute, ..self }
     }
 
-    fn not_found(&self, id: &str) -> Status {
-        let known: Vec<_> = self.library.all().map(|s| s.id.as_str()).collect();
-        Status::not_found(format!(
-            "no settlement {:?} in the library (known: {})",
-            super::convert::truncate(id),
-            known.join(", ")
-        ))
+    /// The settlement library (shared with RenderChart).
+    pub fn library(&self) -> Arc<SettlementLibrary> {
+        self.library.clone()
     }
+}
+
+/// The request AnalyzeSettlement analyses: `request` itself, or the
+/// library's request of its settlement_id with its sections in place; and
+/// where it came from ("request" or "library:<id>"). Unknown id: NOT_FOUND.
+pub(crate) fn resolve_settlement(
+    library: &SettlementLibrary,
+    request: &pb::AnalyzeSettlementRequest,
+) -> Result<(pb::AnalyzeSettlementRequest, String), Status> {
+    if request.settlement_id.is_empty() {
+        return Ok((request.clone(), "request".to_string()));
+    }
+    let settlement = library
+        .get(&request.settlement_id)
+        .ok_or_else(|| not_found(library, &request.settlement_id))?;
+    let base = settlement.request.clone().unwrap_or_default();
+    Ok((
+        with_overrides(&base, request),
+        format!("library:{}", settlement.id),
+    ))
+}
+
+fn not_found(library: &SettlementLibrary, id: &str) -> Status {
+    let known: Vec<_> = library.all().map(|s| s.id.as_str()).collect();
+    Status::not_found(format!(
+        "no settlement {:?} in the library (known: {})",
+        super::convert::truncate(id),
+        known.join(", ")
+    ))
 }
 
 #[tonic::async_trait]
@@ -65,19 +90,7 @@ impl pb::settlement_service_server::SettlementService for SettlementApi {
     ) -> Result<Response<pb::AnalyzeSettlementResponse>, Status> {
         let metadata = request.metadata().clone();
         let request = request.into_inner();
-        let (effective, source) = if request.settlement_id.is_empty() {
-            (request, "request".to_string())
-        } else {
-            let settlement = self
-                .library
-                .get(&request.settlement_id)
-                .ok_or_else(|| self.not_found(&request.settlement_id))?;
-            let base = settlement.request.clone().unwrap_or_default();
-            (
-                with_overrides(&base, &request),
-                format!("library:{}", settlement.id),
-            )
-        };
+        let (effective, source) = resolve_settlement(&self.library, &request)?;
         let (data, data_source) = (self.data.clone(), self.data_source.clone());
         let provenance = self.provenance.clone();
         let response = self
@@ -118,7 +131,10 @@ impl pb::settlement_service_server::SettlementService for SettlementApi {
         request: Request<pb::GetSettlementRequest>,
     ) -> Result<Response<pb::GetSettlementResponse>, Status> {
         let id = &request.get_ref().id;
-        let settlement = self.library.get(id).ok_or_else(|| self.not_found(id))?;
+        let settlement = self
+            .library
+            .get(id)
+            .ok_or_else(|| not_found(&self.library, id))?;
         Ok(Response::new(pb::GetSettlementResponse {
             settlement: Some(settlement.clone()),
             data_source: self.library.source().to_string(),

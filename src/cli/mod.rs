@@ -1,7 +1,7 @@
 //! The offline command line: `debtcalc call` runs any RPC without a server,
 //! through the same handlers ([`crate::api::dispatch`]), with the request
 //! and the response in the proto3 JSON mapping grpcurl uses; the shortcuts
-//! (`split`, `schedule`, `value`, `settlement`, `reconcile`) build the everyday
+//! (`split`, `schedule`, `value`, `settlement`, `swap`, `reconcile`) build the everyday
 //! requests from flags. Answers print as grpcurl's JSON, a table, CSV or an
 //! XLSX workbook.
 //!
@@ -12,6 +12,7 @@
 //! 67 INVALID_ARGUMENT, 69 NOT_FOUND, 75 OUT_OF_RANGE).
 
 pub mod call;
+pub mod chart;
 pub mod diagnose;
 pub mod json;
 pub mod sheet;
@@ -61,15 +62,17 @@ impl Failure {
 }
 
 /// The data the offline commands answer from: the built-in data, or the
-/// files `--reference-data` and `--settlements` name, loaded and checked as
-/// the server loads them.
+/// files `--reference-data`, `--settlements` and `--swaps` name, loaded and
+/// checked as the server loads them.
 pub fn services(
     reference_data: Option<PathBuf>,
     settlements: Option<PathBuf>,
+    swaps: Option<PathBuf>,
 ) -> Result<Services, Failure> {
     let config = ServerConfig {
         reference_data,
         settlements,
+        swaps,
         ..ServerConfig::default()
     };
     let data = server::load_data(&config).map_err(|e| Failure::new(exit::DATA, e.to_string()))?;
@@ -77,6 +80,7 @@ pub fn services(
         data.reference,
         &data.reference_source,
         data.settlements,
+        data.swaps,
     ))
 }
 
@@ -97,14 +101,22 @@ pub enum Command {
     /// A settlement of the library, analysed whole (AnalyzeSettlement), or
     /// the list of them.
     Settlement(shortcuts::SettlementArgs),
+    /// A debt swap of the library, evaluated (EvaluateSwap), or the list of
+    /// them.
+    Swap(shortcuts::SwapArgs),
     /// Two parties' valuations of one claim and the gap between them
     /// (ReconcileValuations).
     Reconcile(shortcuts::ReconcileArgs),
 }
 
 /// Runs an offline command; the process exit code (see [`exit`]).
-pub fn run(command: Command, reference_data: Option<PathBuf>, settlements: Option<PathBuf>) -> u8 {
-    match execute(command, reference_data, settlements) {
+pub fn run(
+    command: Command,
+    reference_data: Option<PathBuf>,
+    settlements: Option<PathBuf>,
+    swaps: Option<PathBuf>,
+) -> u8 {
+    match execute(command, reference_data, settlements, swaps) {
         Ok(code) => code,
         Err(failure) => {
             eprintln!("debtcalc: {}", failure.message);
@@ -117,7 +129,9 @@ fn execute(
     command: Command,
     reference_data: Option<PathBuf>,
     settlements: Option<PathBuf>,
+    swaps: Option<PathBuf>,
 ) -> Result<u8, Failure> {
+    let mut chart_job = None;
     let (method, request, output, show) = match command {
         Command::Call(args) => {
             let method = call::resolve(&args.method)?;
@@ -130,12 +144,18 @@ fn execute(
             args.output,
             args.show_request,
         ),
-        Command::Schedule(args) => (
-            "debtcalc.v1.RestructuringService/BuildSchedule",
-            shortcuts::schedule_request(&args)?.to_string(),
-            args.output,
-            args.show_request,
-        ),
+        Command::Schedule(args) => {
+            let request = shortcuts::schedule_request(&args)?;
+            if let Some(path) = &args.chart.chart {
+                chart_job = Some(chart::ChartJob::new(path, "schedule", &request, None));
+            }
+            (
+                "debtcalc.v1.RestructuringService/BuildSchedule",
+                request.to_string(),
+                args.output,
+                args.show_request,
+            )
+        }
         Command::Value(args) => (
             "debtcalc.v1.RestructuringService/ValueRestructuring",
             shortcuts::value_request(&args)?.to_string(),
@@ -144,14 +164,34 @@ fn execute(
         ),
         Command::Settlement(args) => {
             let (method, request) = shortcuts::settlement_request(&args)?;
+            if let Some(path) = &args.chart.chart {
+                if args.id.is_none() {
+                    return Err(Failure::new(
+                        exit::USAGE,
+                        "--chart draws one settlement: give its id",
+                    ));
+                }
+                let kind = Some(args.chart.chart_kind.kind());
+                chart_job = Some(chart::ChartJob::new(path, "settlement", &request, kind));
+            }
             (method, request.to_string(), args.output, args.show_request)
         }
-        Command::Reconcile(args) => (
-            "debtcalc.v1.ReconciliationService/ReconcileValuations",
-            shortcuts::reconcile_request(&args)?.to_string(),
-            args.output,
-            args.show_request,
-        ),
+        Command::Swap(args) => {
+            let (method, request) = shortcuts::swap_request(&args);
+            (method, request.to_string(), args.output, args.show_request)
+        }
+        Command::Reconcile(args) => {
+            let request = shortcuts::reconcile_request(&args)?;
+            if let Some(path) = &args.chart.chart {
+                chart_job = Some(chart::ChartJob::new(path, "reconciliation", &request, None));
+            }
+            (
+                "debtcalc.v1.ReconciliationService/ReconcileValuations",
+                request.to_string(),
+                args.output,
+                args.show_request,
+            )
+        }
     };
     let descriptor = call::descriptor(method)?;
     if show {
@@ -163,11 +203,14 @@ fn execute(
         call::stdout(&(json::print(&message, false) + "\n"))?;
         return Ok(exit::OK);
     }
-    let services = services(reference_data, settlements)?;
+    let services = services(reference_data, settlements, swaps)?;
     match call::run(&services, &descriptor, &request)? {
         call::Outcome::Answer(answer) => {
             call::write_answer(&answer, &output)?;
-            Ok(exit::OK)
+            match &chart_job {
+                Some(job) => chart::draw(&services, job, output.format_error),
+                None => Ok(exit::OK),
+            }
         }
         call::Outcome::Answers(answers) => {
             // A stream's answers, one JSON message after the other, as

@@ -6,6 +6,7 @@
 use serde_json::{json, Map, Value};
 
 use super::call::OutputArgs;
+use super::chart::{ChartArgs, SettlementChartArgs};
 use super::{exit, json as pbjson, Failure};
 
 /// `debtcalc split`: SplitClaim.
@@ -58,12 +59,17 @@ Examples:
     --end-of-month --format table
   # The schedule as an Excel workbook
   debtcalc schedule --principal \"1090000000 USD\" --first-payment 2015-03-17 \\
-    --frequency semi-annual --installments 40 --format xlsx --output dprk-schedule.xlsx")]
+    --frequency semi-annual --installments 40 --format xlsx --output dprk-schedule.xlsx
+  # ... and drawn: principal and interest bars, the outstanding balance
+  debtcalc schedule --principal \"1090000000 USD\" --first-payment 2015-03-17 \\
+    --frequency semi-annual --installments 40 --chart dprk-schedule.svg")]
 pub struct ScheduleArgs {
     #[command(flatten)]
     pub loan: LoanArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub chart: ChartArgs,
     /// Print the request instead of running it.
     #[arg(long)]
     pub show_request: bool,
@@ -158,13 +164,39 @@ Examples:
   # The whole DPRK settlement: conversion, split, schedule, fund, valuations, concessionality, 1:5000
   debtcalc settlement dprk-2014
   # Valued at 7% only, written to a workbook
-  debtcalc settlement dprk-2014 --discount-rate 0.07 --format xlsx --output dprk.xlsx")]
+  debtcalc settlement dprk-2014 --discount-rate 0.07 --format xlsx --output dprk.xlsx
+  # The 1:5000 gap drawn as a waterfall on a log axis
+  debtcalc settlement dprk-2014 --chart dprk-gap.svg --chart-kind waterfall")]
 pub struct SettlementArgs {
     /// The settlement's id (`dprk-2014`, `cuba-2014`, ...); none lists them.
     pub id: Option<String>,
     /// Value at these discount rates instead of the library's; repeat.
     #[arg(long = "discount-rate")]
     pub discount_rates: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub chart: SettlementChartArgs,
+    /// Print the request instead of running it.
+    #[arg(long)]
+    pub show_request: bool,
+}
+
+/// `debtcalc swap`: EvaluateSwap of a swap of the library (ListSwaps
+/// without an id).
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  # The swaps of the library
+  debtcalc swap --format table
+  # Russia - Mozambique 2017: USD 40 m cancelled into school meals through WFP
+  debtcalc swap russia-mozambique-2017
+  # Bolivia - Conservation International 1987, the first debt-for-nature swap
+  debtcalc swap bolivia-ci-1987 --format table")]
+pub struct SwapArgs {
+    /// The swap's id (`russia-mozambique-2017`, `bolivia-ci-1987`); none
+    /// lists them.
+    pub id: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
     /// Print the request instead of running it.
@@ -179,6 +211,9 @@ Examples:
   # The 1:5000 gap: Russia at the Gosbank rate against the DPRK at 3,000 rubles per dollar
   debtcalc reconcile --claim \"6576000000 SUR\" --target USD \\
     --party Russia=basis:gosbank-settlement-rate --party \"DPRK=rate:3000 RUR per USD\"
+  # The same gap drawn as a waterfall on a log axis
+  debtcalc reconcile --claim \"6576000000 SUR\" --target USD \\
+    --party Russia=basis:gosbank-settlement-rate --party \"DPRK=rate:3000 RUR per USD\" --chart gap.svg
   # The conversion bases a party can name
   debtcalc call ListConversionBases")]
 pub struct ReconcileArgs {
@@ -195,6 +230,8 @@ pub struct ReconcileArgs {
     pub parties: Vec<String>,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub chart: ChartArgs,
     /// Print the request instead of running it.
     #[arg(long)]
     pub show_request: bool,
@@ -403,6 +440,17 @@ pub fn settlement_request(args: &SettlementArgs) -> Result<(&'static str, Value)
         request["valuation"] = json!({"discountRates": args.discount_rates});
     }
     Ok(("debtcalc.v1.SettlementService/AnalyzeSettlement", request))
+}
+
+/// The EvaluateSwap (or ListSwaps) request of the arguments.
+pub fn swap_request(args: &SwapArgs) -> (&'static str, Value) {
+    match &args.id {
+        None => ("debtcalc.v1.SwapService/ListSwaps", json!({})),
+        Some(id) => (
+            "debtcalc.v1.SwapService/EvaluateSwap",
+            json!({"swapId": id}),
+        ),
+    }
 }
 
 /// The ReconcileValuations request of the flags.

@@ -17,5 +17,6 @@ pub mod schedule;
 pub mod share;
 pub mod solver;
 pub mod split;
+pub mod swap;
 pub mod time;
 pub mod valuation;

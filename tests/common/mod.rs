@@ -7,9 +7,11 @@ pub mod solve;
 
 use std::net::SocketAddr;
 
+use debtcalc::api::pb::debtcalc::v1::chart_service_client::ChartServiceClient;
 use debtcalc::api::pb::debtcalc::v1::reconciliation_service_client::ReconciliationServiceClient;
 use debtcalc::api::pb::debtcalc::v1::restructuring_service_client::RestructuringServiceClient;
 use debtcalc::api::pb::debtcalc::v1::settlement_service_client::SettlementServiceClient;
+use debtcalc::api::pb::debtcalc::v1::swap_service_client::SwapServiceClient;
 use debtcalc::server::{self, ServerConfig};
 use tokio::sync::oneshot;
 use tonic::transport::Channel;
@@ -73,6 +75,14 @@ impl TestServer {
         SettlementServiceClient::new(self.channel().await)
     }
 
+    pub async fn chart(&self) -> ChartServiceClient<Channel> {
+        ChartServiceClient::new(self.channel().await)
+    }
+
+    pub async fn swap(&self) -> SwapServiceClient<Channel> {
+        SwapServiceClient::new(self.channel().await)
+    }
+
     /// Stops accepting and waits for the server task to end.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -122,3 +132,4 @@ pub fn money(currency: &str, amount: &str) -> debtcalc::api::pb::debtcalc::v1::M
 }
 pub mod heavy;
 pub mod raw;
+pub mod reconcile;

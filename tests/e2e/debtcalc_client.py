@@ -58,3 +58,15 @@ def settlement_stub(addr):
     _compile()
     grpc_mod = importlib.import_module("debtcalc.v1.settlement_service_pb2_grpc")
     return grpc_mod.SettlementServiceStub(grpc.insecure_channel(addr))
+
+
+def chart_stub(addr):
+    _compile()
+    grpc_mod = importlib.import_module("debtcalc.v1.chart_service_pb2_grpc")
+    return grpc_mod.ChartServiceStub(grpc.insecure_channel(addr))
+
+
+def swap_stub(addr):
+    _compile()
+    grpc_mod = importlib.import_module("debtcalc.v1.swap_service_pb2_grpc")
+    return grpc_mod.SwapServiceStub(grpc.insecure_channel(addr))
