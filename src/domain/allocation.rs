@@ -1,6 +1,8 @@
 //! Largest-remainder (Hamilton) allocation of a whole number of minor units
 //! by weights: the only rounding of proportional parts that always adds up.
 
+use num_bigint::BigInt;
+
 use super::rounding::ExactInt;
 
 /// Divides `total` (>= 0) minor units among parties with positive integer
@@ -9,9 +11,14 @@ use super::rounding::ExactInt;
 /// Each party first gets `floor(total x w / W)`; the units left over (fewer
 /// than the number of parties) go one each to the parties with the largest
 /// discarded remainders, ties to the party listed first. The parts add up to
-/// `total` exactly. With no weights, nothing is allocated. `None` only where
-/// an `i128` would overflow (see [`ExactInt`]).
-pub fn largest_remainder<T: ExactInt>(total: &T, weights: &[T]) -> Option<Vec<T>> {
+/// `total` exactly. With no weights, nothing is allocated.
+pub fn largest_remainder(total: &BigInt, weights: &[BigInt]) -> Vec<BigInt> {
+    checked_largest_remainder(total, weights).expect("big integers do not overflow")
+}
+
+/// [`largest_remainder`] in any [`ExactInt`]; `None` only where an `i128`
+/// would overflow.
+pub fn checked_largest_remainder<T: ExactInt>(total: &T, weights: &[T]) -> Option<Vec<T>> {
     let mut weight_sum = T::zero();
     for weight in weights {
         weight_sum = weight_sum.checked_add(weight)?;
@@ -41,14 +48,13 @@ pub fn largest_remainder<T: ExactInt>(total: &T, weights: &[T]) -> Option<Vec<T>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use num_bigint::BigInt;
 
     /// The allocation in big integers, checked equal to the native one.
     fn alloc(total: i64, weights: &[i64]) -> Vec<i64> {
         let big: Vec<BigInt> = weights.iter().map(|&w| BigInt::from(w)).collect();
-        let big = largest_remainder(&BigInt::from(total), &big).unwrap();
+        let big = largest_remainder(&BigInt::from(total), &big);
         let native: Vec<i128> = weights.iter().map(|&w| i128::from(w)).collect();
-        let native = largest_remainder(&i128::from(total), &native).unwrap();
+        let native = checked_largest_remainder(&i128::from(total), &native).unwrap();
         assert_eq!(
             big,
             native.iter().map(|&p| BigInt::from(p)).collect::<Vec<_>>()
@@ -59,8 +65,8 @@ mod tests {
     #[test]
     fn native_overflow_is_none() {
         let weights = [i128::MAX / 2, i128::MAX / 2];
-        assert_eq!(largest_remainder(&3, &weights), None);
-        assert_eq!(largest_remainder(&0, &[i128::MAX, 1]), None);
+        assert_eq!(checked_largest_remainder(&3, &weights), None);
+        assert_eq!(checked_largest_remainder(&0, &[i128::MAX, 1]), None);
     }
 
     #[test]

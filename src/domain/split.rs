@@ -3,7 +3,7 @@
 use num_bigint::BigInt;
 use rust_decimal::Decimal;
 
-use super::allocation::largest_remainder;
+use super::allocation::checked_largest_remainder;
 use super::currency::Currency;
 use super::error::DomainError;
 use super::money::{mantissa, scaled_integer_in, Money};
@@ -113,7 +113,7 @@ fn split_in<T: ExactInt>(input: &SplitInput) -> Option<Result<Split, DomainError
     for weight in &weights {
         weight_sum = weight_sum.checked_add(weight)?;
     }
-    let parts = largest_remainder(&remaining_minor, &weights)?;
+    let parts = checked_largest_remainder(&remaining_minor, &weights)?;
     let mut allocations = Vec::with_capacity(input.programs.len());
     for (program, (part, weight)) in input.programs.iter().zip(parts.iter().zip(&weights)) {
         let share = Share::checked_of(part, &remaining_minor)?;
