@@ -9,7 +9,7 @@
 //! - [`server`]: configuration, the layer stack, health, reflection and the
 //!   serving lifecycle.
 //! - [`cli`]: the offline commands (`debtcalc call`, `split`, `schedule`, `value`,
-//!   `settlement`, `reconcile`) over the same handlers, without a network.
+//!   `settlement`, `swap`, `reconcile`) over the same handlers, without a network.
 
 pub mod api;
 pub mod chart;

@@ -191,3 +191,32 @@ fn every_response_carries_provenance() {
     }
     assert!(rpcs >= 12, "{rpcs} RPCs");
 }
+
+#[test]
+fn swap_flags_and_counts_have_presence() {
+    // The swap answers whose false or zero is a real answer (issue 15): an
+    // inexact implied price, a payment numbered, the share decimals.
+    let files = debtcalc_files();
+    let field = |message: &str, name: &str| {
+        files
+            .iter()
+            .flat_map(|f| f.message_type.iter())
+            .find(|m| m.name() == message)
+            .and_then(|m| m.field.iter().find(|f| f.name() == name))
+            .unwrap_or_else(|| panic!("{message}.{name}"))
+            .clone()
+    };
+    for (message, name) in [
+        ("ThreePartySwapResult", "purchase_price_exact"),
+        ("ThreePartySwapResult", "redemption_price_exact"),
+        ("ThreePartySwapResult", "multiplier_exact"),
+        ("CounterpartPayment", "number"),
+        ("SwapConventions", "share_decimals"),
+        ("BuybackSwapResult", "saves_in_present_value"),
+        ("BuybackSwapResult", "saves_after_commitments"),
+        ("BuybackYear", "year"),
+        ("HorizonSaving", "years"),
+    ] {
+        assert!(field(message, name).proto3_optional(), "{message}.{name}");
+    }
+}

@@ -358,8 +358,9 @@ fn input(schema: &Schema, input_type: &str, seeds: &[Vec<u8>], seed: u64) -> Vec
     let mut rng = Rng::new(seed);
     if !seeds.is_empty() && rng.chance(2) {
         let mut bytes = seeds[rng.below(seeds.len())].clone();
-        if rng.chance(2) {
-            let message = &schema.messages[input_type];
+        let message = &schema.messages[input_type];
+        // A request without fields (ListSwapsRequest) has none to append.
+        if rng.chance(2) && !message.field.is_empty() {
             for _ in 0..1 + rng.below(2) {
                 let field = &message.field[rng.below(message.field.len())];
                 schema.field(field, &mut rng, 3, &mut bytes);

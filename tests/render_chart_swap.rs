@@ -92,3 +92,54 @@ async fn a_three_party_swap_has_no_savings_over_time() {
         .unwrap_err();
     assert_eq!(unknown.code(), tonic::Code::NotFound);
 }
+
+/// A buyback's savings by operation year: one point per year and series,
+/// and the saving so far at the last year is EvaluateSwap's cumulative net
+/// saving (old debt service less new debt service, outlay and commitments,
+/// summed here from the response's years).
+#[tokio::test]
+async fn belize_buyback_savings_over_time() {
+    use rust_decimal::Decimal;
+    let server = TestServer::start().await;
+    let evaluated = server
+        .swap()
+        .await
+        .evaluate_swap(pb::EvaluateSwapRequest {
+            swap_id: "belize-blue-bond-2021".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let Some(pb::evaluate_swap_response::Result::Buyback(result)) = evaluated.result else {
+        panic!("a buyback");
+    };
+    let (response, svg) = render(&server, swap("belize-blue-bond-2021")).await;
+    let years = result.years.len();
+    assert_eq!(response.conventions.unwrap().points, Some(years as u32));
+    for colour in [PRINCIPAL, INTEREST, "#2CA02C"] {
+        assert_eq!(svg.count("circle", colour), years, "{colour}");
+    }
+    assert!(svg.has_text("Net saving so far"));
+    let amount = |m: &Option<pb::Money>| -> Decimal {
+        m.as_ref()
+            .map_or(Decimal::ZERO, |m| m.amount.parse().unwrap())
+    };
+    let saved: Decimal = result
+        .years
+        .iter()
+        .map(|y| {
+            amount(&y.old_debt_service)
+                - amount(&y.new_debt_service)
+                - amount(&y.upfront_outlay)
+                - amount(&y.commitments)
+        })
+        .sum();
+    let last = result.years.last().unwrap();
+    assert_eq!(saved, amount(&last.cumulative_net_saving));
+    let note = svg.text_containing("net of commitments").unwrap();
+    assert!(
+        note.contains(&debtcalc::chart::format::grouped(saved)),
+        "{note} {saved}"
+    );
+}

@@ -524,3 +524,67 @@ async fn missing_parts_are_named_and_a_ratio_of_one_is_warned() {
         [("NO_NOMINAL_SAVING", "development.conversion_ratio")]
     );
 }
+
+#[tokio::test]
+async fn suspicious_inputs_are_warned_with_their_fields() {
+    // A discount rate of "5" (500%), a valuation date after the claim's
+    // last flow (every flow then counts at face), and a local currency
+    // that is the debt's own at a rate other than 1 (refused).
+    let server = TestServer::start().await;
+    let mut client = server.swap().await;
+    let mut swap = hand_case();
+    swap.valuation = Some(pb::SwapValuation {
+        valuation_date: date(2027, 6, 1),
+        discountings: vec![flat("0.05"), flat("5")],
+    });
+    swap.counterpart_schedule = Some(pb::CounterpartSchedule {
+        schedule: Some(pb::counterpart_schedule::Schedule::Installments(
+            pb::CounterpartInstallments {
+                installments: vec![share(2028, "1")],
+            },
+        )),
+    });
+    let response = client
+        .evaluate_swap(request(swap.clone()))
+        .await
+        .unwrap()
+        .into_inner();
+    let codes: Vec<_> = response
+        .warnings
+        .iter()
+        .map(|w| (w.code.as_str(), w.field.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (
+                "RATE_ABOVE_ONE",
+                "development.valuation.discountings[1].flat_rate"
+            ),
+            (
+                "VALUATION_DATE_AFTER_LAST_FLOW",
+                "development.valuation.valuation_date"
+            ),
+        ]
+    );
+    // Past due at face: the debt service cancelled is 0.9 x 1,000.00 at
+    // any rate.
+    let Some(Out::Development(r)) = response.result else {
+        panic!("a development result");
+    };
+    assert!(r
+        .valuations
+        .iter()
+        .all(|v| v.debt_service_cancelled_pv.as_ref().unwrap().amount == "900.00"));
+
+    swap.local_currency = Some(pb::LocalCurrency {
+        currency_code: "USD".into(),
+        rate: "2".into(),
+    });
+    let status = client.evaluate_swap(request(swap)).await.unwrap_err();
+    assert_eq!(error_reason(&status), "LOCAL_RATE_NOT_ONE");
+    assert_eq!(
+        violation_fields(&status),
+        ["development.local_currency.rate"]
+    );
+}

@@ -196,3 +196,119 @@ proptest! {
         }
     }
 }
+
+/// Decimal strings a client may send, plausible and hostile.
+fn text() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "0",
+        "1",
+        "0.5",
+        "0.0001",
+        "0.9999",
+        "1.0000000000000000000000000001",
+        "2",
+        "-0.5",
+        "63.37",
+        "1e3",
+        "1_000",
+        "",
+        " 1",
+        "0.0000000000000000000000000001",
+        "79228162514264337593543950335",
+        "7922816251426433759354395033.5",
+        "99999999999999999999999999",
+        "0.33333333333333333333333333333",
+    ])
+    .prop_map(str::to_string)
+}
+
+fn pb_money(code: &str, amount: String) -> debtcalc::api::pb::debtcalc::v1::Money {
+    debtcalc::api::pb::debtcalc::v1::Money {
+        currency_code: code.into(),
+        amount,
+    }
+}
+
+fn currency_code() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec!["USD", "JPY", "KWD", "MZN", "", "usd", "XXQ"])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Any values in the fields of either kind: an answer or a status
+    /// naming fields, never INTERNAL and never a panic.
+    #[test]
+    fn hostile_values_never_give_internal(
+        face in text(), share in text(), ratio in text(), rate in text(),
+        shares in prop::collection::vec(text(), 0..4), weight in text(),
+        discount in text(), codes in (currency_code(), currency_code(), currency_code()),
+        price in text(), redemption in text(), by_amount in any::<bool>(),
+    ) {
+        use debtcalc::api::error::ApiError;
+        use debtcalc::api::pb::debtcalc::v1 as pb;
+        use debtcalc::api::swap::{evaluate, Context};
+        use pb::counterpart_installment::Part;
+        let date = |y| Some(debtcalc::api::pb::google::r#type::Date { year: y, month: 1, day: 1 });
+        let development = pb::DevelopmentSwap {
+            debt: Some(pb::DebtStream {
+                stream: Some(pb::debt_stream::Stream::DueAtValuation(pb_money(codes.0, face.clone()))),
+            }),
+            cancelled_share: share,
+            conversion_ratio: ratio,
+            counterpart_schedule: Some(pb::CounterpartSchedule {
+                schedule: Some(pb::counterpart_schedule::Schedule::Installments(
+                    pb::CounterpartInstallments {
+                        installments: shares
+                            .iter()
+                            .enumerate()
+                            .map(|(k, s)| pb::CounterpartInstallment {
+                                due_date: date(2026 + k as i32),
+                                part: Some(if by_amount {
+                                    Part::Amount(pb_money(codes.0, s.clone()))
+                                } else {
+                                    Part::Share(s.clone())
+                                }),
+                            })
+                            .collect(),
+                    },
+                )),
+            }),
+            local_currency: Some(pb::LocalCurrency { currency_code: codes.1.into(), rate: rate.clone() }),
+            programs: vec![pb::Program { name: "a".into(), weight: weight.clone() }],
+            valuation: Some(pb::SwapValuation {
+                valuation_date: date(2025),
+                discountings: vec![pb::Discounting {
+                    rate: Some(pb::discounting::Rate::FlatRate(discount)),
+                    ..Default::default()
+                }],
+            }),
+            rounding_mode: 0,
+        };
+        let three_party = pb::ThreePartySwap {
+            face: Some(pb_money(codes.0, face)),
+            purchase: Some(if by_amount {
+                pb::three_party_swap::Purchase::PurchaseCost(pb_money(codes.2, price))
+            } else {
+                pb::three_party_swap::Purchase::PurchasePrice(price)
+            }),
+            redemption: Some(pb::three_party_swap::Redemption::RedemptionPrice(redemption)),
+            local_currency: Some(pb::LocalCurrency { currency_code: codes.1.into(), rate }),
+            programs: vec![pb::Program { name: "a".into(), weight }],
+            rounding_mode: 0,
+        };
+        let ctx = Context { provenance: None, library_version: "" };
+        for kind in [
+            pb::evaluate_swap_request::Kind::Development(development),
+            pb::evaluate_swap_request::Kind::ThreeParty(three_party),
+        ] {
+            let request = pb::EvaluateSwapRequest { swap_id: String::new(), kind: Some(kind) };
+            match evaluate(&request, "request".into(), &ctx) {
+                Ok(_) => {}
+                Err(ApiError::InvalidArgument(violations)) => prop_assert!(!violations.is_empty()),
+                Err(ApiError::OutOfRange { fields, .. }) => prop_assert!(!fields.is_empty()),
+                Err(other) => prop_assert!(false, "{other:?}"),
+            }
+        }
+    }
+}

@@ -133,6 +133,18 @@ async fn bad_prices_and_currencies_are_named() {
             "three_party.redemption_amount.amount"
         ]
     );
+    // A local currency that is the face's own, at a rate other than 1.
+    let mut swap = by_prices("0.5", "0.6");
+    swap.local_currency = Some(pb::LocalCurrency {
+        currency_code: "USD".into(),
+        rate: "1.1".into(),
+    });
+    let status = client.evaluate_swap(request(swap)).await.unwrap_err();
+    assert_eq!(error_reason(&status), "LOCAL_RATE_NOT_ONE");
+    assert_eq!(
+        violation_fields(&status),
+        ["three_party.local_currency.rate"]
+    );
     // Nothing given.
     let status = client
         .evaluate_swap(request(pb::ThreePartySwap::default()))
@@ -174,7 +186,10 @@ async fn the_library_holds_sourced_swaps_runnable_by_id() {
     assert_eq!(
         ids,
         [
+            ("belize-blue-bond-2021", "buyback"),
+            ("bolivia-buyback-1988", "buyback"),
             ("bolivia-ci-1987", "three_party"),
+            ("ecuador-galapagos-2023", "buyback"),
             ("russia-mozambique-2017", "development")
         ]
     );

@@ -35,6 +35,8 @@ pub mod settlement_step;
 pub mod solve;
 pub mod split;
 pub mod swap;
+pub mod swap_buyback;
+pub mod swap_buyback_render;
 pub mod swap_common;
 pub mod swap_development;
 pub mod swap_library;

@@ -1,12 +1,12 @@
 //! EvaluateSwap: the request's kind dispatched to its parse, compute and
-//! render (`swap_development`, `swap_three_party`), the shared conventions
+//! render (`swap_development`, `swap_three_party`, `swap_buyback`), the shared conventions
 //! echoed and the warnings gathered.
 
 use super::error::ApiError;
 use super::pb::debtcalc::v1 as pb;
 use super::provenance::Provenance;
 use super::swap_common::{invalid, LOCAL_CONVERSION};
-use super::{convert, swap_development, swap_three_party, valuation};
+use super::{convert, swap_buyback, swap_development, swap_three_party, valuation};
 use crate::domain::rounding::RoundingMode;
 use crate::domain::share::SHARE_DECIMALS;
 
@@ -25,6 +25,7 @@ pub fn kind_name(request: &pb::EvaluateSwapRequest) -> Option<&'static str> {
     match request.kind.as_ref()? {
         Kind::Development(_) => Some("development"),
         Kind::ThreeParty(_) => Some("three_party"),
+        Kind::Buyback(_) => Some("buyback"),
     }
 }
 
@@ -41,7 +42,7 @@ pub fn evaluate(
         return Err(invalid(
             "development",
             "MISSING_FIELD",
-            "exactly one kind of swap is required: development or three_party".into(),
+            "exactly one kind of swap is required: development, three_party or buyback".into(),
         ));
     };
     let (result, warnings, rounding, allocation, valued) = match kind {
@@ -62,6 +63,18 @@ pub fn evaluate(
                 done.warnings,
                 done.rounding,
                 swap_three_party::ALLOCATION_METHOD,
+                false,
+            )
+        }
+        // Its precision and past-flow conventions are in its own result's
+        // conventions (BuybackConventions); no fund is allocated.
+        Kind::Buyback(swap) => {
+            let done = swap_buyback::run("buyback", swap)?;
+            (
+                Out::Buyback(done.result),
+                done.warnings,
+                RoundingMode::HalfEven,
+                "",
                 false,
             )
         }

@@ -49,6 +49,30 @@ pub fn local_currency(
     }))
 }
 
+/// A local currency that is the debt's own currency must come at the rate
+/// 1 (anything else would create or destroy money): recorded at
+/// `{field}.rate` as `LOCAL_RATE_NOT_ONE`.
+pub fn local_against_debt(
+    v: &mut Violations,
+    field: &str,
+    local: &Option<Option<LocalRate>>,
+    debt: Option<Currency>,
+) {
+    if let (Some(Some(local)), Some(debt)) = (local, debt) {
+        if local.currency == debt && local.rate != Decimal::ONE {
+            v.add(
+                format!("{field}.rate"),
+                "LOCAL_RATE_NOT_ONE",
+                format!(
+                    "the local currency is the debt's own currency {debt}, so the rate must \
+                     be 1, got {}",
+                    local.rate
+                ),
+            );
+        }
+    }
+}
+
 /// The `SwapValuation` at `field`: the valuation date and 1 to
 /// [`MAX_DISCOUNTINGS`] discountings.
 pub fn swap_valuation(

@@ -9,7 +9,9 @@ use super::convert::{self, Sign};
 use super::error::{ApiError, Violations};
 use super::pb::debtcalc::v1 as pb;
 use super::schedule::{self, ScheduleInput};
-use super::swap_common::{fraction_of_par, invalid, local_currency, swap_valuation, value_pair};
+use super::swap_common::{
+    fraction_of_par, invalid, local_against_debt, local_currency, swap_valuation, value_pair,
+};
 use super::{debt_stream, loan_terms, split, valuation, warnings};
 use crate::domain::error::DomainError;
 use crate::domain::money::{round_to_minor_units, Money};
@@ -71,6 +73,7 @@ pub fn parse(at: &str, swap: &pb::DevelopmentSwap) -> Result<DevelopmentInput, A
         debt_currency,
     );
     let local = local_currency(&mut v, &f("local_currency"), swap.local_currency.as_ref());
+    local_against_debt(&mut v, &f("local_currency"), &local, debt_currency);
     if swap.programs.is_empty() {
         v.add(
             f("programs"),

@@ -21,8 +21,20 @@ use crate::domain::decimal_text::parse_decimal;
 /// list names every file of `data/swaps/`.
 pub const BUILTIN: &[(&str, &str)] = &[
     (
+        "belize-blue-bond-2021",
+        include_str!("../../data/swaps/belize-blue-bond-2021.json"),
+    ),
+    (
+        "bolivia-buyback-1988",
+        include_str!("../../data/swaps/bolivia-buyback-1988.json"),
+    ),
+    (
         "bolivia-ci-1987",
         include_str!("../../data/swaps/bolivia-ci-1987.json"),
+    ),
+    (
+        "ecuador-galapagos-2023",
+        include_str!("../../data/swaps/ecuador-galapagos-2023.json"),
     ),
     (
         "russia-mozambique-2017",
@@ -230,4 +242,77 @@ fn validate(file: &str, swap: &mut pb::Swap, version: &str) -> Result<(), String
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data_dir() -> std::path::PathBuf {
+        std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/swaps"))
+    }
+
+    #[test]
+    fn builtin_list_names_every_file() {
+        let mut files: Vec<String> = std::fs::read_dir(data_dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".json"))
+            .collect();
+        files.sort();
+        let mut builtin: Vec<String> = BUILTIN.iter().map(|(id, _)| format!("{id}.json")).collect();
+        builtin.sort();
+        assert_eq!(files, builtin);
+        let library = SwapLibrary::builtin().expect("the built-in swaps validate");
+        assert_eq!(library.all().count(), BUILTIN.len());
+        assert!(library.version().starts_with("sha256:"));
+        // Sources are completed from the facts, each once.
+        let bolivia = library.get("bolivia-ci-1987").unwrap();
+        assert!(bolivia.sources.len() >= 2);
+        let mut unique = bolivia.sources.clone();
+        unique.dedup();
+        assert_eq!(unique.len(), bolivia.sources.len());
+    }
+
+    /// The Bolivia file with `edit` applied to its JSON.
+    fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> Result<SwapLibrary, SwapLibraryError> {
+        let (_, text) = BUILTIN
+            .iter()
+            .find(|(id, _)| *id == "bolivia-ci-1987")
+            .unwrap();
+        let mut json: serde_json::Value = serde_json::from_str(text).unwrap();
+        edit(&mut json);
+        SwapLibrary::from_files(std::iter::once((
+            "bolivia-ci-1987.json".to_string(),
+            json.to_string(),
+        )))
+    }
+
+    #[test]
+    fn dishonest_or_broken_files_are_refused() {
+        assert!(edited(|_| {}).is_ok());
+        // "about 15 cents" is not reproduced; claiming it is fails.
+        let error = edited(|j| j["publishedFigures"][2]["reproduced"] = true.into()).unwrap_err();
+        assert!(error.message.contains("says reproduced"), "{error}");
+        // The face is reproduced; claiming it is not fails too.
+        let error = edited(|j| j["publishedFigures"][0]["reproduced"] = false.into()).unwrap_err();
+        assert!(error.message.contains("not reproduced"), "{error}");
+        let error =
+            edited(|j| j["publishedFigures"][0]["responseField"] = "threeParty.nope".into())
+                .unwrap_err();
+        assert!(error.message.contains("names no amount"), "{error}");
+        let error = edited(|j| j["kind"] = "development".into()).unwrap_err();
+        assert!(error.message.contains("kind"), "{error}");
+        let error = edited(|j| j["facts"][0]["source"] = "".into()).unwrap_err();
+        assert!(error.message.contains("no source"), "{error}");
+        let error =
+            edited(|j| j["request"]["threeParty"]["purchaseCost"]["amount"] = "300000".into())
+                .unwrap_err();
+        assert!(error.message.contains("does not evaluate"), "{error}");
+        assert!(error
+            .to_string()
+            .starts_with("swap library: bolivia-ci-1987.json"));
+        let error = edited(|j| j["id"] = "other".into()).unwrap_err();
+        assert!(error.message.contains("must be named"), "{error}");
+    }
 }

@@ -6,7 +6,7 @@ use super::convert::{self, Sign};
 use super::error::{ApiError, Violations};
 use super::pb::debtcalc::v1 as pb;
 use super::split;
-use super::swap_common::{fraction_of_par, invalid, local_currency};
+use super::swap_common::{fraction_of_par, invalid, local_against_debt, local_currency};
 use crate::domain::error::DomainError;
 use crate::domain::money::Money;
 use crate::domain::rounding::RoundingMode;
@@ -117,6 +117,12 @@ pub fn parse(at: &str, swap: &pb::ThreePartySwap) -> Result<ThreePartyInput, Api
         _ => {}
     }
     let local = local_currency(&mut v, &f("local_currency"), swap.local_currency.as_ref());
+    local_against_debt(
+        &mut v,
+        &f("local_currency"),
+        &local,
+        face.as_ref().map(|m| m.currency),
+    );
     let programmes = split::parse_programs_at(&mut v, &f("programs"), &swap.programs);
     let rounding = convert::rounding_mode(&mut v, &f("rounding_mode"), swap.rounding_mode);
     v.finish(|| {

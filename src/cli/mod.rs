@@ -1,7 +1,7 @@
 //! The offline command line: `debtcalc call` runs any RPC without a server,
 //! through the same handlers ([`crate::api::dispatch`]), with the request
 //! and the response in the proto3 JSON mapping grpcurl uses; the shortcuts
-//! (`split`, `schedule`, `value`, `settlement`, `reconcile`) build the everyday
+//! (`split`, `schedule`, `value`, `settlement`, `swap`, `reconcile`) build the everyday
 //! requests from flags. Answers print as grpcurl's JSON, a table, CSV or an
 //! XLSX workbook.
 //!
@@ -99,6 +99,9 @@ pub enum Command {
     /// A settlement of the library, analysed whole (AnalyzeSettlement), or
     /// the list of them.
     Settlement(shortcuts::SettlementArgs),
+    /// A debt swap of the library, evaluated (EvaluateSwap), or the list of
+    /// them.
+    Swap(shortcuts::SwapArgs),
     /// Two parties' valuations of one claim and the gap between them
     /// (ReconcileValuations).
     Reconcile(shortcuts::ReconcileArgs),
@@ -162,6 +165,20 @@ fn execute(
                 }
                 let kind = Some(args.chart.chart_kind.kind());
                 chart_job = Some(chart::ChartJob::new(path, "settlement", &request, kind));
+            }
+            (method, request.to_string(), args.output, args.show_request)
+        }
+        Command::Swap(args) => {
+            let (method, request) = shortcuts::swap_request(&args);
+            if let Some(path) = &args.chart.chart {
+                if args.id.is_none() {
+                    return Err(Failure::new(
+                        exit::USAGE,
+                        "--chart draws one swap: give its id",
+                    ));
+                }
+                let kind = Some("CHART_KIND_SWAP_SAVINGS");
+                chart_job = Some(chart::ChartJob::new(path, "swap", &request, kind));
             }
             (method, request.to_string(), args.output, args.show_request)
         }

@@ -182,6 +182,34 @@ pub struct SettlementArgs {
     pub show_request: bool,
 }
 
+/// `debtcalc swap`: EvaluateSwap of a swap of the library (ListSwaps
+/// without an id).
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  # The swaps of the library
+  debtcalc swap --format table
+  # Russia - Mozambique 2017: USD 40 m cancelled into school meals through WFP
+  debtcalc swap russia-mozambique-2017
+  # Bolivia - Conservation International 1987, the first debt-for-nature swap
+  debtcalc swap bolivia-ci-1987 --format table
+  # Mozambique's savings over time, drawn
+  debtcalc swap russia-mozambique-2017 --chart mozambique.svg")]
+pub struct SwapArgs {
+    /// The swap's id (`russia-mozambique-2017`, `bolivia-ci-1987`); none
+    /// lists them.
+    pub id: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Also draw a development swap's savings over time (RenderChart,
+    /// CHART_KIND_SWAP_SAVINGS) into FILE.svg.
+    #[command(flatten)]
+    pub chart: ChartArgs,
+    /// Print the request instead of running it.
+    #[arg(long)]
+    pub show_request: bool,
+}
+
 /// `debtcalc reconcile`: ReconcileValuations.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
@@ -418,6 +446,17 @@ pub fn settlement_request(args: &SettlementArgs) -> Result<(&'static str, Value)
         request["valuation"] = json!({"discountRates": args.discount_rates});
     }
     Ok(("debtcalc.v1.SettlementService/AnalyzeSettlement", request))
+}
+
+/// The EvaluateSwap (or ListSwaps) request of the arguments.
+pub fn swap_request(args: &SwapArgs) -> (&'static str, Value) {
+    match &args.id {
+        None => ("debtcalc.v1.SwapService/ListSwaps", json!({})),
+        Some(id) => (
+            "debtcalc.v1.SwapService/EvaluateSwap",
+            json!({"swapId": id}),
+        ),
+    }
 }
 
 /// The ReconcileValuations request of the flags.

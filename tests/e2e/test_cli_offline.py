@@ -255,6 +255,19 @@ def test_settlement_shortcut_is_the_servers_answer(grpcurl):
     assert json.loads(grpcurl("debtcalc.v1.SettlementService/ListSettlements").stdout) == json.loads(listed.stdout)
 
 
+def test_swap_shortcut_is_the_servers_answer(grpcurl):
+    served = grpcurl("debtcalc.v1.SwapService/EvaluateSwap", data='{"swapId": "bolivia-ci-1987"}')
+    offline = run_cli("swap", "bolivia-ci-1987")
+    assert offline.returncode == 0, offline.stderr
+    assert offline.stdout.decode() == served.stdout
+    assert json.loads(offline.stdout)["threeParty"]["multiplier"] == "2.5"
+    listed = run_cli("swap")
+    assert json.loads(grpcurl("debtcalc.v1.SwapService/ListSwaps").stdout) == json.loads(listed.stdout)
+    table = run_cli("swap", "russia-mozambique-2017", "--format", "table")
+    assert table.returncode == 0, table.stderr
+    assert "40,000,000.00" in table.stdout.decode()
+
+
 def test_show_request_prints_what_call_takes():
     shown = run_cli("split", "--claim", "10960000000 USD", "--write-off", "0.9", "--program", "energy", "--show-request")
     assert shown.returncode == 0
@@ -287,7 +300,7 @@ def test_table_shows_the_figures():
         assert figure in text
 
 
-@pytest.mark.parametrize("command", ["serve", "call", "split", "schedule", "value", "settlement", "reconcile"])
+@pytest.mark.parametrize("command", ["serve", "call", "split", "schedule", "value", "settlement", "swap", "reconcile"])
 def test_help_has_examples(command):
     result = run_cli(command, "--help")
     assert result.returncode == 0

@@ -76,6 +76,24 @@ def test_schedule_without_grace_echoes_zero_grace(grpcurl):
     assert body["installments"][0]["number"] == 1
 
 
+def test_swap_flags_and_numbers_are_printed(grpcurl):
+    # Bolivia 1987: 100,000 / 650,000 = 2/13 does not terminate, so the
+    # price is inexact (false, printed); the multiplier 2.5 is exact.
+    result = grpcurl("debtcalc.v1.SwapService/EvaluateSwap", data='{"swapId": "bolivia-ci-1987"}')
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)["threeParty"]
+    assert body["purchasePriceExact"] is False
+    assert body["redemptionPriceExact"] is False
+    assert body["multiplierExact"] is True
+    # A development swap: payments numbered from 1, share decimals echoed,
+    # a face remaining of zero printed as an amount.
+    result = grpcurl("debtcalc.v1.SwapService/EvaluateSwap", data='{"swapId": "russia-mozambique-2017"}')
+    body = json.loads(result.stdout)
+    assert [p["number"] for p in body["development"]["counterpartPayments"]] == [1, 2, 3, 4, 5]
+    assert body["development"]["faceRemaining"] == {"currencyCode": "USD", "amount": "0.00"}
+    assert body["conventions"]["shareDecimals"] == 20
+
+
 @pytest.mark.parametrize("flag", ["-emit-defaults"])
 def test_default_output_equals_emit_defaults_for_presence_fields(grpcurl, flag):
     # With -emit-defaults grpcurl prints every field; the presence fields
@@ -90,3 +108,30 @@ def test_default_output_equals_emit_defaults_for_presence_fields(grpcurl, flag):
     full = json.loads(full.stdout)
     assert plain["writeOffShareExact"] == full["writeOffShareExact"] is False
     assert plain["conventions"]["currencyMinorUnits"] == full["conventions"]["currencyMinorUnits"] == 2
+
+
+def test_buyback_that_saves_nothing_prints_its_verdicts(grpcurl):
+    # A loan bought at par and refinanced on its own terms: nothing is
+    # saved, so the verdicts are false and year 0 is printed as year 0.
+    terms = {
+        "firstPaymentDate": {"year": 2026, "month": 1, "day": 1},
+        "accrualStartDate": {"year": 2025, "month": 1, "day": 1},
+        "frequency": "FREQUENCY_ANNUAL",
+        "installmentCount": 3,
+        "annualRate": "0.05",
+    }
+    result = grpcurl("debtcalc.v1.SwapService/EvaluateSwap", data=json.dumps({
+        "buyback": {
+            "buybackDate": {"year": 2025, "month": 1, "day": 1},
+            "instruments": [{"principal": {"currencyCode": "USD", "amount": "300"}, "terms": terms}],
+            "financing": {"principal": {"currencyCode": "USD", "amount": "300"}, "terms": terms},
+            "discounting": {"flatRate": "0.05"},
+        }
+    }))
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)["buyback"]
+    assert body["savesInPresentValue"] is False
+    assert body["savesAfterCommitments"] is False
+    assert body["years"][0]["year"] == 0
+    assert [h["years"] for h in body["horizons"]] == [1, 2, 3, 5]
+    assert body["nominalSaving"]["amount"] == "0.00"

@@ -97,6 +97,7 @@ SWEEP = {
 R = "debtcalc.v1.RestructuringService/"
 C = "debtcalc.v1.ReconciliationService/"
 S = "debtcalc.v1.SettlementService/"
+W = "debtcalc.v1.SwapService/"
 
 # (method, request, where the provenance is in the response)
 CALLS = [
@@ -115,6 +116,10 @@ CALLS = [
     (S + "AnalyzeSettlement", {"settlementId": "dprk-2014"}, ("conventions", "provenance")),
     (S + "ListSettlements", {}, ("provenance",)),
     (S + "GetSettlement", {"id": "dprk-2014"}, ("provenance",)),
+    (W + "EvaluateSwap", {"swapId": "russia-mozambique-2017"}, ("conventions", "provenance")),
+    (W + "EvaluateSwap", {"swapId": "bolivia-ci-1987"}, ("conventions", "provenance")),
+    (W + "ListSwaps", {}, ("provenance",)),
+    (W + "GetSwap", {"id": "bolivia-ci-1987"}, ("provenance",)),
 ]
 
 

@@ -202,8 +202,11 @@ def test_library_swaps_and_their_published_figures(stub):
         for figure in swap.published_figures:
             node = response
             for part in figure.response_field.split("."):
-                snake = "".join("_" + c.lower() if c.isupper() else c for c in part)
+                name, _, index = part.partition("[")
+                snake = "".join("_" + c.lower() if c.isupper() else c for c in name)
                 node = getattr(node, snake)
+                if index:
+                    node = node[int(index.rstrip("]"))]
             value = Decimal(node.amount if hasattr(node, "amount") else node)
             assert (value == Decimal(figure.published)) == figure.reproduced, figure.description
     # Bolivia 1987: 100,000 for 650,000 face is 2/13, "about 15 cents".

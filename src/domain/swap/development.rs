@@ -432,3 +432,93 @@ fn check_dates(dates: impl Iterator<Item = NaiveDate>) -> Result<(), SwapError> 
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::currency::find;
+    use crate::domain::valuation::{Compounding, TimeBasis};
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn usd(s: &str) -> Money {
+        Money {
+            currency: find("USD").unwrap(),
+            amount: d(s),
+        }
+    }
+
+    fn day(year: i32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, 1, 1).unwrap()
+    }
+
+    fn input(schedule: CounterpartSchedule, share: &str, ratio: &str) -> DevelopmentInput {
+        DevelopmentInput {
+            debt: DebtStream::DueAtValuation(usd("1000.00")),
+            cancelled_share: d(share),
+            conversion_ratio: d(ratio),
+            schedule,
+            local: None,
+            programmes: vec![ProgramWeight {
+                name: "all".into(),
+                weight: Decimal::ONE,
+            }],
+            valuation_date: day(2025),
+            discountings: vec![Discounting::Flat {
+                rate: d("0.1"),
+                compounding: Compounding::AnnualEffective,
+                basis: TimeBasis::Thirty360,
+            }],
+            rounding: RoundingMode::HalfEven,
+        }
+    }
+
+    #[test]
+    fn amounts_due_now_and_later() {
+        // 1,000.00 due now, all cancelled, ratio 0.3: C = 300.00 paid as
+        // 100.00 on 2026-01-01 and 200.00 on 2027-01-01. At 10%: cost 1,000
+        // (due now, at face); counterpart 100/1.1 + 200/1.21 = 11,000/121 +
+        // 20,000/121 = 31,000/121 = 256.198347107438016528925619834...;
+        // saving 743.80...; leverage 31/121 = 0.25619834710743801653.
+        let out = evaluate_development(&input(
+            CounterpartSchedule::Amounts(vec![
+                (day(2026), usd("100.00")),
+                (day(2027), usd("200.00")),
+            ]),
+            "1",
+            "0.3",
+        ))
+        .unwrap();
+        assert_eq!(out.counterpart, usd("300.00"));
+        let v = &out.valuations[0];
+        assert_eq!(v.creditor_cost, d("1000.00"));
+        assert!((v.counterpart_pv - d("256.198347107438016528925619834")).abs() < d("1e-24"));
+        assert_eq!(v.leverage.value, d("0.25619834710743801653"));
+        assert!(!v.leverage.exact);
+        assert_eq!(out.nominal_saving, d("700.00"));
+        assert_eq!(out.programme_totals, vec![usd("300.00")]);
+    }
+
+    #[test]
+    fn inconsistent_swaps_are_errors() {
+        let amounts = CounterpartSchedule::Amounts(vec![(day(2026), usd("299.99"))]);
+        assert!(matches!(
+            evaluate_development(&input(amounts, "1", "0.3")),
+            Err(SwapError::CounterpartDoesNotAddUp { .. })
+        ));
+        let once = || CounterpartSchedule::Shares(vec![(day(2026), Decimal::ONE)]);
+        // 1,000.00 x 0.000001 = 0.001 rounds to nothing.
+        assert_eq!(
+            evaluate_development(&input(once(), "0.000001", "1")),
+            Err(SwapError::NothingCancelled)
+        );
+        assert!(evaluate_development(&input(once(), "1.5", "1")).is_err());
+        assert!(evaluate_development(&input(once(), "1", "0")).is_err());
+        let unsorted =
+            CounterpartSchedule::Shares(vec![(day(2027), d("0.5")), (day(2026), d("0.5"))]);
+        assert!(evaluate_development(&input(unsorted, "1", "1")).is_err());
+    }
+}

@@ -8,6 +8,10 @@
 //! - [`three_party`]: a sponsor buys face F at a secondary-market price p,
 //!   the debtor redeems it at q into a local-currency fund; the sponsor's
 //!   cost, the local money, the premium and the multiplier.
+//! - [`buyback`]: a buyback with new financing (debt-for-nature): loans
+//!   and bonds bought back below par with new debt, fees and commitments;
+//!   savings by year and over horizons, present values, debt reduction,
+//!   average time to maturity and the investors' view.
 //! - [`local`]: amounts converted to a local currency at an agreed rate,
 //!   cumulatively, so the parts add up to the converted total.
 //! - [`error`]: what a swap can fail with beyond a [`DomainError`].
@@ -21,6 +25,7 @@
 //!
 //! [`DomainError`]: crate::domain::error::DomainError
 
+pub mod buyback;
 pub mod development;
 pub mod error;
 pub mod local;
