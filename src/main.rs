@@ -57,6 +57,11 @@ struct Cli {
     )]
     settlements: Option<std::path::PathBuf>,
 
+    /// A directory of swap files (<id>.json, the format of data/swaps/)
+    /// that replaces the built-in swap library.
+    #[arg(long, global = true, env = "DEBTCALC_SWAPS", help_heading = "Data")]
+    swaps: Option<std::path::PathBuf>,
+
     #[command(flatten, next_help_heading = SERVER)]
     ops: server::ops_args::OpsArgs,
 
@@ -75,6 +80,7 @@ Examples:
   debtcalc serve                                    # 127.0.0.1:50051, plaintext, no tokens
   debtcalc serve --listen 0.0.0.0:50051 --tls-cert tls.crt --tls-key tls.key --tokens-file tokens
   debtcalc serve --config /etc/debtcalc/debtcalc.toml --admin-listen 127.0.0.1:9090
+  debtcalc serve --http-listen 127.0.0.1:8080            # and open http://127.0.0.1:8080/
 
 The README's \"Operating the server\" lists every flag, its environment variable and config key.")]
     Serve,
@@ -111,6 +117,7 @@ fn main() -> ExitCode {
                 *command,
                 cli.reference_data,
                 cli.settlements,
+                cli.swaps,
             ))
         }
         other => other,
@@ -149,6 +156,7 @@ fn main() -> ExitCode {
                 listen,
                 reference_data: cli.reference_data,
                 settlements: cli.settlements,
+                swaps: cli.swaps,
                 ..ServerConfig::default()
             });
             if let Err(e) = cli.ops.apply(&mut config) {
@@ -189,13 +197,13 @@ fn serve(config: ServerConfig, admin_listen: Option<SocketAddr>) -> ExitCode {
         // Signals are handled from before the server says it serves.
         let shutdown = server::shutdown_signal(&config);
         let listener = server::bind(&config).await?;
-        let health_listener = server::bind_health(&config).await?;
+        let extra = server::bind_extra(&config).await?;
         tracing::info!(
             "debtcalc serving gRPC on {} ({})",
             server::local_addr(&listener)?,
             config.security.summary()
         );
-        server::serve_on(listener, health_listener, &config, data, shutdown).await?;
+        server::serve_on(listener, extra, &config, data, shutdown).await?;
         tracing::info!("debtcalc stopped");
         Ok::<(), server::ServeError>(())
     });

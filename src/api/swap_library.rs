@@ -1,8 +1,9 @@
 //! The swap library: one JSON file per swap (`data/swaps/<id>.json`), each
 //! the protobuf JSON mapping of a `debtcalc.v1.Swap` (facts with sources,
 //! a note, the EvaluateSwap request it stands for and the published
-//! figures set against the response). Built into the binary and validated
-//! at start like the settlement library: every request is evaluated, every
+//! figures set against the response). Built into the binary, or read from
+//! a directory the operator names (`--swaps DIR`), and validated at start
+//! like the settlement library: every request is evaluated, every
 //! published figure must name a figure of the response, and its
 //! `reproduced` flag must say truly whether the computation gives it.
 
@@ -61,6 +62,8 @@ impl std::error::Error for SwapLibraryError {}
 #[derive(Debug, Clone, Default)]
 pub struct SwapLibrary {
     swaps: BTreeMap<String, pb::Swap>,
+    /// "builtin" or "operator-supplied" (never the directory's path).
+    source: String,
     /// "sha256:" and the hex SHA-256 of the files, hashed as the
     /// settlement library's.
     version: String,
@@ -74,6 +77,38 @@ impl SwapLibrary {
                 .iter()
                 .map(|(id, text)| (format!("{id}.json"), (*text).to_string())),
         )
+    }
+
+    /// Every `*.json` file of `dir` (at least one), in place of the
+    /// built-in library, validated alike; labelled "operator-supplied".
+    pub fn load_dir(dir: &std::path::Path) -> Result<Self, SwapLibraryError> {
+        let io = |file: &std::path::Path, e: std::io::Error| SwapLibraryError {
+            file: file.display().to_string(),
+            message: e.to_string(),
+        };
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
+            let path = entry.map_err(|e| io(dir, e))?.path();
+            if path.extension().is_some_and(|ext| ext == "json") {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+                files.push((name, text));
+            }
+        }
+        if files.is_empty() {
+            return Err(SwapLibraryError {
+                file: dir.display().to_string(),
+                message: "holds no swap (*.json) file".into(),
+            });
+        }
+        files.sort();
+        Ok(Self {
+            source: "operator-supplied".into(),
+            ..Self::from_files(files.into_iter())?
+        })
     }
 
     /// Parses and validates files given as (file name, text).
@@ -110,7 +145,11 @@ impl SwapLibrary {
                 return Err(fail("a second swap with this id".into()));
             }
         }
-        Ok(Self { swaps, version })
+        Ok(Self {
+            swaps,
+            source: "builtin".into(),
+            version,
+        })
     }
 
     /// A swap by id.
@@ -123,9 +162,9 @@ impl SwapLibrary {
         self.swaps.values()
     }
 
-    /// Where the library came from: always "builtin".
+    /// Where the library came from: "builtin" or "operator-supplied".
     pub fn source(&self) -> &str {
-        "builtin"
+        &self.source
     }
 
     /// The library's version (see [`library_version`]).

@@ -62,15 +62,17 @@ impl Failure {
 }
 
 /// The data the offline commands answer from: the built-in data, or the
-/// files `--reference-data` and `--settlements` name, loaded and checked as
-/// the server loads them.
+/// files `--reference-data`, `--settlements` and `--swaps` name, loaded and
+/// checked as the server loads them.
 pub fn services(
     reference_data: Option<PathBuf>,
     settlements: Option<PathBuf>,
+    swaps: Option<PathBuf>,
 ) -> Result<Services, Failure> {
     let config = ServerConfig {
         reference_data,
         settlements,
+        swaps,
         ..ServerConfig::default()
     };
     let data = server::load_data(&config).map_err(|e| Failure::new(exit::DATA, e.to_string()))?;
@@ -108,8 +110,13 @@ pub enum Command {
 }
 
 /// Runs an offline command; the process exit code (see [`exit`]).
-pub fn run(command: Command, reference_data: Option<PathBuf>, settlements: Option<PathBuf>) -> u8 {
-    match execute(command, reference_data, settlements) {
+pub fn run(
+    command: Command,
+    reference_data: Option<PathBuf>,
+    settlements: Option<PathBuf>,
+    swaps: Option<PathBuf>,
+) -> u8 {
+    match execute(command, reference_data, settlements, swaps) {
         Ok(code) => code,
         Err(failure) => {
             eprintln!("debtcalc: {}", failure.message);
@@ -122,6 +129,7 @@ fn execute(
     command: Command,
     reference_data: Option<PathBuf>,
     settlements: Option<PathBuf>,
+    swaps: Option<PathBuf>,
 ) -> Result<u8, Failure> {
     let mut chart_job = None;
     let (method, request, output, show) = match command {
@@ -205,7 +213,7 @@ fn execute(
         call::stdout(&(json::print(&message, false) + "\n"))?;
         return Ok(exit::OK);
     }
-    let services = services(reference_data, settlements)?;
+    let services = services(reference_data, settlements, swaps)?;
     match call::run(&services, &descriptor, &request)? {
         call::Outcome::Answer(answer) => {
             call::write_answer(&answer, &output)?;

@@ -50,6 +50,9 @@ pub struct ServerConfig {
     /// `data/settlements/`) that replaces the built-in settlement library;
     /// `None` for the built-in library.
     pub settlements: Option<PathBuf>,
+    /// A directory of swap files (`<id>.json`, the format of `data/swaps/`)
+    /// that replaces the built-in swap library; `None` for the built-in one.
+    pub swaps: Option<PathBuf>,
     /// On SIGTERM/SIGINT, how long calls in flight get to finish before the
     /// process exits anyway.
     pub drain_timeout: Duration,
@@ -58,6 +61,10 @@ pub struct ServerConfig {
     /// A plaintext listener serving only the health service (for probes
     /// that cannot speak TLS); `None` for none.
     pub health_listen: Option<SocketAddr>,
+    /// An HTTP listener serving the web page (its assets, embedded in the
+    /// binary) and gRPC-Web to the same services; `None` (the default) for
+    /// none. See [`super::web`].
+    pub http_listen: Option<SocketAddr>,
 }
 
 impl Default for ServerConfig {
@@ -73,9 +80,11 @@ impl Default for ServerConfig {
             connections: ConnectionLimits::default(),
             requests: RequestLimits::default(),
             settlements: None,
+            swaps: None,
             drain_timeout: Duration::from_secs(10),
             security: Default::default(),
             health_listen: None,
+            http_listen: None,
         }
     }
 }

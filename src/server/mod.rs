@@ -14,11 +14,14 @@ pub mod request_limits;
 pub mod security;
 pub mod telemetry;
 pub mod tls;
+pub mod web;
+pub mod web_assets;
 
 use std::future::Future;
 use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
+use tonic::service::Routes;
 use tonic::transport::server::Router;
 use tonic::transport::Server;
 use tower::layer::util::{Identity, Stack};
@@ -91,7 +94,10 @@ pub fn load_data(config: &ServerConfig) -> Result<LoadedData, ServeError> {
             }
         })?,
     };
-    let swaps = SwapLibrary::builtin()?;
+    let swaps = match &config.swaps {
+        Some(dir) => SwapLibrary::load_dir(dir)?,
+        None => SwapLibrary::builtin()?,
+    };
     Ok(LoadedData {
         reference,
         reference_source,
@@ -149,6 +155,65 @@ async fn router_and_health(
     drain: lifecycle::DrainSignal,
     connections: &ConnectionRegistry,
 ) -> Result<(ServerRouter, HealthServer), ServeError> {
+    let (routes, health) = services(config, data, drain).await?;
+    let layers = CallLayers::new(config, connections);
+    Ok((grpc_router(config, routes, &layers), health))
+}
+
+/// The layers every call passes, outermost first: observation (log line
+/// and metrics), then the request limits (byte budget, deadline, calls per
+/// connection). Built once and cloned onto each listener, so that the byte
+/// budget is process-wide.
+#[derive(Clone, Debug)]
+pub struct CallLayers {
+    observe: ObserveLayer,
+    limits: RequestLimitsLayer,
+}
+
+impl CallLayers {
+    /// The layers of `config`; `connections` is the registry of the
+    /// connections the listeners serve.
+    pub fn new(config: &ServerConfig, connections: &ConnectionRegistry) -> Self {
+        Self {
+            observe: ObserveLayer::new(served_methods(config.security.reflection)),
+            limits: RequestLimitsLayer::new(
+                config.requests,
+                client_streaming_methods(config.security.reflection),
+                config.max_request_bytes,
+                Some(config.request_timeout),
+                connections.clone(),
+            ),
+        }
+    }
+}
+
+/// The gRPC listener's router: `routes` (see [`services`]) behind the
+/// call layers, with the connection settings of `config`.
+fn grpc_router(config: &ServerConfig, routes: Routes, layers: &CallLayers) -> ServerRouter {
+    Server::builder()
+        .concurrency_limit_per_connection(config.concurrency_per_connection)
+        .max_concurrent_streams(config.connections.max_concurrent_streams)
+        .http2_keepalive_interval(config.connections.keepalive_interval)
+        .http2_keepalive_timeout(Some(config.connections.keepalive_timeout))
+        .layer(layers.observe.clone())
+        .layer(layers.limits.clone())
+        .add_routes(routes)
+}
+
+/// Builds the services, once for every listener (the gRPC one and the web
+/// page's, see [`web`]), so that they share one compute pool: debtcalc's
+/// services, the standard health service (SERVING for "" and each debtcalc
+/// service; NOT_SERVING and Watch streams ended once `drain` starts) and,
+/// unless switched off, reflection v1 and v1alpha with the descriptors of
+/// debtcalc, health and the error details, so that grpcurl needs no .proto
+/// file. Every service but health needs the token when tokens are
+/// configured. Returns the routes and, apart, the health service (for the
+/// health-only listener).
+async fn services(
+    config: &ServerConfig,
+    data: LoadedData,
+    drain: lifecycle::DrainSignal,
+) -> Result<(Routes, HealthServer), ServeError> {
     let health_reporter = tonic_health::server::HealthReporter::new();
     let health_service =
         tonic_health::pb::health_server::HealthServer::new(lifecycle::DrainingHealth::new(
@@ -233,22 +298,7 @@ async fn router_and_health(
     )
     .max_decoding_message_size(config.max_request_bytes);
 
-    let mut router = Server::builder()
-        .concurrency_limit_per_connection(config.concurrency_per_connection)
-        .max_concurrent_streams(config.connections.max_concurrent_streams)
-        .http2_keepalive_interval(config.connections.keepalive_interval)
-        .http2_keepalive_timeout(Some(config.connections.keepalive_timeout))
-        .layer(ObserveLayer::new(served_methods(
-            config.security.reflection,
-        )))
-        .layer(RequestLimitsLayer::new(
-            config.requests,
-            client_streaming_methods(config.security.reflection),
-            config.max_request_bytes,
-            Some(config.request_timeout),
-            connections.clone(),
-        ))
-        .add_service(health_service.clone())
+    let mut routes = Routes::new(health_service.clone())
         .add_service(auth.wrap(restructuring))
         .add_service(auth.wrap(reconciliation))
         .add_service(auth.wrap(settlement))
@@ -256,11 +306,11 @@ async fn router_and_health(
         .add_service(auth.wrap(chart))
         .add_service(auth.wrap(batch));
     if config.security.reflection {
-        router = router
+        routes = routes
             .add_service(auth.wrap(reflection().build_v1()?))
             .add_service(auth.wrap(reflection().build_v1alpha()?));
     }
-    Ok((router, health_service))
+    Ok((routes, health_service))
 }
 
 /// The gRPC paths the router serves: debtcalc's and health's methods, and
@@ -334,36 +384,59 @@ pub async fn serve_with(
     data: LoadedData,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
-    let health_listener = bind_health(config).await?;
-    serve_on(listener, health_listener, config, data, shutdown).await
+    let extra = bind_extra(config).await?;
+    serve_on(listener, extra, config, data, shutdown).await
 }
 
-/// Binds the health-only address when one is configured (`--health-listen`),
-/// so that the start-up line is logged only once every listener is bound.
-pub async fn bind_health(config: &ServerConfig) -> Result<Option<TcpListener>, ServeError> {
-    match config.health_listen {
-        Some(addr) => {
-            Ok(Some(TcpListener::bind(addr).await.map_err(|e| {
-                format!("cannot listen on {addr} (health): {e}")
-            })?))
+/// The optional listeners besides the gRPC one, bound before the start-up
+/// line is logged.
+#[derive(Debug, Default)]
+pub struct ExtraListeners {
+    /// The health-only listener (`--health-listen`).
+    pub health: Option<TcpListener>,
+    /// The web page's listener (`--http-listen`, see [`web`]).
+    pub web: Option<TcpListener>,
+}
+
+/// Binds the health-only address (`--health-listen`) and the web page's
+/// (`--http-listen`) when configured, so that the start-up line is logged
+/// only once every listener is bound.
+pub async fn bind_extra(config: &ServerConfig) -> Result<ExtraListeners, ServeError> {
+    async fn bind_named(
+        addr: Option<SocketAddr>,
+        what: &str,
+    ) -> Result<Option<TcpListener>, ServeError> {
+        match addr {
+            Some(addr) => {
+                Ok(Some(TcpListener::bind(addr).await.map_err(|e| {
+                    format!("cannot listen on {addr} ({what}): {e}")
+                })?))
+            }
+            None => Ok(None),
         }
-        None => Ok(None),
     }
+    Ok(ExtraListeners {
+        health: bind_named(config.health_listen, "health").await?,
+        web: bind_named(config.http_listen, "web page").await?,
+    })
 }
 
 /// Like [`serve_with`], on listeners already bound (by [`bind`] and
-/// [`bind_health`]).
+/// [`bind_extra`]). The web page's listener, when there is one, serves the
+/// same service instances behind the same layers (see [`web`]) and stops
+/// accepting when the drain starts.
 pub async fn serve_on(
     listener: TcpListener,
-    health_listener: Option<TcpListener>,
+    extra: ExtraListeners,
     config: &ServerConfig,
     data: LoadedData,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
     let drain = lifecycle::Drain::new();
     let connections = ConnectionRegistry::default();
-    let (router, health) = router_and_health(config, data, drain.signal(), &connections).await?;
-    let _health_listener = AbortOnDrop(match health_listener {
+    let (routes, health) = services(config, data, drain.signal()).await?;
+    let layers = CallLayers::new(config, &connections);
+    let _health_listener = AbortOnDrop(match extra.health {
         Some(listener) => Some(serve_health(listener, health)?),
         None => None,
     });
@@ -375,22 +448,36 @@ pub async fn serve_on(
             .as_ref()
             .and_then(security::Tokens::spawn_watcher),
     );
+    let tls = match &config.security.tls {
+        Some(settings) => Some(tls::Reloadable::new(settings.clone())?),
+        None => None,
+    };
+    let _tls_watcher = AbortOnDrop(tls.as_ref().map(tls::Reloadable::spawn_watcher));
+    let _web_listener = AbortOnDrop(match extra.web {
+        Some(listener) => Some(web::spawn(web::WebListener {
+            listener,
+            config,
+            routes: routes.clone(),
+            layers: &layers,
+            connections: &connections,
+            tls: tls.clone(),
+            stop: drain.signal(),
+        })?),
+        None => None,
+    });
+    let router = grpc_router(config, routes, &layers);
     // The accept loop caps and tracks connections, and sets TCP_NODELAY
     // (see [`connections`]); TLS, when configured, handshakes on top of it.
     let incoming = LimitedIncoming::new(listener, config.connections, connections);
-    if let Some(settings) = &config.security.tls {
-        let tls = tls::Reloadable::new(settings.clone())?;
-        let watcher = tls.spawn_watcher();
+    if let Some(tls) = tls {
         let incoming = tls::incoming(incoming, tls);
-        let result = lifecycle::run_until_drained(
+        lifecycle::run_until_drained(
             |stop| router.serve_with_incoming_shutdown(incoming, stop),
             shutdown,
             drain,
             config.drain_timeout,
         )
-        .await;
-        watcher.abort();
-        result?;
+        .await?;
         return Ok(());
     }
     lifecycle::run_until_drained(

@@ -80,6 +80,13 @@ pub struct OpsArgs {
     /// given).
     #[arg(long, global = true, env = "DEBTCALC_HEALTH_LISTEN")]
     pub health_listen: Option<String>,
+
+    /// Address (`host:port`) of an HTTP listener serving the web page
+    /// (open `http://host:port/` in a browser) and gRPC-Web to the same
+    /// services, behind the same limits, tokens and TLS as the gRPC
+    /// listener (off unless given).
+    #[arg(long, global = true, env = "DEBTCALC_HTTP_LISTEN")]
+    pub http_listen: Option<String>,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
@@ -112,6 +119,10 @@ impl OpsArgs {
         config.security.reflection = self.reflection;
         config.health_listen = match &self.health_listen {
             Some(text) => Some(super::config_file::resolve("--health-listen", text)?.0),
+            None => None,
+        };
+        config.http_listen = match &self.http_listen {
+            Some(text) => Some(super::config_file::resolve("--http-listen", text)?.0),
             None => None,
         };
         Ok(())
