@@ -4,79 +4,14 @@
 //! charts are the AnalyzeSettlement response's (9,864,000,000.00 written
 //! off, 40 instalments, 1:5000 on a log waterfall whose step spans the
 //! gap); the Cuba settlement draws too; bad requests name their fields.
+//! Swaps: tests/render_chart_swap.rs.
 
 mod common;
 
+use common::chart::{render, DECREASE, GRACE, GUIDE, INTEREST, PRINCIPAL};
 use common::{violation_fields, TestServer};
 use debtcalc::api::pb::debtcalc::v1 as pb;
 use pb::render_chart_request::Subject;
-
-/// Colours of the series (src/chart/frame.rs), as the SVG writes them.
-const PRINCIPAL: &str = "#1F77B4";
-const INTEREST: &str = "#FF7F0E";
-const DECREASE: &str = "#D62728";
-const GUIDE: &str = "#787878";
-const GRACE: &str = "#C8C8C8";
-
-/// The parts of a chart the tests read.
-struct Svg {
-    texts: Vec<String>,
-    /// (tag, fill, height attribute) of every shape.
-    shapes: Vec<(String, String, f64)>,
-}
-
-impl Svg {
-    fn parse(bytes: &[u8]) -> Svg {
-        let text = std::str::from_utf8(bytes).expect("UTF-8");
-        let doc = roxmltree::Document::parse(text).expect("a well-formed SVG document");
-        let root = doc.root_element();
-        assert_eq!(root.tag_name().name(), "svg");
-        assert_eq!(
-            root.tag_name().namespace(),
-            Some("http://www.w3.org/2000/svg")
-        );
-        let mut texts = Vec::new();
-        let mut shapes = Vec::new();
-        for node in root.descendants().filter(|n| n.is_element()) {
-            let name = node.tag_name().name().to_string();
-            if name == "text" {
-                texts.push(node.text().unwrap_or("").trim().to_string());
-            } else {
-                shapes.push((
-                    name,
-                    node.attribute("fill").unwrap_or("").to_string(),
-                    node.attribute("height")
-                        .and_then(|h| h.parse().ok())
-                        .unwrap_or(0.0),
-                ));
-            }
-        }
-        Svg { texts, shapes }
-    }
-
-    fn count(&self, tag: &str, fill: &str) -> usize {
-        self.shapes
-            .iter()
-            .filter(|(t, f, _)| t == tag && f == fill)
-            .count()
-    }
-
-    fn heights(&self, tag: &str, fill: &str) -> Vec<f64> {
-        self.shapes
-            .iter()
-            .filter(|(t, f, _)| t == tag && f == fill)
-            .map(|(_, _, h)| *h)
-            .collect()
-    }
-
-    fn has_text(&self, wanted: &str) -> bool {
-        self.texts.iter().any(|t| t == wanted)
-    }
-
-    fn text_containing(&self, part: &str) -> Option<&String> {
-        self.texts.iter().find(|t| t.contains(part))
-    }
-}
 
 fn settlement(id: &str, kind: pb::ChartKind) -> pb::RenderChartRequest {
     pb::RenderChartRequest {
@@ -87,33 +22,6 @@ fn settlement(id: &str, kind: pb::ChartKind) -> pb::RenderChartRequest {
         })),
         options: None,
     }
-}
-
-async fn render(
-    server: &TestServer,
-    request: pb::RenderChartRequest,
-) -> (pb::RenderChartResponse, Svg) {
-    let response = server
-        .chart()
-        .await
-        .render_chart(request)
-        .await
-        .expect("RenderChart answers")
-        .into_inner();
-    assert_eq!(response.content_type, "image/svg+xml");
-    let svg = Svg::parse(&response.svg);
-    let conventions = response.conventions.as_ref().expect("conventions");
-    assert!(
-        svg.has_text(&conventions.title),
-        "title {:?} drawn",
-        conventions.title
-    );
-    for note in &conventions.notes {
-        assert!(svg.has_text(note), "note {note:?} drawn");
-    }
-    assert!(conventions.number_format.starts_with("SHORT_SCALE"));
-    assert!(conventions.provenance.is_some());
-    (response, svg)
 }
 
 async fn analyze(server: &TestServer, id: &str) -> pb::AnalyzeSettlementResponse {
@@ -505,90 +413,6 @@ async fn a_concessionality_request_draws_its_curve() {
     assert!(svg.has_text(&format!(
         "DAC 2018 LMIC: grant element {expected}% at 7% (threshold 15%): {verdict}"
     )));
-}
-
-fn swap(id: &str) -> pb::RenderChartRequest {
-    pb::RenderChartRequest {
-        kind: pb::ChartKind::SwapSavings as i32,
-        subject: Some(Subject::Swap(pb::EvaluateSwapRequest {
-            swap_id: id.into(),
-            ..Default::default()
-        })),
-        options: None,
-    }
-}
-
-#[tokio::test]
-async fn mozambique_swap_savings_over_time() {
-    let server = TestServer::start().await;
-    let evaluated = server
-        .swap()
-        .await
-        .evaluate_swap(pb::EvaluateSwapRequest {
-            swap_id: "russia-mozambique-2017".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    let Some(pb::evaluate_swap_response::Result::Development(result)) = evaluated.result else {
-        panic!("a development swap");
-    };
-    let (response, svg) = render(&server, swap("russia-mozambique-2017")).await;
-    let conventions = response.conventions.unwrap();
-    assert_eq!(
-        conventions.source_rpc,
-        "debtcalc.v1.SwapService/EvaluateSwap"
-    );
-    // $40 m cancelled at the valuation date, then five counterpart
-    // payments: six dates, one point per series at each.
-    assert_eq!(result.counterpart_payments.len(), 5);
-    assert_eq!(conventions.points, Some(6));
-    for colour in [PRINCIPAL, INTEREST, "#2CA02C"] {
-        assert_eq!(svg.count("circle", colour), 6, "{colour}");
-    }
-    for label in [
-        "Debt service cancelled (cumulative)",
-        "Counterpart paid into the fund (cumulative)",
-        "Debtor's saving so far",
-        "Year (due dates)",
-        "Cumulative amount (USD)",
-    ] {
-        assert!(svg.has_text(label), "{label}");
-    }
-    // The figures are EvaluateSwap's.
-    let amount = |m: Option<pb::Money>| m.unwrap().amount;
-    assert_eq!(amount(result.debt_service_cancelled.clone()), "40000000.00");
-    assert_eq!(amount(result.nominal_saving.clone()), "0.00");
-    assert!(svg.has_text(
-        "Debt service cancelled 40,000,000.00 USD; counterpart paid 40,000,000.00 USD; nominal saving 0.00 USD"
-    ));
-    let pv = amount(result.valuations[0].debtor_saving.clone());
-    let note = svg.text_containing("At 5%").unwrap();
-    assert!(
-        note.contains(&debtcalc::chart::format::grouped(pv.parse().unwrap())),
-        "{note} {pv}"
-    );
-}
-
-#[tokio::test]
-async fn a_three_party_swap_has_no_savings_over_time() {
-    let server = TestServer::start().await;
-    let status = server
-        .chart()
-        .await
-        .render_chart(swap("bolivia-ci-1987"))
-        .await
-        .unwrap_err();
-    assert_eq!(status.code(), tonic::Code::InvalidArgument);
-    assert_eq!(violation_fields(&status), ["kind"]);
-    let unknown = server
-        .chart()
-        .await
-        .render_chart(swap("atlantis-2099"))
-        .await
-        .unwrap_err();
-    assert_eq!(unknown.code(), tonic::Code::NotFound);
 }
 
 /// The charts need no font files: plotters is built without its ttf,

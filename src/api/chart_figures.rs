@@ -7,6 +7,7 @@
 use std::str::FromStr;
 
 use chrono::NaiveDate;
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::error::ApiError;
@@ -105,7 +106,7 @@ pub(crate) fn reinvestment(
 
 /// A difference in method, for people.
 fn contribution_label(c: &pb::Contribution) -> String {
-    let dimension = match pb::Dimension::try_from(c.dimension) {
+    match pb::Dimension::try_from(c.dimension) {
         Ok(pb::Dimension::Conversion) => "conversion".to_string(),
         Ok(pb::Dimension::Component) => match pb::ComponentKind::try_from(c.component) {
             Ok(kind) => kind
@@ -117,8 +118,7 @@ fn contribution_label(c: &pb::Contribution) -> String {
         },
         Ok(pb::Dimension::Offsets) => "offsets".to_string(),
         _ => "difference".to_string(),
-    };
-    dimension
+    }
 }
 
 /// The waterfall of the first gap of a ReconcileValuations response; the
@@ -165,11 +165,7 @@ pub(crate) fn waterfall(
             if c.log_share.is_empty() {
                 "-".to_string()
             } else {
-                percent(
-                    rust_decimal::prelude::ToPrimitive::to_f64(&decimal(&c.log_share, "share")?)
-                        .unwrap_or(0.0),
-                    2,
-                )
+                percent(decimal(&c.log_share, "share")?.to_f64().unwrap_or(0.0), 2)
             },
             c.amount
                 .as_ref()
@@ -179,7 +175,7 @@ pub(crate) fn waterfall(
         ));
         steps.push(Step {
             label,
-            log_contribution: rust_decimal::prelude::ToPrimitive::to_f64(&log).unwrap_or(0.0),
+            log_contribution: log.to_f64().unwrap_or(0.0),
         });
     }
     lines.extend(notes);
@@ -194,7 +190,7 @@ pub(crate) fn waterfall(
             name: debtor.name.clone(),
             value: debtor_value,
         },
-        ratio: rust_decimal::prelude::ToPrimitive::to_f64(&ratio).unwrap_or(0.0),
+        ratio: ratio.to_f64().unwrap_or(0.0),
         steps,
         notes: lines,
     }))

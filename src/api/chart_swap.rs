@@ -41,12 +41,19 @@ pub(super) fn draw_swap(
     let response = swap::evaluate(&subject.request, subject.source.clone(), &swap_ctx)
         .map_err(|e| prefixed("swap", e))?;
     warnings.extend(prefixed_warnings("swap", &response.warnings));
-    let (Some(Kind::Development(request)), Some(Out::Development(result))) =
-        (subject.request.kind.as_ref(), response.result.as_ref())
-    else {
-        return Err(unavailable(
-            "a three-party swap is settled at once: it has no savings over time",
-        ));
+    let name = if response.swap_id.is_empty() {
+        "swap".to_string()
+    } else {
+        response.swap_id.clone()
+    };
+    let (request, result) = match (subject.request.kind.as_ref(), response.result.as_ref()) {
+        (Some(Kind::Development(request)), Some(Out::Development(result))) => (request, result),
+        (_, Some(Out::Buyback(result))) => return draw_buyback(result, name, size),
+        _ => {
+            return Err(unavailable(
+                "a three-party swap is settled at once: it has no savings over time",
+            ))
+        }
     };
     let input =
         swap_development::parse("swap.development", request).map_err(|e| prefixed("swap", e))?;
@@ -102,18 +109,72 @@ pub(super) fn draw_swap(
             grouped(pv_saving)
         ));
     }
-    let name = if response.swap_id.is_empty() {
-        "swap".to_string()
-    } else {
-        response.swap_id.clone()
-    };
     let chart = SwapSavingsChart {
         title: format!("{name}: the debtor's savings over time"),
         currency,
         cancelled,
         counterpart,
         notes,
+        labels: SwapSavingsChart::development_labels(),
     };
+    drawn(chart, size)
+}
+
+/// A buyback's savings by operation year, from EvaluateSwap's years: the
+/// old debt service avoided against the new debt service, the upfront
+/// outlay and the commitments; the saving so far is the response's
+/// cumulative net saving.
+fn draw_buyback(
+    result: &pb::BuybackSwapResult,
+    name: String,
+    size: Size,
+) -> Result<Drawn, ApiError> {
+    let mut old = Vec::with_capacity(result.years.len());
+    let mut new = Vec::with_capacity(result.years.len());
+    let mut currency = String::new();
+    for year in &result.years {
+        let date = year
+            .end_date
+            .as_ref()
+            .and_then(|d| chrono::NaiveDate::from_ymd_opt(d.year, d.month as u32, d.day as u32))
+            .ok_or_else(|| ApiError::Internal("a buyback year has no end date".into()))?;
+        let (avoided, code) = money(year.old_debt_service.as_ref(), "old debt service")?;
+        currency = code;
+        let mut paid = money(year.new_debt_service.as_ref(), "new debt service")?.0;
+        for extra in [year.upfront_outlay.as_ref(), year.commitments.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            paid = paid
+                .checked_add(money(Some(extra), "outlay")?.0)
+                .ok_or_else(|| ApiError::Internal("a buyback year overflows".into()))?;
+        }
+        old.push((date, avoided));
+        new.push((date, paid));
+    }
+    let last = result
+        .years
+        .last()
+        .ok_or_else(|| unavailable("the buyback has no years"))?;
+    let (net, _) = money(last.cumulative_net_saving.as_ref(), "cumulative net saving")?;
+    let (gross, _) = money(last.cumulative_saving.as_ref(), "cumulative saving")?;
+    let chart = SwapSavingsChart {
+        title: format!("{name}: the debtor's savings over time"),
+        currency: currency.clone(),
+        cancelled: old,
+        counterpart: new,
+        notes: vec![format!(
+            "Over years 0 to {}: saving {} {currency}, net of commitments {} {currency} (EvaluateSwap's years)",
+            last.year.unwrap_or(0),
+            grouped(gross),
+            grouped(net),
+        )],
+        labels: SwapSavingsChart::buyback_labels(),
+    };
+    drawn(chart, size)
+}
+
+fn drawn(chart: SwapSavingsChart, size: Size) -> Result<Drawn, ApiError> {
     let points = chart
         .points()
         .ok_or_else(|| ApiError::Internal("the cumulative amounts overflow".into()))?

@@ -164,6 +164,7 @@ fn curves_funds_and_savings_at_the_edges() {
         cancelled: vec![(date(2020, 1), d(10))],
         counterpart: vec![(date(2020, 1), d(4)), (date(2030, 6), d(20))],
         notes: vec!["n".into()],
+        labels: SwapSavingsChart::development_labels(),
     };
     let points = savings.points().unwrap();
     assert_eq!(points.len(), 2);

@@ -1,8 +1,9 @@
-//! A debt-for-development swap's savings over time: the cumulative debt
-//! service the debtor no longer owes (the cancelled share of every flow of
-//! the debt), the cumulative counterpart it pays into the fund instead,
-//! and the debtor's saving so far, their difference, with a point at every
-//! date on which either moves.
+//! A swap's savings over time: what the debtor no longer pays (a
+//! development swap: the cancelled share of every flow of the debt; a
+//! buyback: the old debt service, by year), what it pays instead (the
+//! counterpart into the fund; the new debt service, the upfront outlay and
+//! the commitments), cumulative, and the saving so far, their difference,
+//! with a point at every date on which either moves.
 
 use chrono::{Datelike, NaiveDate};
 use plotters::prelude::*;
@@ -26,6 +27,29 @@ pub struct SwapSavingsChart {
     pub counterpart: Vec<(NaiveDate, Decimal)>,
     /// Lines under the plot (exact figures).
     pub notes: Vec<String>,
+    /// The legend of the three series: what `cancelled` is, what
+    /// `counterpart` is, and their difference.
+    pub labels: [String; 3],
+}
+
+impl SwapSavingsChart {
+    /// The legend of a development swap.
+    pub fn development_labels() -> [String; 3] {
+        [
+            "Debt service cancelled (cumulative)".into(),
+            "Counterpart paid into the fund (cumulative)".into(),
+            "Debtor's saving so far".into(),
+        ]
+    }
+
+    /// The legend of a buyback.
+    pub fn buyback_labels() -> [String; 3] {
+        [
+            "Old debt service avoided (cumulative)".into(),
+            "New debt service, outlay and commitments (cumulative)".into(),
+            "Net saving so far".into(),
+        ]
+    }
 }
 
 /// One date of the chart: cumulative cancelled, cumulative counterpart.
@@ -139,22 +163,14 @@ pub fn draw(chart: &SwapSavingsChart, size: Size) -> Result<String, ChartError> 
             .draw()
             .map_err(drawing)?;
         let lines = [
-            (
-                &cancelled,
-                frame::PRINCIPAL,
-                "Debt service cancelled (cumulative)",
-            ),
-            (
-                &counterpart,
-                frame::INTEREST,
-                "Counterpart paid into the fund (cumulative)",
-            ),
-            (&saving, frame::BALANCE, "Debtor's saving so far"),
+            (&cancelled, frame::PRINCIPAL, &chart.labels[0]),
+            (&counterpart, frame::INTEREST, &chart.labels[1]),
+            (&saving, frame::BALANCE, &chart.labels[2]),
         ];
         for (line, colour, label) in lines {
             plot.draw_series(LineSeries::new(steps(line), colour.stroke_width(2)))
                 .map_err(drawing)?
-                .label(label)
+                .label(label.as_str())
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(2))
                 });

@@ -1,4 +1,4 @@
-//! `--chart FILE.svg` on `schedule`, `settlement` and `reconcile`: after the
+//! `--chart FILE.svg` on `schedule`, `settlement`, `swap` and `reconcile`: after the
 //! answer, the same request is drawn by ChartService/RenderChart (through
 //! the same handlers, offline) and the SVG document written to FILE.
 

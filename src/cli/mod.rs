@@ -178,6 +178,16 @@ fn execute(
         }
         Command::Swap(args) => {
             let (method, request) = shortcuts::swap_request(&args);
+            if let Some(path) = &args.chart.chart {
+                if args.id.is_none() {
+                    return Err(Failure::new(
+                        exit::USAGE,
+                        "--chart draws one swap: give its id",
+                    ));
+                }
+                let kind = Some("CHART_KIND_SWAP_SAVINGS");
+                chart_job = Some(chart::ChartJob::new(path, "swap", &request, kind));
+            }
             (method, request.to_string(), args.output, args.show_request)
         }
         Command::Reconcile(args) => {

@@ -192,13 +192,19 @@ Examples:
   # Russia - Mozambique 2017: USD 40 m cancelled into school meals through WFP
   debtcalc swap russia-mozambique-2017
   # Bolivia - Conservation International 1987, the first debt-for-nature swap
-  debtcalc swap bolivia-ci-1987 --format table")]
+  debtcalc swap bolivia-ci-1987 --format table
+  # Mozambique's savings over time, drawn
+  debtcalc swap russia-mozambique-2017 --chart mozambique.svg")]
 pub struct SwapArgs {
     /// The swap's id (`russia-mozambique-2017`, `bolivia-ci-1987`); none
     /// lists them.
     pub id: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Also draw a development swap's savings over time (RenderChart,
+    /// CHART_KIND_SWAP_SAVINGS) into FILE.svg.
+    #[command(flatten)]
+    pub chart: ChartArgs,
     /// Print the request instead of running it.
     #[arg(long)]
     pub show_request: bool,

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod chart;
 pub mod solve;
 
 use std::net::SocketAddr;

@@ -14,6 +14,9 @@ the standard library's XML parser:
   date, five counterpart payments of 0.2 x 40 m a year later each; the
   debtor's saving in present value at 5% = 40 m - 8 m sum_k 1.05^-k, k = 1..5
   (whole years), rounded half-even to the cent;
+- the Belize buyback (2021): the net saving so far at the last year is the sum
+  over the response's years of old debt service less new debt service,
+  upfront outlay and commitments, and the chart notes it;
 - the committed README charts (docs/charts/) are what the documented
   command draws today (scripts/update-examples regenerates them)."""
 
@@ -129,6 +132,27 @@ def test_mozambique_swap_savings_against_decimal(stub):
     assert r.conventions.points == 6
     circles = [c.get("fill") for c in root.iter(SVG + "circle")]
     assert circles.count("#2CA02C") == 6
+
+
+def test_belize_buyback_savings_add_up(stub, server_addr):
+    from debtcalc_client import swap_stub
+
+    swap = swap_stub(server_addr).EvaluateSwap(pb.EvaluateSwapRequest(swap_id="belize-blue-bond-2021"))
+    years = swap.buyback.years
+    r = stub.RenderChart(
+        pb.RenderChartRequest(kind=pb.CHART_KIND_SWAP_SAVINGS, swap=pb.EvaluateSwapRequest(swap_id="belize-blue-bond-2021"))
+    )
+    root, texts = parse(r.svg)
+    amount = lambda m: Decimal(m.amount) if m.amount else Decimal(0)
+    net = sum(
+        amount(y.old_debt_service) - amount(y.new_debt_service) - amount(y.upfront_outlay) - amount(y.commitments)
+        for y in years
+    )
+    assert net == Decimal(years[-1].cumulative_net_saving.amount)
+    note = next(t for t in texts if "net of commitments" in t)
+    assert f"net of commitments {grouped(net)} USD" in note
+    assert r.conventions.points == len(years)
+    assert [c.get("fill") for c in root.iter(SVG + "circle")].count("#2CA02C") == len(years)
 
 
 def test_bad_chart_request_names_the_field(stub):
