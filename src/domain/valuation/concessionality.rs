@@ -27,11 +27,11 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::basis::TimeBasis;
-use super::certified::ValuationPath;
+use super::certified::{present_value_on_path, ValuationPath};
 use super::compounding::Compounding;
 use super::discount::Discounting;
 use super::grant_element::grant_element;
-use super::present_value::{present_value_on_path, CashFlow, PresentValue};
+use super::present_value::{CashFlow, PresentValue};
 use crate::domain::error::DomainError;
 
 /// The borrower groups of the DAC rules in force from 2018.

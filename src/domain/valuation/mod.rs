@@ -29,7 +29,7 @@ pub mod stream;
 pub mod sweep;
 
 pub use basis::TimeBasis;
-pub use certified::ValuationPath;
+pub use certified::{average_life, present_value, present_value_on_path, ValuationPath};
 pub use compounding::Compounding;
 pub use concessionality::{
     assess_concessionality, Concessionality, ConcessionalityConvention, Dac2018Group,
@@ -38,11 +38,11 @@ pub use curve::{CurveExtrapolation, CurveInterpolation, ZeroCurve};
 pub use discount::{discount_factor, Discounting};
 pub use grant_element::grant_element;
 pub use haircut::{haircuts, Haircuts};
-pub use present_value::{
-    average_life, present_value, present_value_exact, present_value_on_path, CashFlow, PresentValue,
-};
+pub use present_value::{present_value_exact, CashFlow, PresentValue};
 pub use restructuring::{value_restructuring, RestructuringInput, RestructuringValuation};
 pub use stream::{
     value_stream, DebtStream, ExpandedStream, FaceComponents, FlowKind, KindedFlow, StreamValue,
 };
-pub use sweep::{sweep_valuation, Sweep, SweepError, SweepInput, SweepPoint, MAX_GRID_SIDE};
+pub use sweep::{
+    sweep_valuation, PathCounts, Sweep, SweepError, SweepInput, SweepPoint, MAX_GRID_SIDE,
+};

@@ -28,7 +28,6 @@ use rust_decimal::Decimal;
 use std::sync::OnceLock;
 
 use super::basis::{TimeBasis, Units};
-use super::certified::{self, ValuationPath};
 use super::discount::{Discounting, Engine};
 use crate::domain::error::DomainError;
 use crate::domain::numerics::big_float::BigFloat;
@@ -57,31 +56,10 @@ pub struct PresentValue {
     pub macaulay_duration_years: Decimal,
 }
 
-/// Values `flows` at `valuation_date`: by the certified fast path when it
-/// decides every figure, otherwise by the exact path; the figures are the
-/// same either way (see [`super::certified`]).
-pub fn present_value(
-    flows: &[CashFlow],
-    valuation_date: NaiveDate,
-    discounting: &Discounting,
-) -> Result<PresentValue, DomainError> {
-    present_value_on_path(flows, valuation_date, discounting).map(|(value, _)| value)
-}
-
-/// [`present_value`], and which path computed it.
-pub fn present_value_on_path(
-    flows: &[CashFlow],
-    valuation_date: NaiveDate,
-    discounting: &Discounting,
-) -> Result<(PresentValue, ValuationPath), DomainError> {
-    if let Some(value) = certified::present_value(flows, valuation_date, discounting) {
-        return Ok((value, ValuationPath::Fast));
-    }
-    present_value_exact(flows, valuation_date, discounting).map(|v| (v, ValuationPath::Exact))
-}
-
 /// Values `flows` at `valuation_date` by the exact path alone (256-bit
-/// factors, exact sums): the reference the fast path is checked against.
+/// factors, exact sums): what [`super::certified::present_value`] reports
+/// when its fast path does not decide, and the reference it is checked
+/// against.
 pub fn present_value_exact(
     flows: &[CashFlow],
     valuation_date: NaiveDate,
@@ -216,18 +194,16 @@ pub(crate) fn discounted_value(
 }
 
 /// The weighted average life of `flows` (for a loan, its principal
-/// repayments): `sum(t * amount) / sum(amount)` in years of `basis`,
+/// repayments) in big integers (see [`super::certified::average_life`],
+/// which tries wide integers first): `sum(t * amount) / sum(amount)` in years of `basis`,
 /// undiscounted, exact and rounded half-even to 28 decimals; 0 when the
 /// amounts add up to zero. Flows on or before the valuation date count with
 /// `t = 0`.
-pub fn average_life(
+pub fn average_life_exact(
     flows: &[CashFlow],
     valuation_date: NaiveDate,
     basis: TimeBasis,
 ) -> Result<Decimal, DomainError> {
-    if let Some(life) = certified::average_life(flows, valuation_date, basis) {
-        return Ok(life);
-    }
     let mut total = BigInt::zero();
     let mut weighted = BigInt::zero();
     for flow in flows {

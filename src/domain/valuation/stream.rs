@@ -43,8 +43,8 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::certified::ValuationPath;
-use super::present_value::{average_life, present_value_on_path, CashFlow, PresentValue};
+use super::certified::{average_life, present_value_on_path, ValuationPath};
+use super::present_value::{CashFlow, PresentValue};
 use super::Discounting;
 use crate::domain::currency::Currency;
 use crate::domain::error::DomainError;

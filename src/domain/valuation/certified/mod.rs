@@ -93,7 +93,8 @@ use self::rounding::{decide, decide_ratio, finest};
 use self::wide::{mul_wide, Signed384, U384};
 use super::basis::{TimeBasis, Units};
 use super::discount::Discounting;
-use super::present_value::{CashFlow, PresentValue};
+use super::present_value::{average_life_exact, present_value_exact, CashFlow, PresentValue};
+use crate::domain::error::DomainError;
 
 /// Which path computed a present value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -166,125 +167,217 @@ fn average_life_of(weighted: &Sum, face: i128, basis: TimeBasis) -> Option<Decim
     Some(finest(num.negative != (face < 0), num.magnitude, den)?.value)
 }
 
+/// The sums of a present value, exact wide integers in units of
+/// `10^-scale 2^-126` (times the year numerator for the weighted ones),
+/// with the bounds of the two discounted sums.
+struct Sums {
+    basis: TimeBasis,
+    scale: u32,
+    value: Sum,
+    weighted_value: Sum,
+    weighted_face: Sum,
+    /// `sum |M_i| e_i` and `sum t_i |M_i| e_i`.
+    value_error: U384,
+    weighted_error: U384,
+    face: i128,
+}
+
+impl Sums {
+    fn of(
+        flows: &[CashFlow],
+        valuation_date: NaiveDate,
+        discounting: &Discounting,
+    ) -> Option<Self> {
+        let Discounting::Flat {
+            rate,
+            compounding,
+            basis,
+        } = discounting
+        else {
+            return None;
+        };
+        if flows.len() > MAX_FLOWS {
+            return None;
+        }
+        let basis = *basis;
+        let scale = common_scale(flows);
+        let mut factors = UnitFactors::new(*rate, *compounding, basis)?;
+        let mut at = Units::default();
+        let mut current = Fx::ONE;
+        let mut sums = Self {
+            basis,
+            scale,
+            value: Sum::default(),
+            weighted_value: Sum::default(),
+            weighted_face: Sum::default(),
+            value_error: U384::ZERO,
+            weighted_error: U384::ZERO,
+            face: 0,
+        };
+        for flow in flows {
+            if flow.amount.is_zero() {
+                continue;
+            }
+            let m = scaled(flow.amount, scale)?;
+            let negative = m < 0;
+            let magnitude = m.unsigned_abs();
+            let u = basis.units(valuation_date, flow.date);
+            let t = basis.year_numerator(u);
+            if t >> MAX_TIME_BITS != 0 {
+                return None;
+            }
+            let factor = if u == Units::default() {
+                Fx::ONE
+            } else {
+                if u.primary < at.primary || u.leap < at.leap {
+                    // Out of date order: start again from t = 0.
+                    at = Units::default();
+                    current = Fx::ONE;
+                }
+                current = factors.advance(current, at, u)?;
+                at = u;
+                current
+            };
+            let term = U384::from_wide(mul_wide(magnitude, factor.m));
+            sums.value.add(negative, term)?;
+            if factor.e != 0 {
+                let term_error = U384::from_wide(mul_wide(magnitude, factor.e));
+                sums.value_error = sums.value_error.add(term_error)?;
+                sums.weighted_error = sums.weighted_error.add(term_error.mul_u64(t as u64)?)?;
+            }
+            if t != 0 {
+                sums.weighted_value.add(negative, term.mul_u64(t as u64)?)?;
+                sums.weighted_face
+                    .add(negative, U384::from_wide(mul_wide(magnitude, t)))?;
+            }
+            sums.face = sums.face.checked_add(m)?;
+        }
+        Some(sums)
+    }
+
+    /// The bound of the value, the exact path's slack included.
+    fn value_error(&self) -> Option<U384> {
+        self.value_error.add(slack(self.value.magnitudes()?)?)
+    }
+
+    /// The reported value, when its interval decides it.
+    fn reported_value(&self) -> Option<Decimal> {
+        let error = self.value_error()?;
+        let lo = Signed384::difference(self.value.positive, self.value.negative.add(error)?);
+        let hi = Signed384::difference(self.value.positive.add(error)?, self.value.negative);
+        let unit = U384::pow10(self.scale).shl(F)?;
+        decide(lo, hi, unit)
+    }
+
+    /// The reported Macaulay duration (0 when the reported value is 0), when
+    /// its interval decides it.
+    fn duration(&self, reported: Decimal) -> Option<Decimal> {
+        if reported.is_zero() {
+            return Some(Decimal::ZERO);
+        }
+        let w = self.weighted_value.value();
+        let w_error = self
+            .weighted_error
+            .add(slack(self.weighted_value.magnitudes()?)?)?
+            .add(w.magnitude.shr(180))?;
+        if w.magnitude.is_zero() && w_error.is_zero() {
+            return Some(Decimal::ZERO);
+        }
+        let x = self.value.value();
+        let error = self.value_error()?;
+        decide_ratio(
+            w.negative != x.negative,
+            w.magnitude.sub(w_error)?,
+            w.magnitude.add(w_error)?,
+            x.magnitude.sub(error)?,
+            x.magnitude.add(error)?,
+            self.basis.year_denominator(),
+        )
+    }
+}
+
+/// Values `flows` at `valuation_date`: by the certified fast path when it
+/// decides every figure, otherwise by the exact path
+/// ([`present_value_exact`]); the figures are the same either way.
+pub fn present_value(
+    flows: &[CashFlow],
+    valuation_date: NaiveDate,
+    discounting: &Discounting,
+) -> Result<PresentValue, DomainError> {
+    present_value_on_path(flows, valuation_date, discounting).map(|(value, _)| value)
+}
+
+/// [`present_value`], and which path computed it.
+pub fn present_value_on_path(
+    flows: &[CashFlow],
+    valuation_date: NaiveDate,
+    discounting: &Discounting,
+) -> Result<(PresentValue, ValuationPath), DomainError> {
+    if let Some(value) = fast_present_value(flows, valuation_date, discounting) {
+        return Ok((value, ValuationPath::Fast));
+    }
+    present_value_exact(flows, valuation_date, discounting).map(|v| (v, ValuationPath::Exact))
+}
+
+/// The weighted average life of `flows` (for a loan, its principal
+/// repayments): `sum(t * amount) / sum(amount)` in years of `basis`,
+/// undiscounted, exact and rounded half-even to 28 decimals; 0 when the
+/// amounts add up to zero. Flows on or before the valuation date count with
+/// `t = 0`. In wide integers, or big integers when an amount does not fit
+/// ([`average_life_exact`]): exact either way.
+pub fn average_life(
+    flows: &[CashFlow],
+    valuation_date: NaiveDate,
+    basis: TimeBasis,
+) -> Result<Decimal, DomainError> {
+    match wide_average_life(flows, valuation_date, basis) {
+        Some(life) => Ok(life),
+        None => average_life_exact(flows, valuation_date, basis),
+    }
+}
+
 /// The certified present value of `flows`, or `None` when the fast path
 /// does not cover the input or does not decide every figure (the caller
 /// then runs the exact path). Every figure returned equals the exact
 /// path's.
-pub(crate) fn present_value(
+pub(crate) fn fast_present_value(
     flows: &[CashFlow],
     valuation_date: NaiveDate,
     discounting: &Discounting,
 ) -> Option<PresentValue> {
-    let Discounting::Flat {
-        rate,
-        compounding,
-        basis,
-    } = discounting
-    else {
-        return None;
-    };
-    if flows.len() > MAX_FLOWS {
+    let sums = Sums::of(flows, valuation_date, discounting)?;
+    if sums.face.unsigned_abs() >> 96 != 0 {
         return None;
     }
-    let basis = *basis;
-    let scale = common_scale(flows);
-    let mut factors = UnitFactors::new(*rate, *compounding, basis)?;
-    let mut at = Units::default();
-    let mut current = Fx::ONE;
-    let mut value = Sum::default();
-    let mut weighted_value = Sum::default();
-    let mut weighted_face = Sum::default();
-    // Bounds of the two sums: sum |M_i| e_i and sum t_i |M_i| e_i.
-    let mut value_error = U384::ZERO;
-    let mut weighted_error = U384::ZERO;
-    let mut face = 0i128;
-    for flow in flows {
-        if flow.amount.is_zero() {
-            continue;
-        }
-        let m = scaled(flow.amount, scale)?;
-        let negative = m < 0;
-        let magnitude = m.unsigned_abs();
-        let u = basis.units(valuation_date, flow.date);
-        let t = basis.year_numerator(u);
-        if t >> MAX_TIME_BITS != 0 {
-            return None;
-        }
-        let factor = if u == Units::default() {
-            Fx::ONE
-        } else {
-            if u.primary < at.primary || u.leap < at.leap {
-                // Out of date order: start again from t = 0.
-                at = Units::default();
-                current = Fx::ONE;
-            }
-            current = factors.advance(current, at, u)?;
-            at = u;
-            current
-        };
-        let term = U384::from_wide(mul_wide(magnitude, factor.m));
-        value.add(negative, term)?;
-        if factor.e != 0 {
-            let term_error = U384::from_wide(mul_wide(magnitude, factor.e));
-            value_error = value_error.add(term_error)?;
-            weighted_error = weighted_error.add(term_error.mul_u64(t as u64)?)?;
-        }
-        if t != 0 {
-            weighted_value.add(negative, term.mul_u64(t as u64)?)?;
-            weighted_face.add(negative, U384::from_wide(mul_wide(magnitude, t)))?;
-        }
-        face = face.checked_add(m)?;
-    }
-
-    if face.unsigned_abs() >> 96 != 0 {
-        return None;
-    }
-    let face_value = Decimal::try_from_i128_with_scale(face, scale)
+    let face = Decimal::try_from_i128_with_scale(sums.face, sums.scale)
         .ok()?
         .normalize();
-    let average_life_years = average_life_of(&weighted_face, face, basis)?;
-
-    // The value: X within E.
-    let error = value_error.add(slack(value.magnitudes()?)?)?;
-    let lo = Signed384::difference(value.positive, value.negative.add(error)?);
-    let hi = Signed384::difference(value.positive.add(error)?, value.negative);
-    let unit = U384::pow10(scale).shl(F)?;
-    let reported = decide(lo, hi, unit)?;
-
-    let macaulay_duration_years = if reported.is_zero() {
-        Decimal::ZERO
-    } else {
-        let w = weighted_value.value();
-        let w_error = weighted_error
-            .add(slack(weighted_value.magnitudes()?)?)?
-            .add(w.magnitude.shr(180))?;
-        if w.magnitude.is_zero() && w_error.is_zero() {
-            Decimal::ZERO
-        } else {
-            let x = value.value();
-            decide_ratio(
-                w.negative != x.negative,
-                w.magnitude.sub(w_error)?,
-                w.magnitude.add(w_error)?,
-                x.magnitude.sub(error)?,
-                x.magnitude.add(error)?,
-                basis.year_denominator(),
-            )?
-        }
-    };
+    let average_life_years = average_life_of(&sums.weighted_face, sums.face, sums.basis)?;
+    let value = sums.reported_value()?;
+    let macaulay_duration_years = sums.duration(value)?;
     Some(PresentValue {
-        value: reported,
-        face: face_value,
+        value,
+        face,
         average_life_years,
         macaulay_duration_years,
     })
 }
 
-/// The exact weighted average life of `flows` (see
-/// [`super::present_value::average_life`]) in wide integers, or `None`
-/// when an amount or a sum does not fit (the caller then computes it with
-/// big integers). Exact either way: no bound is involved.
-pub(crate) fn average_life(
+/// The `value` of [`present_value`] alone (a sweep's cells need nothing
+/// else), or `None` as there.
+pub(crate) fn value_only(
+    flows: &[CashFlow],
+    valuation_date: NaiveDate,
+    discounting: &Discounting,
+) -> Option<Decimal> {
+    Sums::of(flows, valuation_date, discounting)?.reported_value()
+}
+
+/// The exact weighted average life of `flows` (see [`average_life`]) in
+/// wide integers, or `None` when an amount or a sum does not fit (the
+/// caller then computes it with big integers). Exact either way: no bound
+/// is involved.
+fn wide_average_life(
     flows: &[CashFlow],
     valuation_date: NaiveDate,
     basis: TimeBasis,

@@ -394,7 +394,7 @@ fn values_within_the_bound_of_a_boundary_take_the_exact_path_and_are_right() {
     for (h_num, h_shift) in [(1, 40), (-1, 40), (1, 32), (-1, 32)] {
         let (flows, v, discounting, exact) = near_boundary(h_num, h_shift);
         assert_eq!(
-            super::present_value(&flows, v, &discounting),
+            super::fast_present_value(&flows, v, &discounting),
             None,
             "h = {h_num} 2^-{h_shift}"
         );
@@ -414,13 +414,13 @@ fn values_within_the_bound_of_a_boundary_take_the_exact_path_and_are_right() {
     }
     // Exactly on the boundary: undecided too.
     let (flows, v, discounting, _) = near_boundary(0, 1);
-    assert_eq!(super::present_value(&flows, v, &discounting), None);
+    assert_eq!(super::fast_present_value(&flows, v, &discounting), None);
     let (pv, path) = present_value_on_path(&flows, v, &discounting).unwrap();
     assert_eq!(path, ValuationPath::Exact);
     assert_eq!(pv, present_value_exact(&flows, v, &discounting).unwrap());
     // A quarter unit away is far outside the bound: decided, and equal.
     let (flows, v, discounting, exact) = near_boundary(-1, 2);
-    let fast = super::present_value(&flows, v, &discounting).expect("decided");
+    let fast = super::fast_present_value(&flows, v, &discounting).expect("decided");
     assert_eq!(fast, present_value_exact(&flows, v, &discounting).unwrap());
     assert_eq!(
         fast.value,
@@ -606,7 +606,7 @@ fn dprk_takes_the_fast_path_with_the_exact_figures() {
         TimeBasis::ActActIsda,
     ] {
         let discounting = flat(Decimal::new(5, 2), Compounding::AnnualEffective, basis);
-        let fast = super::present_value(&flows, v, &discounting).expect("decided");
+        let fast = super::fast_present_value(&flows, v, &discounting).expect("decided");
         assert_eq!(fast, present_value_exact(&flows, v, &discounting).unwrap());
     }
     // Curves are not covered.
@@ -617,6 +617,6 @@ fn dprk_takes_the_fast_path_with_the_exact_figures() {
         compounding: Compounding::AnnualEffective,
         basis: TimeBasis::Thirty360,
     };
-    assert_eq!(super::present_value(&flows, v, &discounting), None);
+    assert_eq!(super::fast_present_value(&flows, v, &discounting), None);
     let _ = RoundingMode::HalfEven;
 }
