@@ -11,6 +11,12 @@
 //! (criterion's "elem/s" there is flows per second; only the exact path
 //! exists, there is no fast path yet).
 //!
+//! Issue 14's certified fast path: `present_value_paths` measures the
+//! 40-flow (DPRK) and 1,200-flow (monthly) present value by
+//! `present_value` (the certified fast path, which decides these inputs)
+//! and by `present_value_exact` (the exact path alone), side by side; the
+//! other present-value benchmarks above now run the fast path too.
+//!
 //! Run: `cargo bench --bench valuation`. Figures are for comparison with a
 //! baseline run side by side on the same machine, never assertions.
 
@@ -31,8 +37,9 @@ use debtcalc::domain::schedule::{
 use debtcalc::domain::split::principal_after_write_off;
 use debtcalc::domain::split::{split_claim, ProgramWeight, SplitInput, WriteOff};
 use debtcalc::domain::valuation::{
-    present_value, sweep_valuation, value_restructuring, CashFlow, Compounding, DebtStream,
-    Discounting, RestructuringInput, SweepInput, TimeBasis,
+    present_value, present_value_exact, present_value_on_path, sweep_valuation,
+    value_restructuring, CashFlow, Compounding, DebtStream, Discounting, RestructuringInput,
+    SweepInput, TimeBasis, ValuationPath,
 };
 use rust_decimal::Decimal;
 
@@ -275,5 +282,35 @@ fn reconciliation(c: &mut Criterion) {
     });
 }
 
-criterion_group!(valuation, benches, sweep, growth, reconciliation);
+/// The certified fast path against the exact path on the same flows: the
+/// DPRK's 40 semi-annual flows and 1,200 monthly flows, 5% annual
+/// effective on 30/360. Checked first: both paths give the same figures,
+/// and the fast path decides these inputs.
+fn paths(c: &mut Criterion) {
+    let valuation_date = date(2014, 5, 5);
+    let discounting = flat(TimeBasis::Thirty360);
+    let mut group = c.benchmark_group("present_value_paths");
+    for (name, flows) in [("pv40", dprk_flows()), ("pv1200", monthly_flows(1200))] {
+        let (fast, path) = present_value_on_path(&flows, valuation_date, &discounting).unwrap();
+        assert_eq!(path, ValuationPath::Fast, "{name}");
+        assert_eq!(
+            fast,
+            present_value_exact(&flows, valuation_date, &discounting).unwrap()
+        );
+        group.bench_function(format!("{name}/fast"), |b| {
+            b.iter(|| {
+                present_value(black_box(&flows), valuation_date, black_box(&discounting)).unwrap()
+            })
+        });
+        group.bench_function(format!("{name}/exact"), |b| {
+            b.iter(|| {
+                present_value_exact(black_box(&flows), valuation_date, black_box(&discounting))
+                    .unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(valuation, benches, paths, sweep, growth, reconciliation);
 criterion_main!(valuation);

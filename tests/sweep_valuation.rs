@@ -134,6 +134,12 @@ async fn assert_every_cell_is_unary(
     response: &pb::SweepValuationResponse,
 ) {
     let conventions = response.conventions.clone().unwrap();
+    // Issue 14: every present value (the old claim per rate, the new debt
+    // per cell) counted once, by the path that computed it.
+    assert_eq!(
+        conventions.fast_path_valuations.unwrap() + conventions.exact_fallbacks.unwrap(),
+        (request.discount_rates.len() * (1 + response.rows.len())) as u32
+    );
     let counts = request.installment_counts.len().max(1);
     let mut cells = 0;
     for (i, row) in response.rows.iter().enumerate() {
@@ -209,6 +215,12 @@ async fn assert_every_cell_is_unary(
             face.discounting = None;
             let mut unary_conventions = unary.conventions.clone().unwrap();
             unary_conventions.discounting = None;
+            // The path counts are the call's own: two present values per
+            // unary call, the grid's in the sweep.
+            for c in [&mut face, &mut unary_conventions] {
+                c.fast_path_valuations = None;
+                c.exact_fallbacks = None;
+            }
             assert_eq!(face, unary_conventions, "{here}");
             cells += 1;
         }

@@ -96,6 +96,10 @@ async fn dprk_remainder_against_the_claim_at_five_percent() {
     assert_eq!(discounting.time_basis(), pb::TimeBasis::Months);
     assert_eq!(conventions.past_flows, "DUE_AT_VALUATION_DATE");
     assert_eq!(conventions.share_decimals, Some(20));
+    // Issue 14: both present values (old claim, new debt) by the certified
+    // fast path, whose figures are the exact path's.
+    assert_eq!(conventions.fast_path_valuations, Some(2));
+    assert_eq!(conventions.exact_fallbacks, Some(0));
 }
 
 #[tokio::test]
@@ -388,7 +392,11 @@ async fn curve_and_continuous_discounting_are_echoed() {
         (pv - dec("941.76453358424870953715278327")).abs() < dec("1e-24"),
         "{pv}"
     );
-    let discounting = response.conventions.unwrap().discounting.unwrap();
+    let conventions = response.conventions.unwrap();
+    // A curve is not covered by the fast path: both by the exact path.
+    assert_eq!(conventions.fast_path_valuations, Some(0));
+    assert_eq!(conventions.exact_fallbacks, Some(2));
+    let discounting = conventions.discounting.unwrap();
     assert_eq!(discounting.compounding(), pb::Compounding::Continuous);
     let Some(Rate::Curve(curve)) = discounting.rate else {
         panic!("the curve is echoed");

@@ -250,6 +250,8 @@ pub fn render_sweep(
     }
     conventions.face_value = super::debt_stream::FACE_VALUE.into();
     conventions.provenance = provenance.to_pb();
+    conventions.fast_path_valuations = Some(sweep.paths.fast);
+    conventions.exact_fallbacks = Some(sweep.paths.exact);
     Ok(pb::SweepValuationResponse {
         write_off_base: Some(super::solve::write_off_base_to_pb(currency, &base)?),
         rates,

@@ -17,7 +17,7 @@ use crate::domain::rounding::RoundingMode;
 use crate::domain::valuation::{
     Compounding, Concessionality, ConcessionalityConvention, Dac2018Group, DebtStream, Discounting,
     ExpandedStream, FaceComponents, RestructuringInput, RestructuringValuation, StreamValue,
-    TimeBasis,
+    TimeBasis, ValuationPath,
 };
 
 pub use super::zero_curve::MAX_CURVE_POINTS;
@@ -352,7 +352,15 @@ pub fn conventions(
         precision: PRECISION.into(),
         past_flows: PAST_FLOWS.into(),
         face_value: String::new(),
+        fast_path_valuations: None,
+        exact_fallbacks: None,
     }
+}
+
+/// The counts of present values by path, for `ValuationConventions`.
+fn path_counts(paths: &[ValuationPath]) -> (Option<u32>, Option<u32>) {
+    let fast = paths.iter().filter(|p| **p == ValuationPath::Fast).count() as u32;
+    (Some(fast), Some(paths.len() as u32 - fast))
 }
 
 /// Renders a restructuring valuation.
@@ -377,9 +385,15 @@ pub fn render_restructuring(
         sz_haircut: convert::reported_decimal(result.haircuts.sturzenegger_zettelmeyer),
         ct_haircut: convert::reported_decimal(result.haircuts.cruces_trebesch),
         grant_element_at_discount_rate: convert::reported_decimal(result.grant_element),
-        conventions: Some(pb::ValuationConventions {
-            face_value: super::debt_stream::FACE_VALUE.into(),
-            ..conventions(input.valuation_date, &input.discounting)
+        conventions: Some({
+            let (fast_path_valuations, exact_fallbacks) =
+                path_counts(&[result.old_value.path, result.new_value.path]);
+            pb::ValuationConventions {
+                face_value: super::debt_stream::FACE_VALUE.into(),
+                fast_path_valuations,
+                exact_fallbacks,
+                ..conventions(input.valuation_date, &input.discounting)
+            }
         }),
         warnings: Vec::new(), // filled in by the handler (api::warnings)
     })
@@ -552,7 +566,14 @@ pub fn render_concessionality(
         threshold: result.threshold.normalize().to_string(),
         concessional: Some(result.concessional),
         convention: input.convention_pb as i32,
-        conventions: Some(conventions(valuation_date, &discounting)),
+        conventions: Some({
+            let (fast_path_valuations, exact_fallbacks) = path_counts(&[result.path]);
+            pb::ValuationConventions {
+                fast_path_valuations,
+                exact_fallbacks,
+                ..conventions(valuation_date, &discounting)
+            }
+        }),
         terms_in_years: input
             .years
             .as_ref()

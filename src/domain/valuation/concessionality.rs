@@ -27,10 +27,11 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::basis::TimeBasis;
+use super::certified::{present_value_on_path, ValuationPath};
 use super::compounding::Compounding;
 use super::discount::Discounting;
 use super::grant_element::grant_element;
-use super::present_value::{present_value, CashFlow, PresentValue};
+use super::present_value::{CashFlow, PresentValue};
 use crate::domain::error::DomainError;
 
 /// The borrower groups of the DAC rules in force from 2018.
@@ -116,6 +117,8 @@ pub struct Concessionality {
     pub threshold: Decimal,
     /// The valuation of the debt service at the convention's rate.
     pub debt_service: PresentValue,
+    /// Which path computed it (the figures are the same either way).
+    pub path: ValuationPath,
 }
 
 /// The grant element of a loan of `face` disbursed on `disbursement_date`
@@ -128,7 +131,7 @@ pub fn assess_concessionality(
     convention: &ConcessionalityConvention,
     basis: TimeBasis,
 ) -> Result<Concessionality, DomainError> {
-    let pv = present_value(
+    let (pv, path) = present_value_on_path(
         debt_service,
         disbursement_date,
         &convention.discounting(basis),
@@ -140,6 +143,7 @@ pub fn assess_concessionality(
         discount_rate: convention.discount_rate(),
         threshold: convention.threshold(),
         debt_service: pv,
+        path,
     })
 }
 

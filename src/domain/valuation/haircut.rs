@@ -3,7 +3,7 @@
 //! - Nominal (face value): `1 - face_new / (face_old + past_due_interest)`.
 //! - Sturzenegger-Zettelmeyer: `1 - PV(new) / PV(old)`, both at the same
 //!   rate (the exit yield). Past-due amounts of the old claim count as due at
-//!   the valuation date, which [`super::present_value::present_value`] does
+//!   the valuation date, which [`super::certified::present_value`] does
 //!   for flows dated before it.
 //! - Cruces-Trebesch (market): `1 - PV(new) / (face_old + past_due_interest)`.
 //!
@@ -74,9 +74,10 @@ pub fn haircuts(
 mod tests {
     use super::*;
     use crate::domain::valuation::basis::TimeBasis;
+    use crate::domain::valuation::certified::present_value;
     use crate::domain::valuation::compounding::Compounding;
     use crate::domain::valuation::discount::Discounting;
-    use crate::domain::valuation::present_value::{present_value, CashFlow};
+    use crate::domain::valuation::present_value::CashFlow;
     use chrono::NaiveDate;
     use proptest::prelude::*;
     use std::str::FromStr;

@@ -6,6 +6,9 @@
 //! - [`curve`]: zero curves and their interpolation.
 //! - [`discount`]: discount factors (the running-product hot path).
 //! - [`present_value`]: PV, face, average life and duration of a stream.
+//! - [`certified`]: the certified fast path of a present value (128-bit
+//!   fixed point with a proven bound, the exact path when it does not
+//!   decide).
 //! - [`haircut`], [`grant_element`], [`concessionality`]: what is reported.
 //! - [`stream`], [`restructuring`]: the old claim against the new debt.
 //! - [`sweep`]: one restructuring over a grid of write-off shares and rates.
@@ -13,6 +16,7 @@
 //!   [`crate::domain::numerics`].
 
 pub mod basis;
+pub mod certified;
 pub mod compounding;
 pub mod concessionality;
 pub mod curve;
@@ -25,6 +29,7 @@ pub mod stream;
 pub mod sweep;
 
 pub use basis::TimeBasis;
+pub use certified::{average_life, present_value, present_value_on_path, ValuationPath};
 pub use compounding::Compounding;
 pub use concessionality::{
     assess_concessionality, Concessionality, ConcessionalityConvention, Dac2018Group,
@@ -33,9 +38,11 @@ pub use curve::{CurveExtrapolation, CurveInterpolation, ZeroCurve};
 pub use discount::{discount_factor, Discounting};
 pub use grant_element::grant_element;
 pub use haircut::{haircuts, Haircuts};
-pub use present_value::{average_life, present_value, CashFlow, PresentValue};
+pub use present_value::{present_value_exact, CashFlow, PresentValue};
 pub use restructuring::{value_restructuring, RestructuringInput, RestructuringValuation};
 pub use stream::{
     value_stream, DebtStream, ExpandedStream, FaceComponents, FlowKind, KindedFlow, StreamValue,
 };
-pub use sweep::{sweep_valuation, Sweep, SweepError, SweepInput, SweepPoint, MAX_GRID_SIDE};
+pub use sweep::{
+    sweep_valuation, PathCounts, Sweep, SweepError, SweepInput, SweepPoint, MAX_GRID_SIDE,
+};

@@ -56,8 +56,11 @@ pub struct PresentValue {
     pub macaulay_duration_years: Decimal,
 }
 
-/// Values `flows` at `valuation_date`.
-pub fn present_value(
+/// Values `flows` at `valuation_date` by the exact path alone (256-bit
+/// factors, exact sums): what [`super::certified::present_value`] reports
+/// when its fast path does not decide, and the reference it is checked
+/// against.
+pub fn present_value_exact(
     flows: &[CashFlow],
     valuation_date: NaiveDate,
     discounting: &Discounting,
@@ -191,11 +194,12 @@ pub(crate) fn discounted_value(
 }
 
 /// The weighted average life of `flows` (for a loan, its principal
-/// repayments): `sum(t * amount) / sum(amount)` in years of `basis`,
+/// repayments) in big integers (see [`super::certified::average_life`],
+/// which tries wide integers first): `sum(t * amount) / sum(amount)` in years of `basis`,
 /// undiscounted, exact and rounded half-even to 28 decimals; 0 when the
 /// amounts add up to zero. Flows on or before the valuation date count with
 /// `t = 0`.
-pub fn average_life(
+pub fn average_life_exact(
     flows: &[CashFlow],
     valuation_date: NaiveDate,
     basis: TimeBasis,

@@ -5,6 +5,7 @@
 use super::*;
 use crate::domain::numerics::rational::decimal_reference;
 use crate::domain::valuation::basis::TimeBasis;
+use crate::domain::valuation::certified::present_value;
 use crate::domain::valuation::compounding::Compounding;
 use crate::domain::valuation::curve::ZeroCurve;
 use proptest::prelude::*;

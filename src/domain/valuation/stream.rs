@@ -43,7 +43,8 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::present_value::{average_life, present_value, CashFlow, PresentValue};
+use super::certified::{average_life, present_value_on_path, ValuationPath};
+use super::present_value::{CashFlow, PresentValue};
 use super::Discounting;
 use crate::domain::currency::Currency;
 use crate::domain::error::DomainError;
@@ -295,6 +296,9 @@ pub struct StreamValue {
     /// The undiscounted sum of all flows.
     pub total_debt_service: Decimal,
     pub flow_count: usize,
+    /// Which path computed the present value (the figures are the same
+    /// either way).
+    pub path: ValuationPath,
 }
 
 /// Values an expanded stream, with `extra` flows (past-due interest) added
@@ -307,7 +311,7 @@ pub fn value_stream(
 ) -> Result<StreamValue, DomainError> {
     let mut flows = stream.flows.clone();
     flows.extend_from_slice(extra);
-    let present_value = present_value(&flows, valuation_date, discounting)?;
+    let (present_value, path) = present_value_on_path(&flows, valuation_date, discounting)?;
     Ok(StreamValue {
         face: stream.face,
         average_life_years: average_life(
@@ -318,6 +322,7 @@ pub fn value_stream(
         total_debt_service: present_value.face,
         present_value,
         flow_count: flows.len(),
+        path,
     })
 }
 

@@ -17,21 +17,27 @@
 //!   their times once ([`DatedFlows`]);
 //! - each row's new debt is scheduled once (one schedule per write-off
 //!   share) and its flows dated once;
-//! - each column prepares its rate once (one `ln` and one `exp` at 256
-//!   bits), computes the discount factors of the old claim's dates once and
-//!   values the old claim once (its present value is the same in every
-//!   row), and computes the new debt's factors once per distinct set of
-//!   dates: the rows' schedules differ in amounts, not dates (unless a
-//!   payment rounds to zero), so in practice one set per rate serves every
-//!   row;
-//! - each cell then costs one product per flow of the new debt and the
-//!   three ratios of its haircuts and grant element.
+//! - each column values the old claim once (its present value is the same
+//!   in every row);
+//! - every present value is first tried on the certified fast path
+//!   ([`super::certified`], 128-bit fixed point with a proven bound, used
+//!   only when the bound decides the reported value, which is then the
+//!   exact path's to the last digit); only when it does not decide does the
+//!   column prepare its rate for the exact path (one `ln` and one `exp` at
+//!   256 bits, once per column) and compute the exact factors once per
+//!   distinct set of dates: the rows' schedules differ in amounts, not
+//!   dates (unless a payment rounds to zero), so in practice one set per
+//!   rate serves every row;
+//! - each cell then costs one fixed-point product per flow of the new debt
+//!   (or one 256-bit product on the exact path) and the three ratios of
+//!   its haircuts and grant element.
 //!
-//! The factors are those [`present_value`](super::present_value) computes
-//! for the same dates (the same engine, the same running product), and the
-//! sum is taken by the same terms in the same order
+//! The exact factors are those [`present_value`](super::present_value)
+//! computes for the same dates (the same engine, the same running
+//! product), and the sum is taken by the same terms in the same order
 //! ([`discounted_value`]), so each present value is the unary one to the
-//! last digit, not merely within the error bound.
+//! last digit, not merely within the error bound; the certified path
+//! reports only what the exact path would.
 //!
 //! The cancellation flag is checked once per cell (and inside the long
 //! loops it calls), so an abandoned sweep stops within one cell.
@@ -39,6 +45,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::certified;
 use super::discount::{Discounting, Engine};
 use super::grant_element::grant_element;
 use super::haircut::haircuts;
@@ -147,6 +154,16 @@ pub struct Sweep {
     /// The old claim's present value at each rate.
     pub old_present_values: Vec<Decimal>,
     pub rows: Vec<SweepRow>,
+    /// How many present values (old claim per rate, new debt per cell)
+    /// each path computed.
+    pub paths: PathCounts,
+}
+
+/// Present values by path (see [`super::certified`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PathCounts {
+    pub fast: u32,
+    pub exact: u32,
 }
 
 /// Where in the grid a sweep failed.
@@ -269,36 +286,58 @@ pub fn sweep_valuation(input: &SweepInput) -> Result<Sweep, SweepError> {
     }
 
     let mut old_present_values = Vec::with_capacity(input.rates.len());
+    let mut paths = PathCounts::default();
     for (j, rate) in input.rates.iter().enumerate() {
         let column = at(SweepPoint::Rate(j));
-        // One set of discount factors per rate.
         let discounting = input.discounting(*rate);
-        let engine = Engine::new(&discounting).map_err(&column)?;
-        let old_factors = engine
-            .factors(&old_dated.units, &old_dated.matters)
-            .map_err(&column)?;
-        let pv_old = discounted_value(&old_flows, &old_dated, &old_factors).map_err(&column)?;
+        // The exact path's engine (one `ln` and one `exp` at 256 bits), made
+        // on the first present value the certified path leaves to it.
+        let mut engine: Option<Engine> = None;
+        let pv_old = match certified::value_only(&old_flows, vd, &discounting) {
+            Some(value) => {
+                paths.fast += 1;
+                value
+            }
+            None => {
+                paths.exact += 1;
+                let engine = exact_engine(&mut engine, &discounting).map_err(&column)?;
+                let old_factors = engine
+                    .factors(&old_dated.units, &old_dated.matters)
+                    .map_err(&column)?;
+                discounted_value(&old_flows, &old_dated, &old_factors).map_err(&column)?
+            }
+        };
         old_present_values.push(pv_old);
-        // The new debt's factors, by the dates they are for: one entry
+        // The new debt's exact factors, by the dates they are for: one entry
         // unless some row's schedule has other dates.
         let mut new_factors: Vec<(&DatedFlows, Vec<BigFloat>)> = Vec::new();
         for (i, row) in prepared.iter().enumerate() {
             let cell = at(SweepPoint::Cell { share: i, rate: j });
             crate::domain::cancel::check().map_err(&cell)?;
-            let index = match new_factors.iter().position(|(dated, _)| {
-                dated.units == row.dated.units && dated.matters == row.dated.matters
-            }) {
-                Some(index) => index,
+            let pv_new = match certified::value_only(&row.flows, vd, &discounting) {
+                Some(value) => {
+                    paths.fast += 1;
+                    value
+                }
                 None => {
-                    let factors = engine
-                        .factors(&row.dated.units, &row.dated.matters)
-                        .map_err(&cell)?;
-                    new_factors.push((&row.dated, factors));
-                    new_factors.len() - 1
+                    paths.exact += 1;
+                    let engine = exact_engine(&mut engine, &discounting).map_err(&cell)?;
+                    let index = match new_factors.iter().position(|(dated, _)| {
+                        dated.units == row.dated.units && dated.matters == row.dated.matters
+                    }) {
+                        Some(index) => index,
+                        None => {
+                            let factors = engine
+                                .factors(&row.dated.units, &row.dated.matters)
+                                .map_err(&cell)?;
+                            new_factors.push((&row.dated, factors));
+                            new_factors.len() - 1
+                        }
+                    };
+                    discounted_value(&row.flows, &row.dated, &new_factors[index].1)
+                        .map_err(&cell)?
                 }
             };
-            let pv_new =
-                discounted_value(&row.flows, &row.dated, &new_factors[index].1).map_err(&cell)?;
             let face_new = rows[i].new_face.total().map_err(&cell)?;
             let cuts = haircuts(
                 old_stream.face,
@@ -321,7 +360,19 @@ pub fn sweep_valuation(input: &SweepInput) -> Result<Sweep, SweepError> {
         write_off_base: base,
         old_present_values,
         rows,
+        paths,
     })
+}
+
+/// The exact path's engine for `discounting`, made once.
+fn exact_engine<'e, 'd>(
+    engine: &'e mut Option<Engine<'d>>,
+    discounting: &'d Discounting,
+) -> Result<&'e Engine<'d>, DomainError> {
+    if engine.is_none() {
+        *engine = Some(Engine::new(discounting)?);
+    }
+    Ok(engine.as_ref().expect("just made"))
 }
 
 #[cfg(test)]

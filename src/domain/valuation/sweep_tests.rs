@@ -91,6 +91,26 @@ fn assert_cells_are_unary(input: &SweepInput) {
     let sweep = sweep_valuation(input).unwrap();
     assert_eq!(sweep.rows.len(), input.rows().len());
     assert_eq!(sweep.old_present_values.len(), input.rates.len());
+    // Every present value counted once, by the path that computed it; the
+    // figures below are the unary (exact path's) ones either way.
+    let values = input.rates.len() * (1 + sweep.rows.len());
+    assert_eq!(
+        (sweep.paths.fast + sweep.paths.exact) as usize,
+        values,
+        "{:?}",
+        sweep.paths
+    );
+    if input
+        .rates
+        .iter()
+        .all(|r| !r.is_sign_negative() && *r <= Decimal::ONE)
+    {
+        assert!(
+            sweep.paths.fast as usize * 10 >= values * 9,
+            "{:?}",
+            sweep.paths
+        );
+    }
     for row in &sweep.rows {
         assert_eq!(row.cells.len(), input.rates.len());
         for (j, cell) in row.cells.iter().enumerate() {
