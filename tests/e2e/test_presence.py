@@ -37,6 +37,11 @@ def test_non_concessional_verdict_is_printed(grpcurl):
     assert resolved["gracePeriods"] == 0
     assert resolved["endOfMonth"] is False
     assert body["conventions"]["shareDecimals"] == 20
+    # Which path computed the present values: a count of zero (no exact
+    # fallback) is an answer and is printed.
+    conventions = body["conventions"]
+    assert conventions["exactFallbacks"] == 0, conventions
+    assert conventions["fastPathValuations"] >= 1, conventions
 
 
 def test_inexact_write_off_share_is_printed(grpcurl):
