@@ -293,7 +293,14 @@ pub fn sweep_valuation(input: &SweepInput) -> Result<Sweep, SweepError> {
         // The exact path's engine (one `ln` and one `exp` at 256 bits), made
         // on the first present value the certified path leaves to it.
         let mut engine: Option<Engine> = None;
-        let pv_old = match certified::value_only(&old_flows, vd, &discounting) {
+        // The fast path's unit factors (a logarithm and an exponential in
+        // fixed point), made once for the column, not once per cell.
+        let mut flat = certified::FlatFactors::new(&discounting);
+        let mut fast_value = |flows: &[CashFlow]| {
+            flat.as_mut()
+                .and_then(|flat| certified::value_only(flows, vd, flat))
+        };
+        let pv_old = match fast_value(&old_flows) {
             Some(value) => {
                 paths.fast += 1;
                 value
@@ -314,7 +321,7 @@ pub fn sweep_valuation(input: &SweepInput) -> Result<Sweep, SweepError> {
         for (i, row) in prepared.iter().enumerate() {
             let cell = at(SweepPoint::Cell { share: i, rate: j });
             crate::domain::cancel::check().map_err(&cell)?;
-            let pv_new = match certified::value_only(&row.flows, vd, &discounting) {
+            let pv_new = match fast_value(&row.flows) {
                 Some(value) => {
                     paths.fast += 1;
                     value

@@ -188,20 +188,16 @@ impl Sums {
         valuation_date: NaiveDate,
         discounting: &Discounting,
     ) -> Option<Self> {
-        let Discounting::Flat {
-            rate,
-            compounding,
-            basis,
-        } = discounting
-        else {
-            return None;
-        };
+        Self::with(flows, valuation_date, &mut FlatFactors::new(discounting)?)
+    }
+
+    fn with(flows: &[CashFlow], valuation_date: NaiveDate, flat: &mut FlatFactors) -> Option<Self> {
         if flows.len() > MAX_FLOWS {
             return None;
         }
-        let basis = *basis;
+        let basis = flat.basis;
         let scale = common_scale(flows);
-        let mut factors = UnitFactors::new(*rate, *compounding, basis)?;
+        let factors = &mut flat.factors;
         let mut at = Units::default();
         let mut current = Fx::ONE;
         let mut sums = Self {
@@ -363,14 +359,44 @@ pub(crate) fn fast_present_value(
     })
 }
 
+/// The fixed-point unit factors of a flat discounting, made once and reused
+/// by every stream valued at it (a sweep's column of cells): making them
+/// costs a logarithm and an exponential, valuing a stream with them only
+/// products. The powers they remember are exact functions of the factors,
+/// so reuse changes no bit of any figure.
+pub(crate) struct FlatFactors {
+    basis: TimeBasis,
+    factors: UnitFactors,
+}
+
+impl FlatFactors {
+    /// `None` when the fast path does not cover `discounting` (a zero
+    /// curve, a rate outside its range).
+    pub(crate) fn new(discounting: &Discounting) -> Option<Self> {
+        let Discounting::Flat {
+            rate,
+            compounding,
+            basis,
+        } = discounting
+        else {
+            return None;
+        };
+        Some(Self {
+            basis: *basis,
+            factors: UnitFactors::new(*rate, *compounding, *basis)?,
+        })
+    }
+}
+
 /// The `value` of [`present_value`] alone (a sweep's cells need nothing
-/// else), or `None` as there.
+/// else), with the discounting's unit factors made beforehand, or `None` as
+/// there.
 pub(crate) fn value_only(
     flows: &[CashFlow],
     valuation_date: NaiveDate,
-    discounting: &Discounting,
+    flat: &mut FlatFactors,
 ) -> Option<Decimal> {
-    Sums::of(flows, valuation_date, discounting)?.reported_value()
+    Sums::with(flows, valuation_date, flat)?.reported_value()
 }
 
 /// The exact weighted average life of `flows` (see [`average_life`]) in
