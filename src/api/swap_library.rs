@@ -10,11 +10,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use prost::Message;
-use prost_reflect::DynamicMessage;
-
+use super::library_loader::{decode_files, library_version, read_json_dir, FileError};
 use super::pb::debtcalc::v1 as pb;
-use super::settlement_library::{library_version, message_figure, pool};
+use super::settlement_library::message_figure;
 use super::swap::{evaluate, kind_name, Context};
 use crate::domain::decimal_text::parse_decimal;
 
@@ -58,6 +56,15 @@ impl fmt::Display for SwapLibraryError {
 
 impl std::error::Error for SwapLibraryError {}
 
+impl From<FileError> for SwapLibraryError {
+    fn from(e: FileError) -> Self {
+        Self {
+            file: e.file,
+            message: e.message,
+        }
+    }
+}
+
 /// The loaded, validated swaps, by id.
 #[derive(Debug, Clone, Default)]
 pub struct SwapLibrary {
@@ -82,29 +89,7 @@ impl SwapLibrary {
     /// Every `*.json` file of `dir` (at least one), in place of the
     /// built-in library, validated alike; labelled "operator-supplied".
     pub fn load_dir(dir: &std::path::Path) -> Result<Self, SwapLibraryError> {
-        let io = |file: &std::path::Path, e: std::io::Error| SwapLibraryError {
-            file: file.display().to_string(),
-            message: e.to_string(),
-        };
-        let mut files = Vec::new();
-        for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
-            let path = entry.map_err(|e| io(dir, e))?.path();
-            if path.extension().is_some_and(|ext| ext == "json") {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
-                files.push((name, text));
-            }
-        }
-        if files.is_empty() {
-            return Err(SwapLibraryError {
-                file: dir.display().to_string(),
-                message: "holds no swap (*.json) file".into(),
-            });
-        }
-        files.sort();
+        let files = read_json_dir(dir, "swap")?;
         Ok(Self {
             source: "operator-supplied".into(),
             ..Self::from_files(files.into_iter())?
@@ -115,36 +100,16 @@ impl SwapLibrary {
     pub fn from_files(
         files: impl Iterator<Item = (String, String)>,
     ) -> Result<Self, SwapLibraryError> {
-        let fail_at = |file: &str, message: String| SwapLibraryError {
-            file: file.to_string(),
-            message,
-        };
-        let descriptor = pool()
-            .and_then(|p| p.get_message_by_name("debtcalc.v1.Swap"))
-            .ok_or_else(|| {
-                fail_at(
-                    "descriptors",
-                    "debtcalc.v1.Swap is not in the descriptors".into(),
-                )
-            })?;
         let files: Vec<(String, String)> = files.collect();
         let version = library_version(&files);
         let mut swaps = BTreeMap::new();
-        for (name, text) in &files {
-            let fail = |message: String| fail_at(name, message);
-            let mut deserializer = serde_json::Deserializer::from_str(text);
-            let dynamic = DynamicMessage::deserialize(descriptor.clone(), &mut deserializer)
-                .map_err(|e| fail(format!("not a debtcalc.v1.Swap in protobuf JSON: {e}")))?;
-            deserializer
-                .end()
-                .map_err(|e| fail(format!("trailing characters: {e}")))?;
-            let mut swap = pb::Swap::decode(dynamic.encode_to_vec().as_slice())
-                .map_err(|e| fail(e.to_string()))?;
-            validate(name, &mut swap, &version).map_err(fail)?;
+        decode_files(&files, "debtcalc.v1.Swap", |name, mut swap: pb::Swap| {
+            validate(name, &mut swap, &version)?;
             if swaps.insert(swap.id.clone(), swap).is_some() {
-                return Err(fail("a second swap with this id".into()));
+                return Err("a second swap with this id".into());
             }
-        }
+            Ok(())
+        })?;
         Ok(Self {
             swaps,
             source: "builtin".into(),
