@@ -107,3 +107,70 @@ pub(crate) fn library_version(files: &[(String, String)]) -> String {
     }
     content_version(&bytes)
 }
+
+/// What every library entry (a settlement, a swap) is checked for, before
+/// its own checks.
+pub(crate) struct Entry<'a> {
+    /// "settlement" or "swap", for the messages.
+    pub noun: &'static str,
+    pub id: &'a str,
+    pub title: &'a str,
+    pub note: &'a str,
+    /// The message when the note is empty.
+    pub note_required: &'static str,
+    pub facts: &'a [pb::debtcalc::v1::SettlementFact],
+    pub sources: &'a [String],
+}
+
+impl Entry<'_> {
+    /// Checks the entry of file `file`: an id of lower-case letters, digits
+    /// and hyphens naming the file, a title, a note, and at least one fact,
+    /// each with a name, a value and a source. Returns its completed source
+    /// list: the entry's sources and every fact's, each once, in order.
+    pub(crate) fn check(&self, file: &str) -> Result<Vec<String>, String> {
+        let id = self.id;
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(format!(
+                "id {id:?} must be lower-case letters, digits and hyphens"
+            ));
+        }
+        if file != format!("{id}.json") {
+            return Err(format!(
+                "the file of {} {id:?} must be named {id}.json",
+                self.noun
+            ));
+        }
+        if self.title.trim().is_empty() {
+            return Err("title is required".into());
+        }
+        if self.note.trim().is_empty() {
+            return Err(self.note_required.into());
+        }
+        if self.facts.is_empty() {
+            return Err("at least one fact is required".into());
+        }
+        for (i, fact) in self.facts.iter().enumerate() {
+            if fact.name.trim().is_empty() || fact.value.trim().is_empty() {
+                return Err(format!("facts[{i}] needs a name and a value"));
+            }
+            if fact.source.trim().is_empty() {
+                return Err(format!("facts[{i}] ({}) has no source", fact.name));
+            }
+        }
+        let mut sources: Vec<String> = Vec::new();
+        for source in self
+            .sources
+            .iter()
+            .chain(self.facts.iter().map(|f| &f.source))
+        {
+            if !sources.contains(source) {
+                sources.push(source.clone());
+            }
+        }
+        Ok(sources)
+    }
+}

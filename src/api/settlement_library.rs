@@ -12,7 +12,7 @@ use std::path::Path;
 use prost::Message;
 use prost_reflect::{DynamicMessage, SerializeOptions};
 
-use super::library_loader::{decode_files, library_version, pool, read_json_dir, FileError};
+use super::library_loader::{decode_files, library_version, pool, read_json_dir, Entry, FileError};
 use super::pb::debtcalc::v1;
 use super::provenance::Provenance;
 use super::settlement::{analyze, Context};
@@ -182,48 +182,16 @@ fn validate(
     provenance: &Provenance,
 ) -> Result<(), String> {
     let id = &settlement.id;
-    if id.is_empty()
-        || !id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
-        return Err(format!(
-            "id {id:?} must be lower-case letters, digits and hyphens"
-        ));
+    settlement.sources = Entry {
+        noun: "settlement",
+        id: &settlement.id,
+        title: &settlement.title,
+        note: &settlement.note,
+        note_required: "note is required (what is uncertain or assumed)",
+        facts: &settlement.facts,
+        sources: &settlement.sources,
     }
-    if file != format!("{id}.json") {
-        return Err(format!(
-            "the file of settlement {id:?} must be named {id}.json"
-        ));
-    }
-    if settlement.title.trim().is_empty() {
-        return Err("title is required".into());
-    }
-    if settlement.note.trim().is_empty() {
-        return Err("note is required (what is uncertain or assumed)".into());
-    }
-    if settlement.facts.is_empty() {
-        return Err("at least one fact is required".into());
-    }
-    for (i, fact) in settlement.facts.iter().enumerate() {
-        if fact.name.trim().is_empty() || fact.value.trim().is_empty() {
-            return Err(format!("facts[{i}] needs a name and a value"));
-        }
-        if fact.source.trim().is_empty() {
-            return Err(format!("facts[{i}] ({}) has no source", fact.name));
-        }
-    }
-    let mut sources: Vec<String> = Vec::new();
-    for source in settlement
-        .sources
-        .iter()
-        .chain(settlement.facts.iter().map(|f| &f.source))
-    {
-        if !sources.contains(source) {
-            sources.push(source.clone());
-        }
-    }
-    settlement.sources = sources;
+    .check(file)?;
     let request = settlement
         .request
         .as_ref()

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::library_loader::{decode_files, library_version, read_json_dir, FileError};
+use super::library_loader::{decode_files, library_version, read_json_dir, Entry, FileError};
 use super::pb::debtcalc::v1 as pb;
 use super::settlement_library::message_figure;
 use super::swap::{evaluate, kind_name, Context};
@@ -147,46 +147,16 @@ pub fn response_figure(response: &pb::EvaluateSwapResponse, path: &str) -> Optio
 /// Checks one swap, completes its sources, and evaluates its request.
 fn validate(file: &str, swap: &mut pb::Swap, version: &str) -> Result<(), String> {
     let id = swap.id.clone();
-    if id.is_empty()
-        || !id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
-        return Err(format!(
-            "id {id:?} must be lower-case letters, digits and hyphens"
-        ));
+    swap.sources = Entry {
+        noun: "swap",
+        id: &swap.id,
+        title: &swap.title,
+        note: &swap.note,
+        note_required: "note is required (what is uncertain, assumed or not reproduced)",
+        facts: &swap.facts,
+        sources: &swap.sources,
     }
-    if file != format!("{id}.json") {
-        return Err(format!("the file of swap {id:?} must be named {id}.json"));
-    }
-    if swap.title.trim().is_empty() {
-        return Err("title is required".into());
-    }
-    if swap.note.trim().is_empty() {
-        return Err("note is required (what is uncertain, assumed or not reproduced)".into());
-    }
-    if swap.facts.is_empty() {
-        return Err("at least one fact is required".into());
-    }
-    for (i, fact) in swap.facts.iter().enumerate() {
-        if fact.name.trim().is_empty() || fact.value.trim().is_empty() {
-            return Err(format!("facts[{i}] needs a name and a value"));
-        }
-        if fact.source.trim().is_empty() {
-            return Err(format!("facts[{i}] ({}) has no source", fact.name));
-        }
-    }
-    let mut sources: Vec<String> = Vec::new();
-    for source in swap
-        .sources
-        .iter()
-        .chain(swap.facts.iter().map(|f| &f.source))
-    {
-        if !sources.contains(source) {
-            sources.push(source.clone());
-        }
-    }
-    swap.sources = sources;
+    .check(file)?;
     let request = swap
         .request
         .as_ref()
