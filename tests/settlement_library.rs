@@ -6,7 +6,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::TestServer;
+use common::{temp_dir, TestServer};
 use debtcalc::api::pb::debtcalc::v1 as pb;
 use debtcalc::api::settlement_library::BUILTIN;
 use debtcalc::server::{self, ServerConfig};
@@ -15,28 +15,9 @@ fn data_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/settlements"))
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("debtcalc-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn builtin_list_names_every_file() {
-    let mut files: Vec<String> = std::fs::read_dir(data_dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".json"))
-        .collect();
-    files.sort();
-    let mut builtin: Vec<String> = BUILTIN.iter().map(|(id, _)| format!("{id}.json")).collect();
-    builtin.sort();
-    assert_eq!(files, builtin);
-    for (id, text) in BUILTIN {
-        let on_disk = std::fs::read_to_string(data_dir().join(format!("{id}.json"))).unwrap();
-        assert_eq!(*text, on_disk, "{id}");
-    }
+    common::assert_builtin_names_every_file("settlements", BUILTIN);
 }
 
 #[tokio::test]

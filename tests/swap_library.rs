@@ -4,17 +4,14 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::TestServer;
+use common::{temp_dir, TestServer};
 use debtcalc::api::pb::debtcalc::v1 as pb;
+use debtcalc::api::swap_library::BUILTIN;
 use debtcalc::server::{self, ServerConfig};
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("debtcalc-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+#[test]
+fn builtin_list_names_every_file() {
+    common::assert_builtin_names_every_file("swaps", BUILTIN);
 }
 
 fn bolivia() -> String {

@@ -17,6 +17,7 @@ pub mod debt_stream;
 pub mod decode_status;
 pub mod dispatch;
 pub mod error;
+mod library_loader;
 mod loan_conventions;
 pub mod loan_terms;
 pub mod pb;

@@ -10,12 +10,12 @@ use std::fmt;
 use std::path::Path;
 
 use prost::Message;
-use prost_reflect::{DescriptorPool, DynamicMessage, SerializeOptions};
+use prost_reflect::{DynamicMessage, SerializeOptions};
 
-use super::pb::{self, debtcalc::v1};
+use super::library_loader::{decode_files, library_version, pool, read_json_dir, Entry, FileError};
+use super::pb::debtcalc::v1;
 use super::provenance::Provenance;
 use super::settlement::{analyze, Context};
-use crate::domain::reconciliation::reference_data::content_version;
 use crate::domain::reconciliation::ReferenceData;
 
 /// The built-in settlements, compiled into the binary. A test checks that
@@ -63,13 +63,6 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
-/// debtcalc's descriptors, decoded once, for the protobuf JSON mapping.
-pub(crate) fn pool() -> Option<&'static DescriptorPool> {
-    static POOL: std::sync::OnceLock<Option<DescriptorPool>> = std::sync::OnceLock::new();
-    POOL.get_or_init(|| DescriptorPool::decode(pb::FILE_DESCRIPTOR_SET).ok())
-        .as_ref()
-}
-
 /// Why a library could not be loaded; names the file and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LibraryError {
@@ -86,6 +79,15 @@ impl fmt::Display for LibraryError {
 }
 
 impl std::error::Error for LibraryError {}
+
+impl From<FileError> for LibraryError {
+    fn from(e: FileError) -> Self {
+        Self {
+            file: e.file,
+            message: e.message,
+        }
+    }
+}
 
 /// The loaded, validated settlements, by id.
 #[derive(Debug, Clone, Default)]
@@ -112,33 +114,7 @@ impl SettlementLibrary {
         data: &ReferenceData,
         data_source: &str,
     ) -> Result<Self, LibraryError> {
-        let dir_name = dir.display().to_string();
-        let io = |e: std::io::Error| LibraryError {
-            file: dir_name.clone(),
-            message: e.to_string(),
-        };
-        let mut files = Vec::new();
-        for entry in std::fs::read_dir(dir).map_err(io)? {
-            let path = entry.map_err(io)?.path();
-            if path.extension().is_some_and(|ext| ext == "json") {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let text = std::fs::read_to_string(&path).map_err(|e| LibraryError {
-                    file: path.display().to_string(),
-                    message: e.to_string(),
-                })?;
-                files.push((name, text));
-            }
-        }
-        if files.is_empty() {
-            return Err(LibraryError {
-                file: dir_name,
-                message: "holds no settlement (*.json) file".into(),
-            });
-        }
-        files.sort();
+        let files = read_json_dir(dir, "settlement")?;
         // Responses name the library "operator-supplied", never the
         // server-side directory (issue 11).
         Self::from_files(files.into_iter(), data, data_source, "operator-supplied")
@@ -151,40 +127,19 @@ impl SettlementLibrary {
         data_source: &str,
         source: &str,
     ) -> Result<Self, LibraryError> {
-        let descriptor = pool()
-            .ok_or_else(|| LibraryError {
-                file: "descriptors".into(),
-                message: "debtcalc's descriptor set does not decode".into(),
-            })?
-            .get_message_by_name("debtcalc.v1.Settlement")
-            .ok_or_else(|| LibraryError {
-                file: "descriptors".into(),
-                message: "debtcalc.v1.Settlement is not in the descriptors".into(),
-            })?;
         let files: Vec<(String, String)> = files.collect();
         let version = library_version(&files);
         let provenance = Provenance::without_library(data, data_source);
         let mut settlements = BTreeMap::new();
-        for (name, text) in files {
-            let fail = |message: String| LibraryError {
-                file: name.clone(),
-                message,
-            };
-            let mut deserializer = serde_json::Deserializer::from_str(&text);
-            let dynamic = DynamicMessage::deserialize(descriptor.clone(), &mut deserializer)
-                .map_err(|e| {
-                    fail(format!(
-                        "not a debtcalc.v1.Settlement in protobuf JSON: {e}"
-                    ))
-                })?;
-            deserializer
-                .end()
-                .map_err(|e| fail(format!("trailing characters: {e}")))?;
-            let mut settlement = v1::Settlement::decode(dynamic.encode_to_vec().as_slice())
-                .map_err(|e| fail(e.to_string()))?;
-            validate(&name, &mut settlement, data, data_source, &provenance).map_err(fail)?;
-            settlements.insert(settlement.id.clone(), settlement);
-        }
+        decode_files(
+            &files,
+            "debtcalc.v1.Settlement",
+            |name, mut settlement: v1::Settlement| {
+                validate(name, &mut settlement, data, data_source, &provenance)?;
+                settlements.insert(settlement.id.clone(), settlement);
+                Ok(())
+            },
+        )?;
         Ok(Self {
             settlements,
             source: source.to_string(),
@@ -217,20 +172,6 @@ impl SettlementLibrary {
     }
 }
 
-pub(crate) fn library_version(files: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = files.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut bytes = Vec::new();
-    for (name, text) in sorted {
-        bytes.extend_from_slice(name.as_bytes());
-        bytes.push(0);
-        bytes.extend_from_slice(text.len().to_string().as_bytes());
-        bytes.push(0);
-        bytes.extend_from_slice(text.as_bytes());
-    }
-    content_version(&bytes)
-}
-
 /// Checks one settlement and completes its source list (the file's sources
 /// and every fact's, each once, in order).
 fn validate(
@@ -241,48 +182,16 @@ fn validate(
     provenance: &Provenance,
 ) -> Result<(), String> {
     let id = &settlement.id;
-    if id.is_empty()
-        || !id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
-        return Err(format!(
-            "id {id:?} must be lower-case letters, digits and hyphens"
-        ));
+    settlement.sources = Entry {
+        noun: "settlement",
+        id: &settlement.id,
+        title: &settlement.title,
+        note: &settlement.note,
+        note_required: "note is required (what is uncertain or assumed)",
+        facts: &settlement.facts,
+        sources: &settlement.sources,
     }
-    if file != format!("{id}.json") {
-        return Err(format!(
-            "the file of settlement {id:?} must be named {id}.json"
-        ));
-    }
-    if settlement.title.trim().is_empty() {
-        return Err("title is required".into());
-    }
-    if settlement.note.trim().is_empty() {
-        return Err("note is required (what is uncertain or assumed)".into());
-    }
-    if settlement.facts.is_empty() {
-        return Err("at least one fact is required".into());
-    }
-    for (i, fact) in settlement.facts.iter().enumerate() {
-        if fact.name.trim().is_empty() || fact.value.trim().is_empty() {
-            return Err(format!("facts[{i}] needs a name and a value"));
-        }
-        if fact.source.trim().is_empty() {
-            return Err(format!("facts[{i}] ({}) has no source", fact.name));
-        }
-    }
-    let mut sources: Vec<String> = Vec::new();
-    for source in settlement
-        .sources
-        .iter()
-        .chain(settlement.facts.iter().map(|f| &f.source))
-    {
-        if !sources.contains(source) {
-            sources.push(source.clone());
-        }
-    }
-    settlement.sources = sources;
+    .check(file)?;
     let request = settlement
         .request
         .as_ref()

@@ -10,16 +10,15 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use prost::Message;
-use prost_reflect::DynamicMessage;
-
+use super::library_loader::{decode_files, library_version, read_json_dir, Entry, FileError};
 use super::pb::debtcalc::v1 as pb;
-use super::settlement_library::{library_version, message_figure, pool};
+use super::settlement_library::message_figure;
 use super::swap::{evaluate, kind_name, Context};
 use crate::domain::decimal_text::parse_decimal;
 
-/// The built-in swaps, compiled into the binary. A test checks that this
-/// list names every file of `data/swaps/`.
+/// The built-in swaps, compiled into the binary. A test
+/// (tests/swap_library.rs) checks that this list names every file of
+/// `data/swaps/`.
 pub const BUILTIN: &[(&str, &str)] = &[
     (
         "belize-blue-bond-2021",
@@ -58,6 +57,15 @@ impl fmt::Display for SwapLibraryError {
 
 impl std::error::Error for SwapLibraryError {}
 
+impl From<FileError> for SwapLibraryError {
+    fn from(e: FileError) -> Self {
+        Self {
+            file: e.file,
+            message: e.message,
+        }
+    }
+}
+
 /// The loaded, validated swaps, by id.
 #[derive(Debug, Clone, Default)]
 pub struct SwapLibrary {
@@ -82,29 +90,7 @@ impl SwapLibrary {
     /// Every `*.json` file of `dir` (at least one), in place of the
     /// built-in library, validated alike; labelled "operator-supplied".
     pub fn load_dir(dir: &std::path::Path) -> Result<Self, SwapLibraryError> {
-        let io = |file: &std::path::Path, e: std::io::Error| SwapLibraryError {
-            file: file.display().to_string(),
-            message: e.to_string(),
-        };
-        let mut files = Vec::new();
-        for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
-            let path = entry.map_err(|e| io(dir, e))?.path();
-            if path.extension().is_some_and(|ext| ext == "json") {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
-                files.push((name, text));
-            }
-        }
-        if files.is_empty() {
-            return Err(SwapLibraryError {
-                file: dir.display().to_string(),
-                message: "holds no swap (*.json) file".into(),
-            });
-        }
-        files.sort();
+        let files = read_json_dir(dir, "swap")?;
         Ok(Self {
             source: "operator-supplied".into(),
             ..Self::from_files(files.into_iter())?
@@ -115,36 +101,16 @@ impl SwapLibrary {
     pub fn from_files(
         files: impl Iterator<Item = (String, String)>,
     ) -> Result<Self, SwapLibraryError> {
-        let fail_at = |file: &str, message: String| SwapLibraryError {
-            file: file.to_string(),
-            message,
-        };
-        let descriptor = pool()
-            .and_then(|p| p.get_message_by_name("debtcalc.v1.Swap"))
-            .ok_or_else(|| {
-                fail_at(
-                    "descriptors",
-                    "debtcalc.v1.Swap is not in the descriptors".into(),
-                )
-            })?;
         let files: Vec<(String, String)> = files.collect();
         let version = library_version(&files);
         let mut swaps = BTreeMap::new();
-        for (name, text) in &files {
-            let fail = |message: String| fail_at(name, message);
-            let mut deserializer = serde_json::Deserializer::from_str(text);
-            let dynamic = DynamicMessage::deserialize(descriptor.clone(), &mut deserializer)
-                .map_err(|e| fail(format!("not a debtcalc.v1.Swap in protobuf JSON: {e}")))?;
-            deserializer
-                .end()
-                .map_err(|e| fail(format!("trailing characters: {e}")))?;
-            let mut swap = pb::Swap::decode(dynamic.encode_to_vec().as_slice())
-                .map_err(|e| fail(e.to_string()))?;
-            validate(name, &mut swap, &version).map_err(fail)?;
+        decode_files(&files, "debtcalc.v1.Swap", |name, mut swap: pb::Swap| {
+            validate(name, &mut swap, &version)?;
             if swaps.insert(swap.id.clone(), swap).is_some() {
-                return Err(fail("a second swap with this id".into()));
+                return Err("a second swap with this id".into());
             }
-        }
+            Ok(())
+        })?;
         Ok(Self {
             swaps,
             source: "builtin".into(),
@@ -182,46 +148,16 @@ pub fn response_figure(response: &pb::EvaluateSwapResponse, path: &str) -> Optio
 /// Checks one swap, completes its sources, and evaluates its request.
 fn validate(file: &str, swap: &mut pb::Swap, version: &str) -> Result<(), String> {
     let id = swap.id.clone();
-    if id.is_empty()
-        || !id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
-        return Err(format!(
-            "id {id:?} must be lower-case letters, digits and hyphens"
-        ));
+    swap.sources = Entry {
+        noun: "swap",
+        id: &swap.id,
+        title: &swap.title,
+        note: &swap.note,
+        note_required: "note is required (what is uncertain, assumed or not reproduced)",
+        facts: &swap.facts,
+        sources: &swap.sources,
     }
-    if file != format!("{id}.json") {
-        return Err(format!("the file of swap {id:?} must be named {id}.json"));
-    }
-    if swap.title.trim().is_empty() {
-        return Err("title is required".into());
-    }
-    if swap.note.trim().is_empty() {
-        return Err("note is required (what is uncertain, assumed or not reproduced)".into());
-    }
-    if swap.facts.is_empty() {
-        return Err("at least one fact is required".into());
-    }
-    for (i, fact) in swap.facts.iter().enumerate() {
-        if fact.name.trim().is_empty() || fact.value.trim().is_empty() {
-            return Err(format!("facts[{i}] needs a name and a value"));
-        }
-        if fact.source.trim().is_empty() {
-            return Err(format!("facts[{i}] ({}) has no source", fact.name));
-        }
-    }
-    let mut sources: Vec<String> = Vec::new();
-    for source in swap
-        .sources
-        .iter()
-        .chain(swap.facts.iter().map(|f| &f.source))
-    {
-        if !sources.contains(source) {
-            sources.push(source.clone());
-        }
-    }
-    swap.sources = sources;
+    .check(file)?;
     let request = swap
         .request
         .as_ref()
@@ -287,21 +223,10 @@ fn validate(file: &str, swap: &mut pb::Swap, version: &str) -> Result<(), String
 mod tests {
     use super::*;
 
-    fn data_dir() -> std::path::PathBuf {
-        std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/swaps"))
-    }
-
+    /// (That BUILTIN names every file of data/swaps/ is checked by
+    /// tests/swap_library.rs.)
     #[test]
-    fn builtin_list_names_every_file() {
-        let mut files: Vec<String> = std::fs::read_dir(data_dir())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".json"))
-            .collect();
-        files.sort();
-        let mut builtin: Vec<String> = BUILTIN.iter().map(|(id, _)| format!("{id}.json")).collect();
-        builtin.sort();
-        assert_eq!(files, builtin);
+    fn builtin_swaps_validate() {
         let library = SwapLibrary::builtin().expect("the built-in swaps validate");
         assert_eq!(library.all().count(), BUILTIN.len());
         assert!(library.version().starts_with("sha256:"));

@@ -18,5 +18,7 @@ pub mod share;
 pub mod solver;
 pub mod split;
 pub mod swap;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod time;
 pub mod valuation;

@@ -251,19 +251,8 @@ pub fn programme_present_values(
 mod tests {
     use super::*;
     use crate::domain::currency::find;
+    use crate::domain::test_support::{d, usd};
     use crate::domain::valuation::{Compounding, TimeBasis};
-    use std::str::FromStr;
-
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
-
-    fn usd(s: &str) -> Money {
-        Money {
-            currency: find("USD").unwrap(),
-            amount: d(s),
-        }
-    }
 
     fn amounts(list: &[Money]) -> Vec<String> {
         list.iter().map(|m| m.amount.to_string()).collect()

@@ -134,3 +134,33 @@ pub fn money(currency: &str, amount: &str) -> debtcalc::api::pb::debtcalc::v1::M
 pub mod heavy;
 pub mod raw;
 pub mod reconcile;
+
+/// A fresh, empty directory under the system's temporary directory, named
+/// after `name` and this process.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("debtcalc-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Checks that a library's built-in list (id, text) names every `*.json`
+/// file of `data/<folder>/`, each with the text on disk.
+pub fn assert_builtin_names_every_file(folder: &str, builtin: &[(&str, &str)]) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(folder);
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    files.sort();
+    let mut listed: Vec<String> = builtin.iter().map(|(id, _)| format!("{id}.json")).collect();
+    listed.sort();
+    assert_eq!(files, listed, "data/{folder}");
+    for (id, text) in builtin {
+        let on_disk = std::fs::read_to_string(dir.join(format!("{id}.json"))).unwrap();
+        assert_eq!(*text, on_disk, "data/{folder}/{id}.json");
+    }
+}

@@ -436,20 +436,8 @@ fn check_dates(dates: impl Iterator<Item = NaiveDate>) -> Result<(), SwapError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::currency::find;
+    use crate::domain::test_support::{d, usd};
     use crate::domain::valuation::{Compounding, TimeBasis};
-    use std::str::FromStr;
-
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
-
-    fn usd(s: &str) -> Money {
-        Money {
-            currency: find("USD").unwrap(),
-            amount: d(s),
-        }
-    }
 
     fn day(year: i32) -> NaiveDate {
         NaiveDate::from_ymd_opt(year, 1, 1).unwrap()

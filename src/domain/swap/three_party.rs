@@ -204,18 +204,7 @@ pub fn evaluate_three_party(input: &ThreePartyInput) -> Result<ThreePartyOutcome
 mod tests {
     use super::*;
     use crate::domain::currency::find;
-    use std::str::FromStr;
-
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
-
-    fn usd(s: &str) -> Money {
-        Money {
-            currency: find("USD").unwrap(),
-            amount: d(s),
-        }
-    }
+    use crate::domain::test_support::{d, usd};
 
     #[test]
     fn bolivia_1987_by_hand() {
