@@ -160,13 +160,7 @@ pub fn draw(chart: &ReinvestmentChart, size: Size) -> Result<String, ChartError>
             )
             .map_err(drawing)?;
         }
-        plot.configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font((FONT, LABEL_SIZE))
-            .background_style(WHITE.mix(0.85))
-            .border_style(frame::GUIDE)
-            .draw()
-            .map_err(drawing)?;
+        frame::legend(&mut plot, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     })
 }

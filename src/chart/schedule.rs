@@ -188,13 +188,7 @@ pub fn draw(chart: &ScheduleChart, size: Size) -> Result<String, ChartError> {
         .legend(|(x, y)| {
             PathElement::new(vec![(x, y), (x + 14, y)], frame::BALANCE.stroke_width(2))
         });
-        plot.configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font((FONT, LABEL_SIZE))
-            .background_style(WHITE.mix(0.85))
-            .border_style(frame::GUIDE)
-            .draw()
-            .map_err(drawing)?;
+        frame::legend(&mut plot, SeriesLabelPosition::UpperRight)?;
         Ok(())
     })
 }
