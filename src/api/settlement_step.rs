@@ -2,6 +2,8 @@
 //! on, and the reporting of a step's errors at the field paths of the
 //! settlement request (not of the step's own request).
 
+use std::sync::Arc;
+
 use super::convert::{self, Sign};
 use super::error::{ApiError, Violation, Violations};
 use super::pb::debtcalc::v1 as pb;
@@ -15,6 +17,39 @@ pub struct Context<'a> {
     pub data: &'a ReferenceData,
     pub data_source: &'a str,
     pub provenance: &'a Provenance,
+}
+
+/// What a [`Context`] borrows, owned and cheap to clone: the services that
+/// run settlement steps on the compute pool hold one and move a clone into
+/// the job.
+#[derive(Debug, Clone)]
+pub struct ContextData {
+    pub data: Arc<ReferenceData>,
+    pub data_source: Arc<str>,
+    pub provenance: Provenance,
+}
+
+impl ContextData {
+    pub fn new(
+        data: Arc<ReferenceData>,
+        data_source: impl Into<Arc<str>>,
+        provenance: Provenance,
+    ) -> Self {
+        Self {
+            data,
+            data_source: data_source.into(),
+            provenance,
+        }
+    }
+
+    /// The context borrowing these.
+    pub fn context(&self) -> Context<'_> {
+        Context {
+            data: &self.data,
+            data_source: &self.data_source,
+            provenance: &self.provenance,
+        }
+    }
 }
 
 /// Moves a step's field paths to the settlement request's: the first rule
