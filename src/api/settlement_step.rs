@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::convert::{self, Sign};
-use super::error::{ApiError, Violation, Violations};
+use super::error::{ApiError, Violations};
 use super::pb::debtcalc::v1 as pb;
 use super::provenance::Provenance;
 use crate::domain::money::Money;
@@ -57,28 +57,7 @@ impl ContextData {
 /// that prefix with `to`; a field no rule matches is reported at
 /// `fallback`.
 pub(crate) fn remap(error: ApiError, rules: &[(&str, &str)], fallback: &str) -> ApiError {
-    let map = |field: &str| map_field(field, rules, fallback);
-    match error {
-        ApiError::InvalidArgument(violations) => ApiError::InvalidArgument(
-            violations
-                .into_iter()
-                .map(|v| Violation {
-                    field: map(&v.field),
-                    ..v
-                })
-                .collect(),
-        ),
-        ApiError::OutOfRange {
-            reason,
-            message,
-            fields,
-        } => ApiError::OutOfRange {
-            reason,
-            message,
-            fields: fields.iter().map(|f| map(f)).collect(),
-        },
-        other => other,
-    }
+    error.map_fields(|field| map_field(field, rules, fallback))
 }
 
 /// A step's field path at the settlement request's (see [`remap`]).
