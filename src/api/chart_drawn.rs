@@ -32,27 +32,7 @@ pub(super) fn under(prefix: &str, field: &str) -> String {
 
 /// A subject's error at this request's field paths.
 pub(super) fn prefixed(prefix: &str, error: ApiError) -> ApiError {
-    match error {
-        ApiError::InvalidArgument(violations) => ApiError::InvalidArgument(
-            violations
-                .into_iter()
-                .map(|v| Violation {
-                    field: under(prefix, &v.field),
-                    ..v
-                })
-                .collect(),
-        ),
-        ApiError::OutOfRange {
-            reason,
-            message,
-            fields,
-        } => ApiError::OutOfRange {
-            reason,
-            message,
-            fields: fields.iter().map(|f| under(prefix, f)).collect(),
-        },
-        other => other,
-    }
+    error.map_fields(|field| under(prefix, field))
 }
 
 /// A subject's warnings at this request's field paths.

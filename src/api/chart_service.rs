@@ -8,7 +8,7 @@ use tonic::{Request, Response, Status};
 use super::chart::{render_chart, SettlementSubject, SwapSubject};
 use super::pb::debtcalc::v1 as pb;
 use super::provenance::Provenance;
-use super::settlement::Context;
+use super::settlement::ContextData;
 use super::settlement_library::SettlementLibrary;
 use super::settlement_service::resolve_settlement;
 use super::swap_library::SwapLibrary;
@@ -22,12 +22,10 @@ pub struct ChartApi {
     library: Arc<SettlementLibrary>,
     /// The swap library (empty unless [`ChartApi::with_swaps`]).
     swaps: Arc<SwapLibrary>,
-    data: Arc<ReferenceData>,
-    data_source: Arc<str>,
+    /// The reference data and the provenance every step uses.
+    shared: ContextData,
     /// Where the computations and the drawing run.
     compute: ComputePool,
-    /// Echoed in every response.
-    provenance: Provenance,
 }
 
 impl ChartApi {
@@ -40,10 +38,8 @@ impl ChartApi {
         Self {
             library,
             swaps: Arc::default(),
-            data,
-            data_source: data_source.into(),
+            shared: ContextData::new(data, data_source, provenance),
             compute: ComputePool::default(),
-            provenance,
         }
     }
 
@@ -113,16 +109,11 @@ impl pb::chart_service_server::ChartService for ChartApi {
             Some(pb::render_chart_request::Subject::Swap(swap)) => Some(self.resolve_swap(swap)?),
             _ => None,
         };
-        let (data, data_source) = (self.data.clone(), self.data_source.clone());
-        let provenance = self.provenance.clone();
+        let shared = self.shared.clone();
         let response = self
             .compute
             .run(&metadata, move || {
-                let ctx = Context {
-                    data: &data,
-                    data_source: &data_source,
-                    provenance: &provenance,
-                };
+                let ctx = shared.context();
                 Ok(render_chart(&request, settlement, swap, &ctx)?)
             })
             .await?;

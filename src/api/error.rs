@@ -99,6 +99,32 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The same error with every field path it names (the violations' and
+    /// OUT_OF_RANGE's) replaced by `map` of it; other errors name none.
+    pub(crate) fn map_fields(self, map: impl Fn(&str) -> String) -> ApiError {
+        match self {
+            ApiError::InvalidArgument(violations) => ApiError::InvalidArgument(
+                violations
+                    .into_iter()
+                    .map(|v| Violation {
+                        field: map(&v.field),
+                        ..v
+                    })
+                    .collect(),
+            ),
+            ApiError::OutOfRange {
+                reason,
+                message,
+                fields,
+            } => ApiError::OutOfRange {
+                reason,
+                message,
+                fields: fields.iter().map(|f| map(f)).collect(),
+            },
+            other => other,
+        }
+    }
+
     /// Maps a domain error, naming the request fields it stems from. One
     /// exhaustive match: a new domain error does not compile until it has a
     /// status.
@@ -264,5 +290,55 @@ fn common_reason(violations: &[Violation]) -> &'static str {
     match violations.first() {
         Some(first) if violations.iter().all(|v| v.reason == first.reason) => first.reason,
         _ => "INVALID_REQUEST",
+    }
+}
+
+#[cfg(test)]
+mod map_fields_tests {
+    use super::*;
+
+    #[test]
+    fn every_field_path_is_mapped_and_the_rest_kept() {
+        let under = |f: &str| format!("settlement.{f}");
+        let invalid = ApiError::InvalidArgument(vec![
+            Violation {
+                field: "principal.amount".into(),
+                reason: "NEGATIVE",
+                description: "d".into(),
+            },
+            Violation {
+                field: "rate".into(),
+                reason: "R",
+                description: "e".into(),
+            },
+        ])
+        .map_fields(under);
+        let ApiError::InvalidArgument(violations) = invalid else {
+            panic!("still INVALID_ARGUMENT")
+        };
+        let fields: Vec<_> = violations.iter().map(|v| v.field.as_str()).collect();
+        assert_eq!(fields, ["settlement.principal.amount", "settlement.rate"]);
+        assert_eq!(violations[0].reason, "NEGATIVE");
+        assert_eq!(violations[1].description, "e");
+
+        let range = ApiError::OutOfRange {
+            reason: "TOO_MANY",
+            message: "m".into(),
+            fields: vec!["term_years".into()],
+        }
+        .map_fields(under);
+        let ApiError::OutOfRange {
+            reason,
+            message,
+            fields,
+        } = range
+        else {
+            panic!("still OUT_OF_RANGE")
+        };
+        assert_eq!((reason, message.as_str()), ("TOO_MANY", "m"));
+        assert_eq!(fields, ["settlement.term_years"]);
+
+        let internal = ApiError::Internal("bug".into()).map_fields(under);
+        assert!(matches!(internal, ApiError::Internal(m) if m == "bug"));
     }
 }

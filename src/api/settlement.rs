@@ -18,8 +18,8 @@ use super::restructuring_service::{
 };
 use super::settlement_claim::run_claim;
 use super::settlement_reinvestment;
-pub use super::settlement_step::Context;
 use super::settlement_step::{invalid, lift_warnings, remap, response_money};
+pub use super::settlement_step::{Context, ContextData};
 use super::{loan_terms, preset, warnings};
 use crate::domain::schedule::first_accrual_start;
 

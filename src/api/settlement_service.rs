@@ -7,7 +7,7 @@ use tonic::{Request, Response, Status};
 
 use super::pb::debtcalc::v1 as pb;
 use super::provenance::Provenance;
-use super::settlement::{analyze, with_overrides, Context};
+use super::settlement::{analyze, with_overrides, ContextData};
 use super::settlement_library::SettlementLibrary;
 use crate::api::compute::ComputePool;
 use crate::domain::reconciliation::ReferenceData;
@@ -17,12 +17,10 @@ use crate::domain::reconciliation::ReferenceData;
 #[derive(Debug, Clone)]
 pub struct SettlementApi {
     library: Arc<SettlementLibrary>,
-    data: Arc<ReferenceData>,
-    data_source: Arc<str>,
+    /// The reference data and the provenance every step uses.
+    shared: ContextData,
     /// Where the computations run.
     compute: ComputePool,
-    /// Echoed in every response.
-    provenance: Provenance,
 }
 
 impl SettlementApi {
@@ -34,10 +32,8 @@ impl SettlementApi {
     ) -> Self {
         Self {
             library: Arc::new(library),
-            data,
-            data_source: data_source.into(),
+            shared: ContextData::new(data, data_source, provenance),
             compute: ComputePool::default(),
-            provenance,
         }
     }
 
@@ -91,16 +87,11 @@ impl pb::settlement_service_server::SettlementService for SettlementApi {
         let metadata = request.metadata().clone();
         let request = request.into_inner();
         let (effective, source) = resolve_settlement(&self.library, &request)?;
-        let (data, data_source) = (self.data.clone(), self.data_source.clone());
-        let provenance = self.provenance.clone();
+        let shared = self.shared.clone();
         let response = self
             .compute
             .run(&metadata, move || {
-                let ctx = Context {
-                    data: &data,
-                    data_source: &data_source,
-                    provenance: &provenance,
-                };
+                let ctx = shared.context();
                 Ok(analyze(&effective, &ctx, source)?)
             })
             .await?;
@@ -122,7 +113,7 @@ impl pb::settlement_service_server::SettlementService for SettlementApi {
                 })
                 .collect(),
             data_source: self.library.source().to_string(),
-            provenance: self.provenance.to_pb(),
+            provenance: self.shared.provenance.to_pb(),
         }))
     }
 
@@ -138,7 +129,7 @@ impl pb::settlement_service_server::SettlementService for SettlementApi {
         Ok(Response::new(pb::GetSettlementResponse {
             settlement: Some(settlement.clone()),
             data_source: self.library.source().to_string(),
-            provenance: self.provenance.to_pb(),
+            provenance: self.shared.provenance.to_pb(),
         }))
     }
 }

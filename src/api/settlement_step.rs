@@ -2,8 +2,10 @@
 //! on, and the reporting of a step's errors at the field paths of the
 //! settlement request (not of the step's own request).
 
+use std::sync::Arc;
+
 use super::convert::{self, Sign};
-use super::error::{ApiError, Violation, Violations};
+use super::error::{ApiError, Violations};
 use super::pb::debtcalc::v1 as pb;
 use super::provenance::Provenance;
 use crate::domain::money::Money;
@@ -17,33 +19,45 @@ pub struct Context<'a> {
     pub provenance: &'a Provenance,
 }
 
+/// What a [`Context`] borrows, owned and cheap to clone: the services that
+/// run settlement steps on the compute pool hold one and move a clone into
+/// the job.
+#[derive(Debug, Clone)]
+pub struct ContextData {
+    pub data: Arc<ReferenceData>,
+    pub data_source: Arc<str>,
+    pub provenance: Provenance,
+}
+
+impl ContextData {
+    pub fn new(
+        data: Arc<ReferenceData>,
+        data_source: impl Into<Arc<str>>,
+        provenance: Provenance,
+    ) -> Self {
+        Self {
+            data,
+            data_source: data_source.into(),
+            provenance,
+        }
+    }
+
+    /// The context borrowing these.
+    pub fn context(&self) -> Context<'_> {
+        Context {
+            data: &self.data,
+            data_source: &self.data_source,
+            provenance: &self.provenance,
+        }
+    }
+}
+
 /// Moves a step's field paths to the settlement request's: the first rule
 /// whose `from` is the field or a prefix of it (at a `.` or `[`) replaces
 /// that prefix with `to`; a field no rule matches is reported at
 /// `fallback`.
 pub(crate) fn remap(error: ApiError, rules: &[(&str, &str)], fallback: &str) -> ApiError {
-    let map = |field: &str| map_field(field, rules, fallback);
-    match error {
-        ApiError::InvalidArgument(violations) => ApiError::InvalidArgument(
-            violations
-                .into_iter()
-                .map(|v| Violation {
-                    field: map(&v.field),
-                    ..v
-                })
-                .collect(),
-        ),
-        ApiError::OutOfRange {
-            reason,
-            message,
-            fields,
-        } => ApiError::OutOfRange {
-            reason,
-            message,
-            fields: fields.iter().map(|f| map(f)).collect(),
-        },
-        other => other,
-    }
+    error.map_fields(|field| map_field(field, rules, fallback))
 }
 
 /// A step's field path at the settlement request's (see [`remap`]).

@@ -88,6 +88,16 @@ pub fn percent(fraction: f64, decimals: usize) -> String {
     format!("{text}%")
 }
 
+/// The label of an instalment axis tick: the instalment's number at a whole
+/// number from 1 on (`3`), nothing between instalments or before the first.
+pub fn instalment_tick(x: &f64) -> String {
+    if (x - x.round()).abs() < 1e-9 && *x >= 1.0 {
+        format!("{x:.0}")
+    } else {
+        String::new()
+    }
+}
+
 /// A ratio of two figures, larger side first as "1:x" when the creditor's
 /// is the larger (`1:5000`), "x:1" otherwise; at most 2 decimals.
 pub fn ratio(creditor_over_debtor: f64) -> String {
@@ -159,5 +169,14 @@ mod tests {
         assert_eq!(factor(1.0 / 5000.0), "÷ 5000");
         assert_eq!(factor(1e-9), "÷ 1 bn");
         assert_eq!(factor(1.25), "× 1.25");
+    }
+
+    #[test]
+    fn instalment_ticks() {
+        assert_eq!(instalment_tick(&1.0), "1");
+        assert_eq!(instalment_tick(&12.0), "12");
+        assert_eq!(instalment_tick(&2.5), "");
+        assert_eq!(instalment_tick(&0.5), "");
+        assert_eq!(instalment_tick(&0.0), "", "no instalment 0");
     }
 }

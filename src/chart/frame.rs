@@ -1,7 +1,7 @@
 //! What every chart shares: the SVG canvas with its notes under the plot,
 //! the font, and the colours of the series.
 
-use plotters::coord::Shift;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 
 use super::{drawing, ChartError, Size};
@@ -85,4 +85,19 @@ pub fn render(
         root.present().map_err(drawing)?;
     }
     Ok(svg)
+}
+
+/// Draws the legend of `plot`'s labelled series at `position`: tick-label
+/// font on a nearly opaque white box with a grey border.
+pub fn legend<'a, CT: CoordTranslate>(
+    plot: &mut ChartContext<'a, SVGBackend<'a>, CT>,
+    position: SeriesLabelPosition,
+) -> Result<(), ChartError> {
+    plot.configure_series_labels()
+        .position(position)
+        .label_font((FONT, LABEL_SIZE))
+        .background_style(WHITE.mix(0.85))
+        .border_style(GUIDE)
+        .draw()
+        .map_err(drawing)
 }

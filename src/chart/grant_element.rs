@@ -175,13 +175,7 @@ pub fn draw(chart: &GrantElementChart, size: Size) -> Result<String, ChartError>
             )))
             .map_err(drawing)?;
         }
-        plot.configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font((FONT, LABEL_SIZE))
-            .background_style(WHITE.mix(0.85))
-            .border_style(frame::GUIDE)
-            .draw()
-            .map_err(drawing)?;
+        frame::legend(&mut plot, SeriesLabelPosition::LowerRight)?;
         Ok(())
     })
 }

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use super::format::{grouped, short};
+use super::format::{grouped, instalment_tick, short};
 use super::frame::{self, render, AXIS_SIZE, FONT, LABEL_SIZE, TITLE_SIZE};
 use super::{drawing, ChartError, Size};
 
@@ -117,13 +117,7 @@ pub fn draw(chart: &ReinvestmentChart, size: Size) -> Result<String, ChartError>
             ))
             .axis_desc_style((FONT, AXIS_SIZE))
             .label_style((FONT, LABEL_SIZE))
-            .x_label_formatter(&|x| {
-                if (x - x.round()).abs() < 1e-9 && *x >= 1.0 {
-                    format!("{x:.0}")
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&instalment_tick)
             .y_label_formatter(&|y| short(*y))
             .draw()
             .map_err(drawing)?;
@@ -160,13 +154,7 @@ pub fn draw(chart: &ReinvestmentChart, size: Size) -> Result<String, ChartError>
             )
             .map_err(drawing)?;
         }
-        plot.configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font((FONT, LABEL_SIZE))
-            .background_style(WHITE.mix(0.85))
-            .border_style(frame::GUIDE)
-            .draw()
-            .map_err(drawing)?;
+        frame::legend(&mut plot, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     })
 }

@@ -177,13 +177,7 @@ pub fn draw(chart: &SwapSavingsChart, size: Size) -> Result<String, ChartError> 
             plot.draw_series(line.iter().map(|p| Circle::new(*p, 3, colour.filled())))
                 .map_err(drawing)?;
         }
-        plot.configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font((FONT, LABEL_SIZE))
-            .background_style(WHITE.mix(0.85))
-            .border_style(frame::GUIDE)
-            .draw()
-            .map_err(drawing)?;
+        frame::legend(&mut plot, SeriesLabelPosition::UpperRight)?;
         Ok(())
     })
 }
