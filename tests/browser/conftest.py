@@ -3,23 +3,15 @@ page (`serve --http-listen 127.0.0.1:0`), and Debian's headless Chromium
 driven by Selenium through Debian's chromedriver (no browser download)."""
 
 import os
-import re
 import shutil
-import subprocess
-import threading
-import time
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _binary() -> str:
-    path = os.environ.get("DEBTCALC_BIN", str(ROOT / "target" / "debug" / "debtcalc"))
-    if not Path(path).exists():
-        pytest.fail(f"debtcalc binary not found at {path}; run scripts/browser-test (it builds it)")
-    return path
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+import server_process  # noqa: E402  (tests/e2e, put on the path above)
 
 
 @pytest.fixture(scope="session")
@@ -35,35 +27,13 @@ def output_dir() -> Path:
 def page_url():
     """Starts `debtcalc serve` with the web listener on a free port and
     yields the page's URL, read from the start-up log."""
-    proc = subprocess.Popen(
-        [_binary(), "serve", "--listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1", "DEBTCALC_LOG": "info"},
+    proc, url = server_process.start(
+        ["--listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0"],
+        r"web page at (http://\S+/)",
+        "scripts/browser-test",
     )
-    url = None
-    deadline = time.monotonic() + 30
-    lines = []
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        lines.append(line)
-        match = re.search(r"web page at (http://\S+/)", re.sub(r"\x1b\[[0-9;]*m", "", line))
-        if match:
-            url = match.group(1)
-            break
-    if url is None:
-        proc.kill()
-        pytest.fail("server did not report the web page's address: " + "".join(lines))
-    threading.Thread(target=lambda: proc.stderr.read(), daemon=True).start()
     yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    server_process.stop(proc)
 
 
 def _find(*names: str) -> str:

@@ -2,24 +2,18 @@
 shortcuts, and turning a grpcurl command line into the `debtcalc call`
 arguments that must print the same bytes."""
 
-import os
 import shlex
 import subprocess
-from pathlib import Path
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
+import server_process
+from server_process import ROOT
 
 # grpcurl flags and their `debtcalc call` equivalents.
 FLAGS = {"-plaintext": None, "-emit-defaults": "--emit-defaults", "-format-error": "--format-error"}
 
 
 def debtcalc_bin() -> str:
-    path = os.environ.get("DEBTCALC_BIN", str(ROOT / "target" / "debug" / "debtcalc"))
-    if not Path(path).exists():
-        pytest.fail(f"debtcalc binary not found at {path}; run scripts/test (it builds it)")
-    return path
+    return server_process.binary("scripts/test")
 
 
 def run_cli(*args, stdin=None, cwd=None):

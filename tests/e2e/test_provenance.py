@@ -7,16 +7,14 @@ built-in data and for an operator's files."""
 
 import hashlib
 import json
-import os
-import re
 import subprocess
-import time
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, _binary
+import server_process
+from server_process import ROOT
 
 REFERENCE = ROOT / "data" / "conversion-bases.json"
 SETTLEMENTS = ROOT / "data" / "settlements"
@@ -162,22 +160,12 @@ def test_operator_files_are_hashed_as_loaded(tmp_path, grpcurl_bin):
     library = tmp_path / "settlements"
     library.mkdir()
     (library / "dprk-2014.json").write_bytes((SETTLEMENTS / "dprk-2014.json").read_bytes())
-    proc = subprocess.Popen(
-        [_binary(), "serve", "--listen", "127.0.0.1:0",
+    proc, addr = server_process.start(
+        ["--listen", "127.0.0.1:0",
          "--reference-data", str(reference), "--settlements", str(library)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "NO_COLOR": "1", "DEBTCALC_LOG": "info"},
+        r"serving gRPC on (\S+)", "scripts/test",
     )
     try:
-        addr = None
-        deadline = time.monotonic() + 30
-        while addr is None and time.monotonic() < deadline:
-            line = proc.stderr.readline()
-            if not line:
-                break
-            match = re.search(r"serving gRPC on (\S+)", line)
-            addr = match.group(1) if match else None
-        assert addr, "the server did not start"
         result = subprocess.run(
             [grpcurl_bin, "-plaintext", "-d", '{"settlementId": "dprk-2014"}', addr,
              S + "AnalyzeSettlement"],
@@ -190,5 +178,4 @@ def test_operator_files_are_hashed_as_loaded(tmp_path, grpcurl_bin):
         assert want["referenceDataVersion"] != reference_version(REFERENCE)
         assert want["settlementLibraryVersion"] != library_version(SETTLEMENTS)
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        server_process.stop(proc)
