@@ -10,6 +10,7 @@ pub mod chart_figures;
 mod chart_request;
 pub mod chart_service;
 mod chart_swap;
+pub mod claim_conversion;
 pub mod compute;
 pub mod concessionality;
 pub mod convert;

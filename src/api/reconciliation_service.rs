@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
 
+use super::claim_conversion;
 use super::error::ApiError;
 use super::pb::debtcalc::v1 as pb;
 use super::provenance::Provenance;
@@ -20,7 +21,7 @@ pub(crate) fn convert_claim_response(
     data: &ReferenceData,
     provenance: &Provenance,
 ) -> Result<pb::ConvertClaimResponse, ApiError> {
-    let input = reconciliation::parse_convert(request, data)?;
+    let input = claim_conversion::parse_convert(request, data)?;
     let result = convert(
         &input.amount,
         &input.conversion,
@@ -29,7 +30,7 @@ pub(crate) fn convert_claim_response(
         input.rounding,
     )
     .map_err(|e| ApiError::from_domain(e, &["amount", "conversion"]))?;
-    let mut response = reconciliation::render_convert(&result);
+    let mut response = claim_conversion::render_convert(&result);
     response.provenance = provenance.to_pb();
     Ok(response)
 }
@@ -87,7 +88,8 @@ impl pb::reconciliation_service_server::ReconciliationService for Reconciliation
         &self,
         request: Request<pb::ListConversionBasesRequest>,
     ) -> Result<Response<pb::ListConversionBasesResponse>, Status> {
-        let mut response = reconciliation::list_bases(request.get_ref(), &self.data, &self.source)?;
+        let mut response =
+            claim_conversion::list_bases(request.get_ref(), &self.data, &self.source)?;
         response.provenance = self.provenance.to_pb();
         Ok(Response::new(response))
     }
