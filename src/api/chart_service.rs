@@ -12,6 +12,7 @@ use super::settlement::ContextData;
 use super::settlement_library::SettlementLibrary;
 use super::settlement_service::resolve_settlement;
 use super::swap_library::SwapLibrary;
+use super::swap_service::resolve_swap;
 use crate::api::compute::ComputePool;
 use crate::domain::reconciliation::ReferenceData;
 
@@ -61,31 +62,11 @@ impl ChartApi {
     /// library's swap of its swap_id (with the request's kind, when set, in
     /// place of the library's), as SwapService does. Unknown id: NOT_FOUND.
     fn resolve_swap(&self, request: &pb::EvaluateSwapRequest) -> Result<SwapSubject, Status> {
-        let library_version = self.swaps.version().to_string();
-        if request.swap_id.is_empty() {
-            return Ok(SwapSubject {
-                request: request.clone(),
-                source: "request".to_string(),
-                library_version,
-            });
-        }
-        let swap = self.swaps.get(&request.swap_id).ok_or_else(|| {
-            let known: Vec<_> = self.swaps.all().map(|s| s.id.as_str()).collect();
-            Status::not_found(format!(
-                "no swap {:?} in the library (known: {})",
-                super::convert::truncate(&request.swap_id),
-                known.join(", ")
-            ))
-        })?;
-        let mut base = swap.request.clone().unwrap_or_default();
-        if request.kind.is_some() {
-            base.kind = request.kind.clone();
-        }
-        base.swap_id = swap.id.clone();
+        let (request, source) = resolve_swap(&self.swaps, request)?;
         Ok(SwapSubject {
-            request: base,
-            source: format!("library:{}", swap.id),
-            library_version,
+            request,
+            source,
+            library_version: self.swaps.version().to_string(),
         })
     }
 }

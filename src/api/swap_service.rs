@@ -34,15 +34,37 @@ impl SwapApi {
     pub fn with_compute(self, compute: ComputePool) -> Self {
         Self { compute, ..self }
     }
+}
 
-    fn not_found(&self, id: &str) -> Status {
-        let known: Vec<_> = self.library.all().map(|s| s.id.as_str()).collect();
-        Status::not_found(format!(
-            "no swap {:?} in the library (known: {})",
-            super::convert::truncate(id),
-            known.join(", ")
-        ))
+/// The swap EvaluateSwap evaluates for `request`, and where it comes from:
+/// the request itself, or the library's swap of its `swap_id` with the
+/// request's kind, when set, in place of the library's. Unknown id:
+/// NOT_FOUND naming the known ones. Shared by SwapService and ChartService.
+pub(crate) fn resolve_swap(
+    library: &SwapLibrary,
+    request: &pb::EvaluateSwapRequest,
+) -> Result<(pb::EvaluateSwapRequest, String), Status> {
+    if request.swap_id.is_empty() {
+        return Ok((request.clone(), "request".to_string()));
     }
+    let swap = library
+        .get(&request.swap_id)
+        .ok_or_else(|| not_found(library, &request.swap_id))?;
+    let mut base = swap.request.clone().unwrap_or_default();
+    if request.kind.is_some() {
+        base.kind = request.kind.clone();
+    }
+    base.swap_id = swap.id.clone();
+    Ok((base, format!("library:{}", swap.id)))
+}
+
+fn not_found(library: &SwapLibrary, id: &str) -> Status {
+    let known: Vec<_> = library.all().map(|s| s.id.as_str()).collect();
+    Status::not_found(format!(
+        "no swap {:?} in the library (known: {})",
+        super::convert::truncate(id),
+        known.join(", ")
+    ))
 }
 
 #[tonic::async_trait]
@@ -53,20 +75,7 @@ impl pb::swap_service_server::SwapService for SwapApi {
     ) -> Result<Response<pb::EvaluateSwapResponse>, Status> {
         let metadata = request.metadata().clone();
         let request = request.into_inner();
-        let (effective, source) = if request.swap_id.is_empty() {
-            (request, "request".to_string())
-        } else {
-            let swap = self
-                .library
-                .get(&request.swap_id)
-                .ok_or_else(|| self.not_found(&request.swap_id))?;
-            let mut base = swap.request.clone().unwrap_or_default();
-            if request.kind.is_some() {
-                base.kind = request.kind;
-            }
-            base.swap_id = swap.id.clone();
-            (base, format!("library:{}", swap.id))
-        };
+        let (effective, source) = resolve_swap(&self.library, &request)?;
         let library = self.library.clone();
         let provenance = self.provenance.clone();
         let response = self
@@ -113,7 +122,10 @@ impl pb::swap_service_server::SwapService for SwapApi {
         request: Request<pb::GetSwapRequest>,
     ) -> Result<Response<pb::GetSwapResponse>, Status> {
         let id = &request.get_ref().id;
-        let swap = self.library.get(id).ok_or_else(|| self.not_found(id))?;
+        let swap = self
+            .library
+            .get(id)
+            .ok_or_else(|| not_found(&self.library, id))?;
         Ok(Response::new(pb::GetSwapResponse {
             swap: Some(swap.clone()),
             data_source: self.library.source().to_string(),
